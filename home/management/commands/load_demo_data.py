@@ -1,0 +1,180 @@
+import random
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from content.factories import create_collateral, create_document_for
+from content.models import CollateralDocument, CollateralPage
+from home import demo_content as demo
+from personas.factories import create_note, create_objection, create_persona, days_ago
+from personas.models import Helped, Outcome
+
+# Users that can log in; the others only appear as authors and owners.
+LOGIN_USERS = {"admin", "marketer", "rep"}
+STALE_EVERY = 6  # every sixth asset is past its review date, so the stale mark shows
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the Tessellate demo: personas, objections, collateral with real files, objection notes, "
+        "and the users admin, marketer and rep. Safe to run again: it updates, never duplicates."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--logins-file",
+            default=str(settings.BASE_DIR / "demo-logins.txt"),
+            help="Where to keep the demo users' passwords between runs (git ignores it).",
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError("Demo data is disabled in these settings (it is never loaded in production).")
+        with transaction.atomic():
+            users = self.create_users()
+            objections = {slug: self.create_objection(slug, spec) for slug, spec in demo.OBJECTIONS.items()}
+            personas = {spec["slug"]: self.create_persona(spec) for spec in demo.PERSONAS}
+            collateral = self.create_collateral(personas, objections, users)
+            notes = self.create_notes(personas, objections, collateral, users)
+        passwords = self.set_passwords(users, Path(options["logins_file"]))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(personas)} personas, {len(objections)} objections, "
+                f"{len(collateral)} collateral items, {notes} notes."
+            )
+        )
+        self.stdout.write("Log in at http://127.0.0.1:8000/login/ with:")
+        for username, password in passwords.items():
+            self.stdout.write(f"    {username:<9} {password}")
+
+    def create_users(self):
+        User = get_user_model()
+        users = {}
+        groups = {
+            settings.MARKETING_GROUP: demo.MARKETERS,
+            settings.SALES_GROUP: demo.REPS,
+        }
+        for group_name, people in groups.items():
+            group = Group.objects.get(name=group_name)
+            for username, first, last in people:
+                user, _ = User.objects.update_or_create(
+                    username=username,
+                    defaults={"first_name": first, "last_name": last, "email": f"{username}@tessellate.example"},
+                )
+                user.groups.add(group)
+                users[username] = user
+        admin, _ = User.objects.update_or_create(
+            username="admin",
+            defaults={"is_staff": True, "is_superuser": True, "email": "admin@tessellate.example"},
+        )
+        users["admin"] = admin
+        return users
+
+    def set_passwords(self, users, logins_file):
+        """Keep each login user's password across runs; make a new one if it was changed or lost."""
+        known = {}
+        if logins_file.exists():
+            for line in logins_file.read_text().splitlines():
+                username, _, password = line.partition(" ")
+                known[username] = password.strip()
+        passwords = {}
+        for username in sorted(LOGIN_USERS):
+            user = users[username]
+            password = known.get(username, "")
+            if not (password and user.check_password(password)):
+                password = secrets.token_urlsafe(9)
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            passwords[username] = password
+        for username, user in users.items():
+            if username not in LOGIN_USERS and user.has_usable_password():
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+        logins_file.write_text("".join(f"{name} {password}\n" for name, password in passwords.items()))
+        logins_file.chmod(0o600)
+        return passwords
+
+    def create_objection(self, slug, spec):
+        name, synonyms, description, talk_track, _proof = spec
+        return create_objection(
+            name=name, slug=slug, synonyms=synonyms, description=description, talk_track=f"<p>{talk_track}</p>"
+        )
+
+    def create_persona(self, spec):
+        spec = dict(spec)
+        spec["quotes"] = [("quote", {"text": text, "source": source}) for text, source in spec["quotes"]]
+        return create_persona(**spec)
+
+    def create_collateral(self, personas, objections, users):
+        marketers = [users[username] for username, *_ in demo.MARKETERS]
+        today = timezone.localdate()
+        pages = []
+        for number, (title, kind, stage, persona_slugs, objection_slugs, tags, summary) in enumerate(demo.COLLATERAL):
+            specs = [demo.OBJECTIONS[slug] for slug in objection_slugs]
+            body = (
+                f"<p>{summary}</p><h3>When to use it</h3>"
+                + "".join(f"<p>{description}</p>" for _name, _syn, description, _track, _proof in specs)
+                + "<h3>Talking points</h3>"
+                + "".join(f"<p>{track}</p>" for _name, _syn, _description, track, _proof in specs)
+            )
+            # The proof points live only inside the file, so searching inside files matters.
+            file_text = [demo.KIND_INTRO[kind], summary] + [proof for *_rest, proof in specs]
+            document = CollateralDocument.objects.filter(title=title).first() or create_document_for(
+                title, demo.KIND_FILE[kind], file_text
+            )
+            stale = number % STALE_EVERY == STALE_EVERY - 1
+            page = create_collateral(
+                title=title,
+                summary=summary,
+                body=body,
+                kind=kind,
+                stage=stage,
+                personas=[personas[slug] for slug in persona_slugs],
+                objections=[objections[slug] for slug in objection_slugs],
+                tags=tags,
+                documents=[document],
+                content_owner=marketers[number % len(marketers)],
+                review_by=today - timezone.timedelta(days=30 + number) if stale else today.replace(year=today.year + 1),
+            )
+            # Spread publication dates so "newest" means something.
+            published = days_ago(3 + number * 7)
+            CollateralPage.objects.filter(pk=page.pk).update(first_published_at=published, last_published_at=published)
+            pages.append(page)
+        return pages
+
+    def create_notes(self, personas, objections, collateral, users):
+        rng = random.Random(2026)  # same notes on every run
+        reps = [users[username] for username, *_ in demo.REPS]
+        by_objection = {slug: [] for slug in objections}
+        for page in collateral:
+            for objection in page.objections.all():
+                by_objection[objection.slug].append(page)
+        number = 0
+        for persona_slug, total in demo.NOTE_TOTALS.items():
+            weights = demo.NOTE_WEIGHTS[persona_slug]
+            for _ in range(total):
+                number += 1
+                objection_slug = rng.choices(list(weights), weights=list(weights.values()))[0]
+                used = by_objection[objection_slug]
+                asset = rng.choice(used) if used and rng.random() < 0.65 else None
+                create_note(
+                    external_id=f"demo-note-{number:03d}",
+                    persona=personas[persona_slug],
+                    objection=objections[objection_slug],
+                    author=rng.choice(reps),
+                    text=rng.choice(demo.NOTE_QUOTES[objection_slug]),
+                    deal_stage=rng.choice(["discovery", "demo", "proposal", "negotiation", "closing"]),
+                    outcome=rng.choices([Outcome.OPEN, Outcome.WON, Outcome.LOST], weights=[5, 3, 3])[0],
+                    collateral=asset,
+                    helped=rng.choices([Helped.YES, Helped.NO, Helped.UNKNOWN], weights=[6, 2, 2])[0]
+                    if asset
+                    else Helped.UNKNOWN,
+                    created=days_ago(int(rng.triangular(0, 180, 10))) - timezone.timedelta(minutes=number),
+                )
+        return number

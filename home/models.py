@@ -1,0 +1,29 @@
+from django.db import models
+
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+
+HOME_LIST_SIZE = 8
+
+
+class HomePage(Page):
+    """The start page for reps and marketers: search, personas, newest collateral, own notes."""
+
+    intro = models.CharField(max_length=255, blank=True, help_text="One line under the search box.")
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["personas.PersonaIndexPage", "content.CollateralIndexPage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from content.models import CollateralPage
+        from personas.models import ObjectionNote, PersonaPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["personas"] = PersonaPage.objects.live().order_by("title")
+        context["newest_collateral"] = CollateralPage.objects.live().newest_first().with_taxonomy()[:HOME_LIST_SIZE]
+        context["my_notes"] = ObjectionNote.objects.by_author(request.user).select_related("persona", "objection")[
+            :HOME_LIST_SIZE
+        ]
+        return context

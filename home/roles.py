@@ -1,0 +1,17 @@
+"""What each role may do, asked of permissions rather than group names."""
+
+NOTE_ADD_PERMISSION = "personas.add_objectionnote"
+COLLATERAL_ADD_PERMISSION = "content.add_collateralpage"
+ADMIN_ACCESS_PERMISSION = "wagtailadmin.access_admin"
+
+
+def can_file_notes(user):
+    return user.is_authenticated and user.has_perm(NOTE_ADD_PERMISSION)
+
+
+def can_use_admin(user):
+    return user.is_authenticated and user.has_perm(ADMIN_ACCESS_PERMISSION)
+
+
+def can_publish_collateral(user):
+    return user.is_authenticated and user.has_perm(COLLATERAL_ADD_PERMISSION)

@@ -1,0 +1,26 @@
+import re
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, re_path
+
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from home import views as home_views
+from personas import views as persona_views
+from search import views as search_views
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", include(wagtailadmin_urls)),
+    # Files are streamed by Wagtail's serve view, which sits behind the login middleware.
+    path("documents/", include(wagtaildocs_urls)),
+    path("notes/", persona_views.MyNotesView.as_view(), name="my_notes"),
+    path("notes/new/", persona_views.NoteCreateView.as_view(), name="note_create"),
+    path("search/", search_views.search, name="search"),
+    re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", home_views.serve_media, name="media"),
+    path("", include(wagtail_urls)),
+]

@@ -1,0 +1,66 @@
+from django import forms
+
+from content.models import CollateralPage
+from personas.models import NOTE_TEXT_MAX_LENGTH, Helped, Objection, ObjectionNote, PersonaPage
+
+
+class ObjectionNoteForm(forms.ModelForm):
+    """The 30-second form a rep fills in after a call."""
+
+    class Meta:
+        model = ObjectionNote
+        fields = ["persona", "objection", "text", "deal_stage", "outcome", "collateral", "helped"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4, "placeholder": "“We already pay for a tool that does this.”"}),
+            "outcome": forms.RadioSelect,
+            "helped": forms.RadioSelect,
+        }
+        error_messages = {
+            "text": {
+                "required": "Write down what the prospect said; that is the part marketing needs most.",
+                "max_length": f"Keep the note under {NOTE_TEXT_MAX_LENGTH:,} characters "
+                "(this one has %(show_value)s). Your text is still here to shorten.",
+            },
+            "persona": {"invalid_choice": "That persona does not exist (any more). Pick one from the list."},
+            "objection": {"invalid_choice": "That objection does not exist (any more). Pick one from the list."},
+            "collateral": {"invalid_choice": "That collateral is not published. Pick one from the list."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["persona"].queryset = PersonaPage.objects.live().order_by("title")
+        self.fields["objection"].queryset = Objection.objects.order_by("name")
+        self.fields["collateral"].queryset = CollateralPage.objects.live().order_by("title")
+        self.fields["collateral"].empty_label = "None / not sure"
+        self.fields["persona"].empty_label = "Pick a persona"
+        self.fields["objection"].empty_label = "Pick an objection"
+
+    def clean_text(self):
+        return self.cleaned_data["text"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("helped") in (Helped.YES, Helped.NO) and not cleaned.get("collateral"):
+            self.add_error("collateral", "Pick the collateral you used, or answer “Don't know” to “Did it help?”.")
+        return cleaned
+
+
+def initial_from_query(params):
+    """Pre-fill the form from ?persona=&objection=&collateral= ids, ignoring anything unknown."""
+    lookups = {
+        "persona": PersonaPage.objects.live(),
+        "objection": Objection.objects.all(),
+        "collateral": CollateralPage.objects.live(),
+    }
+    initial = {}
+    for name, queryset in lookups.items():
+        value = params.get(name, "")
+        if value.isdigit() and queryset.filter(pk=value).exists():
+            initial[name] = int(value)
+    collateral_id = initial.get("collateral")
+    if collateral_id and "persona" not in initial:
+        # A one-persona asset names its persona; pre-select it.
+        personas = CollateralPage.objects.get(pk=collateral_id).personas.values_list("pk", flat=True)
+        if len(personas) == 1:
+            initial["persona"] = personas[0]
+    return initial

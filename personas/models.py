@@ -1,0 +1,207 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Count
+from django.utils.text import slugify
+
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from home.text import split_synonyms
+
+BRIEF_RICH_TEXT = ["bold", "italic", "ul", "ol", "link"]
+NOTE_TEXT_MAX_LENGTH = 5000
+NOTES_PER_PAGE = 20
+
+
+class Objection(index.Indexed, models.Model):
+    """One entry in the objection taxonomy: the teams' shared words for what buyers push back on."""
+
+    name = models.CharField(max_length=120, unique=True, help_text="Short and plain, e.g. 'Price is too high'.")
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="Used in links and imports; letters, digits, dashes."
+    )
+    description = models.TextField(blank=True, help_text="What the buyer means when they raise it.")
+    synonyms = models.TextField(
+        blank=True,
+        help_text="The words prospects and reps really use, one per line or comma-separated "
+        "(e.g. 'too pricey, too expensive, over budget'). Search uses them.",
+    )
+    talk_track = RichTextField(features=BRIEF_RICH_TEXT, blank=True, help_text="What to say when it comes up.")
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("synonyms"),
+        FieldPanel("talk_track"),
+    ]
+
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.AutocompleteField("name"),
+        index.SearchField("synonyms", boost=2),
+        index.SearchField("description"),
+        index.FilterField("slug"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:120]
+        super().save(*args, **kwargs)
+
+    @property
+    def synonym_list(self):
+        return split_synonyms(self.synonyms)
+
+
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock(help_text="What a buyer in this role actually said.")
+    source = blocks.CharBlock(required=False, help_text="Who said it, e.g. 'CFO, 400-person logistics firm'.")
+
+    class Meta:
+        icon = "openquote"
+        template = "components/streamfield/blocks/quote_block.html"
+        label = "Quote"
+        description = "A buyer's own words"
+        preview_value = {"text": "We can't sign anything that isn't SOC 2 audited.", "source": "CISO, fintech"}
+
+
+class PersonaIndexPage(Page):
+    intro = models.TextField(blank=True, help_text="Shown above the list of personas.")
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["personas.PersonaPage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["personas"] = PersonaPage.objects.live().child_of(self).order_by("title")
+        return context
+
+
+class PersonaPage(Page):
+    """A buyer persona, edited by both teams; its field insights come from objection notes."""
+
+    role = models.CharField(max_length=120, help_text="Job title as buyers say it, e.g. 'Chief Financial Officer'.")
+    summary = models.TextField(help_text="Two or three sentences a rep can read before a call.")
+    goals = RichTextField(features=BRIEF_RICH_TEXT, blank=True, help_text="What this person is measured on.")
+    pains = RichTextField(features=BRIEF_RICH_TEXT, blank=True, help_text="What keeps them up at night.")
+    decision_criteria = RichTextField(features=BRIEF_RICH_TEXT, blank=True, help_text="How they choose a vendor.")
+    quotes = StreamField([("quote", QuoteBlock())], blank=True, help_text="Buyers' own words.")
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("role"), FieldPanel("summary")], heading="Who they are"),
+        FieldPanel("goals"),
+        FieldPanel("pains"),
+        FieldPanel("decision_criteria"),
+        FieldPanel("quotes"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("role", boost=2),
+        index.SearchField("summary"),
+        index.SearchField("pains"),
+    ]
+    parent_page_types = ["personas.PersonaIndexPage"]
+    subpage_types = []
+
+    def get_context(self, request, *args, **kwargs):
+        from content.models import CollateralPage
+
+        context = super().get_context(request, *args, **kwargs)
+        notes = ObjectionNote.objects.visible().filter(persona=self).select_related("objection", "author", "collateral")
+        context["collateral"] = CollateralPage.objects.live().filter(personas=self).order_by("-first_published_at")
+        context["objection_counts"] = notes.counts_by_objection()
+        context["notes_page"] = Paginator(notes.order_by("-created", "-pk"), NOTES_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        return context
+
+
+class DealStage(models.TextChoices):
+    DISCOVERY = "discovery", "Discovery"
+    DEMO = "demo", "Demo"
+    PROPOSAL = "proposal", "Proposal"
+    NEGOTIATION = "negotiation", "Negotiation"
+    CLOSING = "closing", "Closing"
+
+
+class Outcome(models.TextChoices):
+    OPEN = "open", "Open"
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+
+
+class Helped(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Don't know"
+
+
+class ObjectionNoteQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(status=ObjectionNote.Status.VISIBLE)
+
+    def by_author(self, user):
+        return self.filter(author=user)
+
+    def counts_by_objection(self):
+        """[{"objection__name", "objection__slug", "count"}], most frequent first."""
+        return (
+            self.values("objection__name", "objection__slug")
+            .annotate(count=Count("pk"))
+            .order_by("-count", "objection__name")
+        )
+
+
+class ObjectionNote(models.Model):
+    """What a rep heard on a call. Never a page; marketing can hide it, never loses it."""
+
+    class Status(models.TextChoices):
+        VISIBLE = "visible", "Visible"
+        HIDDEN = "hidden", "Hidden by a moderator"
+
+    persona = models.ForeignKey(PersonaPage, on_delete=models.PROTECT, related_name="notes")
+    objection = models.ForeignKey(Objection, on_delete=models.PROTECT, related_name="notes")
+    text = models.TextField(
+        "what the prospect said",
+        max_length=NOTE_TEXT_MAX_LENGTH,
+        help_text="Their words as close as you remember them.",
+    )
+    deal_stage = models.CharField(max_length=20, choices=DealStage.choices, default=DealStage.DISCOVERY)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.OPEN)
+    collateral = models.ForeignKey(
+        "content.CollateralPage",
+        verbose_name="collateral used",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notes",
+    )
+    helped = models.CharField("did it help?", max_length=10, choices=Helped.choices, default=Helped.UNKNOWN)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="objection_notes"
+    )
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE, db_index=True)
+    external_id = models.CharField(
+        max_length=100, unique=True, null=True, blank=True, help_text="Id in the system it was imported from."
+    )
+
+    objects = ObjectionNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["persona", "objection", "created"])]
+
+    def __str__(self):
+        return f"{self.objection} — {self.persona} ({self.created:%Y-%m-%d})" if self.created else str(self.objection)

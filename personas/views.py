@@ -1,0 +1,50 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import CreateView, ListView
+
+from home.roles import NOTE_ADD_PERMISSION
+from personas.forms import ObjectionNoteForm, initial_from_query
+from personas.models import ObjectionNote
+
+MY_NOTES_PER_PAGE = 20
+
+
+class NoteCreateView(PermissionRequiredMixin, CreateView):
+    permission_required = NOTE_ADD_PERMISSION
+    raise_exception = True  # a logged-in user without the role gets 403, not a login loop
+    form_class = ObjectionNoteForm
+    template_name = "personas/note_form.html"
+
+    def get_initial(self):
+        return initial_from_query(self.request.GET)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["next_url"] = self.safe_next_url()
+        return context
+
+    def form_valid(self, form):
+        note = form.save(commit=False)
+        note.author = self.request.user
+        note.save()
+        messages.success(self.request, f"Note saved: {note.objection} for {note.persona.title}. Thank you.")
+        return redirect(self.safe_next_url() or "my_notes")
+
+    def safe_next_url(self):
+        next_url = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        if next_url and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            return next_url
+        return ""
+
+
+class MyNotesView(ListView):
+    template_name = "personas/my_notes.html"
+    context_object_name = "notes"
+    paginate_by = MY_NOTES_PER_PAGE
+
+    def get_queryset(self):
+        return ObjectionNote.objects.by_author(self.request.user).select_related("persona", "objection", "collateral")
