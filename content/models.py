@@ -15,6 +15,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from content.extraction import extract_text
+from home.text import person_name
 
 COLLATERAL_PER_PAGE = 24
 
@@ -162,6 +163,10 @@ class CollateralPage(Page):
     class Meta:
         verbose_name = "collateral"
         verbose_name_plural = "collateral"
+
+    @property
+    def owner_name(self):
+        return person_name(self.content_owner, missing="Nobody yet")
 
     @property
     def is_stale(self):

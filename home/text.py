@@ -4,3 +4,10 @@ import re
 def split_synonyms(text):
     """'too pricey, over budget\\nexpensive' -> ['too pricey', 'over budget', 'expensive']."""
     return [word.strip() for word in re.split(r"[,\n;]", text or "") if word.strip()]
+
+
+def person_name(user, missing="Nobody"):
+    """A user's full name, else username; `missing` when there is no user (e.g. deleted)."""
+    if user is None:
+        return missing
+    return user.get_full_name() or user.get_username()

@@ -10,7 +10,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from home.text import split_synonyms
+from home.text import person_name, split_synonyms
 
 BRIEF_RICH_TEXT = ["bold", "italic", "ul", "ol", "link"]
 NOTE_TEXT_MAX_LENGTH = 5000
@@ -205,3 +205,7 @@ class ObjectionNote(models.Model):
 
     def __str__(self):
         return f"{self.objection} — {self.persona} ({self.created:%Y-%m-%d})" if self.created else str(self.objection)
+
+    @property
+    def author_name(self):
+        return person_name(self.author, missing="Former colleague")

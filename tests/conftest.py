@@ -3,6 +3,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from content.factories import create_collateral, create_document_for
 from personas.factories import create_objection, create_persona
@@ -65,17 +66,18 @@ def collateral(db, persona, objection, marketer):
     )
 
 
-def client_for(client, user):
-    if user is not None:
-        client.force_login(user)
+def client_for(user):
+    """A client of its own per user, so two roles can act in one test."""
+    client = Client()
+    client.force_login(user)
     return client
 
 
 @pytest.fixture
-def rep_client(client, rep):
-    return client_for(client, rep)
+def rep_client(rep):
+    return client_for(rep)
 
 
 @pytest.fixture
-def marketer_client(client, marketer):
-    return client_for(client, marketer)
+def marketer_client(marketer):
+    return client_for(marketer)

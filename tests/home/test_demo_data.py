@@ -1,0 +1,135 @@
+"""The demo data command, and a crawl of every page of the demo site as each role."""
+
+import io
+import re
+from urllib.parse import urldefrag, urljoin, urlparse
+
+import pytest
+
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from content.models import CollateralDocument, CollateralPage
+from personas.models import Objection, ObjectionNote, PersonaPage
+
+pytestmark = pytest.mark.django_db
+
+LINK = re.compile(r'href="([^"]+)"')
+NOT_CRAWLED = ("/admin/", "/logout/", "/static/")
+
+
+def load_demo(logins):
+    output = io.StringIO()
+    call_command("load_demo_data", logins_file=str(logins), stdout=output)
+    return output.getvalue()
+
+
+@pytest.fixture
+def demo(tmp_path):
+    logins = tmp_path / "logins.txt"
+    output = load_demo(logins)
+    assert "Demo data ready: 6 personas, 12 objections, 40 collateral items, 150 notes." in output
+    return logins
+
+
+def counts():
+    return {
+        "personas": PersonaPage.objects.count(),
+        "objections": Objection.objects.count(),
+        "collateral": CollateralPage.objects.count(),
+        "documents": CollateralDocument.objects.count(),
+        "notes": ObjectionNote.objects.count(),
+        "users": get_user_model().objects.count(),
+    }
+
+
+def test_demo_has_the_promised_size_and_runs_again_without_duplicates(demo, tmp_path):
+    first = counts()
+    assert first["personas"] >= 6 and first["objections"] >= 12
+    assert first["collateral"] >= 40 and first["notes"] >= 150
+    assert all(objection.synonym_list for objection in Objection.objects.all())
+
+    load_demo(demo)
+    assert counts() == first
+
+
+def test_demo_files_are_real_and_their_text_is_read(demo):
+    extensions = set()
+    for document in CollateralDocument.objects.all():
+        extensions.add(document.file_extension)
+        assert document.extraction_error == "", document.title
+        assert document.title in document.extracted_text
+    assert {"pdf", "docx", "pptx", "xlsx"} <= extensions
+
+
+def test_demo_notes_differ_visibly_by_persona_and_objection(demo):
+    per_persona = {p.slug: ObjectionNote.objects.filter(persona=p).count() for p in PersonaPage.objects.all()}
+    assert len(set(per_persona.values())) >= 4, per_persona
+    top = [row["count"] for row in ObjectionNote.objects.filter(persona__slug="cfo").counts_by_objection()]
+    assert top[0] >= 2 * top[-1], top
+
+
+def test_demo_logins_work_and_survive_a_second_run(demo, tmp_path):
+    passwords = dict(line.split(" ", 1) for line in demo.read_text().splitlines())
+    assert set(passwords) == {"admin", "marketer", "rep"}
+    load_demo(demo)
+    for username, password in passwords.items():
+        client = Client()
+        response = client.post(reverse("login"), {"username": username, "password": password})
+        assert response.status_code == 302 and response.url == "/", username
+
+
+def test_demo_data_is_refused_where_not_allowed(settings, tmp_path):
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(CommandError, match="never loaded in production"):
+        call_command("load_demo_data", logins_file=str(tmp_path / "x.txt"))
+    assert not get_user_model().objects.filter(username="rep").exists()
+
+
+def crawl(client, start="/"):
+    """Follow every same-site link from the start page; return {url: status}."""
+    seen, queue = {}, [start]
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        response = client.get(url)
+        seen[url] = response.status_code
+        if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+            for href in LINK.findall(response.content.decode()):
+                href = urldefrag(urljoin(url, href.replace("&amp;", "&")))[0]
+                parsed = urlparse(href)
+                if parsed.scheme or parsed.netloc or href.startswith(NOT_CRAWLED):
+                    continue
+                queue.append(href)
+    return seen
+
+
+@pytest.mark.parametrize("username", ["rep", "marketer", "admin"])
+def test_crawl_every_page_as_each_role(demo, username):
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+
+    statuses = crawl(client)
+
+    errors = {url: status for url, status in statuses.items() if status >= 400}
+    assert not errors
+    pages = [url for url in statuses if url.startswith(("/collateral/", "/personas/"))]
+    assert len(pages) >= 46, "every persona and collateral page is reachable"
+    assert sum(url.startswith("/documents/") for url in statuses) >= 40, "every file downloads"
+    assert any("page=2" in url for url in statuses), "paginated lists are followed"
+
+
+def test_crawl_as_logged_in_user_without_a_role_and_as_anonymous(demo, no_role_user):
+    client = Client()
+    client.force_login(no_role_user)
+    statuses = crawl(client)
+    assert not {url: status for url, status in statuses.items() if status >= 400}
+    assert reverse("note_create") not in statuses, "no 'File a note' link for someone who may not file one"
+
+    anonymous = Client()
+    for url in statuses:
+        response = anonymous.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), url

@@ -1,0 +1,52 @@
+"""Production settings refuse to start without a secret and never allow demo data."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+SETUP = "import django; django.setup(); "
+PRINT_DEMO_ALLOWED = SETUP + "from django.conf import settings; print(settings.DEMO_DATA_ALLOWED)"
+PRINT_DATABASE = SETUP + "from django.db import connection; print(connection.vendor)"
+
+
+def run_with_settings(module, code=PRINT_DEMO_ALLOWED, **env):
+    environment = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    environment.update(DJANGO_SETTINGS_MODULE=module, **env)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_with_settings("home.settings.production")
+    assert result.returncode != 0
+    assert "Set the SECRET_KEY environment variable" in result.stderr
+
+
+def test_production_starts_with_a_secret_key_and_forbids_demo_data():
+    result = run_with_settings("home.settings.production", SECRET_KEY="x" * 50)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_database_comes_from_database_url():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.db import connection; print(connection.vendor)",
+        ],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "home.settings.dev", "DATABASE_URL": "sqlite:////tmp/x.sqlite3"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "sqlite", result.stderr
