@@ -15,6 +15,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from content.extraction import extract_text
+from content.page_forms import CollateralPageForm
 from home.text import person_name
 
 COLLATERAL_PER_PAGE = 24
@@ -132,6 +133,7 @@ class CollateralPage(Page):
     )
 
     objects = PageManager.from_queryset(CollateralPageQuerySet)()
+    base_form_class = CollateralPageForm
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -175,7 +177,8 @@ class CollateralPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["files"] = [item.document for item in self.files.select_related("document")]
-        context["note_count"] = self.notes.visible().count()
+        # A preview of a page not yet saved has no notes (and no pk to look them up by).
+        context["note_count"] = self.notes.visible().count() if self.pk else 0
         return context
 
 

@@ -118,8 +118,13 @@ class PersonaPage(Page):
         from content.models import CollateralPage
 
         context = super().get_context(request, *args, **kwargs)
-        notes = ObjectionNote.objects.visible().filter(persona=self).select_related("objection", "author", "collateral")
-        context["collateral"] = CollateralPage.objects.live().filter(personas=self).order_by("-first_published_at")
+        if self.pk is None:  # a preview of a persona not saved yet: nothing refers to it
+            notes, collateral = ObjectionNote.objects.none(), CollateralPage.objects.none()
+        else:
+            notes = ObjectionNote.objects.visible().filter(persona=self)
+            collateral = CollateralPage.objects.live().filter(personas=self).order_by("-first_published_at")
+        notes = notes.select_related("objection", "author", "collateral")
+        context["collateral"] = collateral
         context["objection_counts"] = notes.counts_by_objection()
         context["notes_page"] = Paginator(notes.order_by("-created", "-pk"), NOTES_PER_PAGE).get_page(
             request.GET.get("page")

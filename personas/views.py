@@ -47,4 +47,6 @@ class MyNotesView(ListView):
     paginate_by = MY_NOTES_PER_PAGE
 
     def get_queryset(self):
-        return ObjectionNote.objects.by_author(self.request.user).select_related("persona", "objection", "collateral")
+        return ObjectionNote.objects.by_author(self.request.user).select_related(
+            "persona", "objection", "collateral", "author"
+        )
