@@ -118,7 +118,7 @@ class Command(BaseCommand):
         for number, (title, kind, stage, persona_slugs, objection_slugs, tags, summary) in enumerate(demo.COLLATERAL):
             specs = [demo.OBJECTIONS[slug] for slug in objection_slugs]
             body = (
-                f"<p>{summary}</p><h3>When to use it</h3>"
+                "<h3>When to use it</h3>"
                 + "".join(f"<p>{description}</p>" for _name, _syn, description, _track, _proof in specs)
                 + "<h3>Talking points</h3>"
                 + "".join(f"<p>{track}</p>" for _name, _syn, _description, track, _proof in specs)
