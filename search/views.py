@@ -1,38 +1,98 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.template.response import TemplateResponse
 
-from content.models import CollateralPage
-from personas.models import PersonaPage
+from taggit.models import Tag
+
+from content.models import BuyerStage, Kind
+from personas.models import Objection, PersonaPage
+from search import service
+from search.engines.base import FACETS
+from search.models import QueryLog
 
 RESULTS_PER_PAGE = 20
 MAX_QUERY_LENGTH = 200
+FACET_TITLES = {"persona": "Persona", "objection": "Objection", "stage": "Buyer stage", "kind": "Kind", "tag": "Tag"}
+
+
+def known_values(facet, values):
+    """Keep only filter values that name something real (anything else is ignored)."""
+    if facet == "persona":
+        return list(PersonaPage.objects.live().filter(slug__in=values).values_list("slug", flat=True))
+    if facet == "objection":
+        return list(Objection.objects.filter(slug__in=values).values_list("slug", flat=True))
+    if facet == "tag":
+        return list(Tag.objects.filter(slug__in=values).values_list("slug", flat=True))
+    choices = {"stage": BuyerStage.values, "kind": Kind.values}[facet]
+    return [value for value in values if value in choices]
+
+
+def parse_page(value):
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
 
 
 def search(request):
-    """A plain title and summary search; the ranked, typo-tolerant search replaces it (issue 3)."""
+    """The rep's search: words as they talk, filters with counts, why each result matched."""
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    collateral = CollateralPage.objects.none()
+    filters = {
+        facet: known_values(facet, request.GET.getlist(facet)[:10]) for facet in FACETS if request.GET.getlist(facet)
+    }
+    filters = {facet: values for facet, values in filters.items() if values}
+    page = parse_page(request.GET.get("page"))
+    results = service.search(query, filters, page=page, page_size=RESULTS_PER_PAGE)
+    if query or filters:
+        QueryLog.objects.create(
+            query=query,
+            filters=filters,
+            result_count=results.total,
+            user=request.user,
+            engine=results.engine,
+            took_ms=results.took_ms,
+        )
     personas = PersonaPage.objects.none()
     if query:
-        words = query.split()
-        collateral_match = Q()
-        persona_match = Q()
-        for word in words:
-            collateral_match &= Q(title__icontains=word) | Q(summary__icontains=word)
-            persona_match &= Q(title__icontains=word) | Q(role__icontains=word)
-        collateral = CollateralPage.objects.live().filter(collateral_match).newest_first().with_taxonomy()
-        personas = PersonaPage.objects.live().filter(persona_match).order_by("title")
+        match = Q()
+        for word in query.split()[:10]:
+            match |= Q(title__icontains=word) | Q(role__icontains=word)
+        personas = PersonaPage.objects.live().filter(match).order_by("title")[:6]
+
+    def link(**changes):
+        params = {"q": query, **filters, "page": 1, **changes}
+        return "?" + urlencode({k: v for k, v in params.items() if v not in ("", [], None)}, doseq=True)
+
+    facet_groups = []
+    for facet in FACETS:
+        chosen = filters.get(facet, [])
+        options = []
+        for value, label, count in results.facets.get(facet, []):
+            selected = value in chosen
+            new_values = [v for v in chosen if v != value] if selected else [*chosen, value]
+            options.append({"label": label, "count": count, "selected": selected, "url": link(**{facet: new_values})})
+        if options:
+            facet_groups.append({"title": FACET_TITLES[facet], "options": options})
+
+    paginator = Paginator(range(results.total), RESULTS_PER_PAGE)
     response = TemplateResponse(
         request,
         "search/search.html",
         {
             "query": query,
-            "results_page": Paginator(collateral, RESULTS_PER_PAGE).get_page(request.GET.get("page")),
+            "filters": filters,
+            "results": results,
+            "facet_groups": facet_groups,
             "personas": personas,
+            "page_number": page,
+            "num_pages": paginator.num_pages,
+            "previous_url": link(page=page - 1) if page > 1 else "",
+            "next_url": link(page=page + 1) if page < paginator.num_pages else "",
+            "clear_url": link(**{facet: [] for facet in FACETS}),
         },
     )
-    if query:
-        response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response

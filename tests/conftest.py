@@ -11,6 +11,13 @@ from personas.factories import create_objection, create_persona
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def search_index(settings, tmp_path):
+    """Each test gets an empty search index of its own."""
+    settings.SEARCH_INDEX_PATH = tmp_path / "search-index.sqlite3"
+    return settings.SEARCH_INDEX_PATH
+
+
 def make_user(username, group_name=None, **fields):
     user = get_user_model().objects.create_user(username=username, password=PASSWORD, **fields)
     if group_name:

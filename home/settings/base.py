@@ -175,6 +175,8 @@ SALES_GROUP = "Sales"
 
 # Search engine for the rep's search: "embedded" needs no server.
 SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "embedded")
+# The embedded engine's index: an SQLite file of its own, rebuilt from the database on demand.
+SEARCH_INDEX_PATH = Path(os.environ.get("SEARCH_INDEX_PATH", BASE_DIR / "var" / "search-index.sqlite3"))
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 
 # Demo users and data may only be created where this is true (never in production).

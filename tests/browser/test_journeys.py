@@ -27,7 +27,14 @@ def test_rep_finds_an_asset_downloads_it_and_files_a_note(new_page, width, rep, 
     expect(page.get_by_role("heading", name="Hello, Riley")).to_be_visible()
     visit_check(page, width)
 
+    # Search in their own words: the asset is found through the objection's synonyms.
+    page.get_by_role("searchbox", name="Search collateral and personas").fill("too pricey")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name=collateral.title)).to_be_visible()
+    visit_check(page, width)
+
     # Open the persona from the start page.
+    page.goto("/")
     page.get_by_role("link", name=persona.title, exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(persona.title)
     visit_check(page, width)

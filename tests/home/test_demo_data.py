@@ -30,7 +30,7 @@ def load_demo(logins):
 def demo(tmp_path):
     logins = tmp_path / "logins.txt"
     output = load_demo(logins)
-    assert "Demo data ready: 6 personas, 12 objections, 40 collateral items, 150 notes." in output
+    assert "Demo data ready: 6 personas, 12 objections, 40 collateral items, 150 notes; 40 items" in output
     return logins
 
 

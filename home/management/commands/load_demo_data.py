@@ -14,6 +14,7 @@ from content.models import CollateralDocument, CollateralPage
 from home import demo_content as demo
 from personas.factories import create_note, create_objection, create_persona, days_ago
 from personas.models import Helped, Outcome
+from search import service as search_service
 
 # Users that can log in; the others only appear as authors and owners.
 LOGIN_USERS = {"admin", "marketer", "rep"}
@@ -42,11 +43,12 @@ class Command(BaseCommand):
             personas = {spec["slug"]: self.create_persona(spec) for spec in demo.PERSONAS}
             collateral = self.create_collateral(personas, objections, users)
             notes = self.create_notes(personas, objections, collateral, users)
+        indexed = search_service.rebuild()
         passwords = self.set_passwords(users, Path(options["logins_file"]))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(personas)} personas, {len(objections)} objections, "
-                f"{len(collateral)} collateral items, {notes} notes."
+                f"{len(collateral)} collateral items, {notes} notes; {indexed} items in the search index."
             )
         )
         self.stdout.write("Log in at http://127.0.0.1:8000/login/ with:")

@@ -1,0 +1,58 @@
+"""Turn collateral pages into index documents. The database is the source of truth."""
+
+from django.db.models import Count, Q
+from django.utils.html import strip_tags
+
+from content.models import CollateralPage
+from personas.models import Helped
+from search.engines.base import IndexDocument
+
+
+def collateral_for_index():
+    """Live collateral with everything the index needs, in a fixed number of queries."""
+    return (
+        CollateralPage.objects.live()
+        .prefetch_related("personas", "objections", "tags", "files__document")
+        .annotate(
+            helped_count=Count("notes", filter=Q(notes__helped=Helped.YES, notes__status="visible")),
+            not_helped_count=Count("notes", filter=Q(notes__helped=Helped.NO, notes__status="visible")),
+        )
+    )
+
+
+def to_document(page):
+    personas = list(page.personas.all())
+    objections = list(page.objections.all())
+    tags = list(page.tags.all())
+    taxonomy = [p.title for p in personas] + [p.role for p in personas]
+    for objection in objections:
+        taxonomy += [objection.name, *objection.synonym_list]
+    taxonomy += [tag.name for tag in tags]
+    return IndexDocument(
+        id=page.pk,
+        title=page.title,
+        url=page.url or "",
+        summary=page.summary,
+        body=strip_tags(page.body or ""),
+        files="\n".join(f"{item.document.title}\n{item.document.extracted_text}" for item in page.files.all()),
+        taxonomy=" · ".join(taxonomy),
+        facets={
+            "persona": [p.slug for p in personas],
+            "objection": [o.slug for o in objections],
+            "stage": [page.stage],
+            "kind": [page.kind],
+            "tag": [tag.slug for tag in tags],
+        },
+        labels={
+            "persona": {p.slug: p.title for p in personas},
+            "objection": {o.slug: o.name for o in objections},
+            "stage": {page.stage: page.get_stage_display()},
+            "kind": {page.kind: page.get_kind_display()},
+            "tag": {tag.slug: tag.name for tag in tags},
+        },
+        stale=page.is_stale,
+        helped=getattr(page, "helped_count", 0),
+        not_helped=getattr(page, "not_helped_count", 0),
+        external_id=page.external_id,
+        published=page.first_published_at.isoformat() if page.first_published_at else "",
+    )

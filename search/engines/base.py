@@ -1,0 +1,62 @@
+"""What every search engine takes and gives back. Views and commands only see these types."""
+
+from dataclasses import dataclass, field
+
+FACETS = ("persona", "objection", "stage", "kind", "tag")
+
+
+@dataclass(frozen=True)
+class IndexDocument:
+    """One collateral item as the index sees it."""
+
+    id: int
+    title: str
+    url: str
+    summary: str = ""
+    body: str = ""
+    files: str = ""  # text read from inside the attached files
+    taxonomy: str = ""  # persona and objection names, the objections' synonyms, tags
+    facets: dict = field(default_factory=dict)  # facet name -> list of slugs
+    labels: dict = field(default_factory=dict)  # facet name -> {slug: display name}
+    stale: bool = False
+    helped: int = 0
+    not_helped: int = 0
+    external_id: str | None = None
+    published: str = ""  # ISO date, for browsing newest first
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str = ""
+    filters: dict = field(default_factory=dict)  # facet name -> list of slugs, all must match
+    page: int = 1
+    page_size: int = 20
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    title: str
+    url: str
+    score: float
+    highlights: list  # [{"field": where it matched, "html": escaped text with <mark> around matches}]
+    labels: dict
+    stale: bool
+    external_id: str | None
+    helped: int = 0
+    not_helped: int = 0
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    hits: list
+    total: int
+    facets: dict  # facet name -> [(slug, label, count)], most frequent first
+    took_ms: float
+    engine: str
+    corrections: dict = field(default_factory=dict)  # typed word -> words searched instead
+
+
+def smoothed_helped_rate(helped, not_helped, prior=1):
+    """Share of 'helped' answers, pulled towards one half so a new asset is not buried or boosted."""
+    return (helped + prior) / (helped + not_helped + 2 * prior)

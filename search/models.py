@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.db import models
+
+
+class QueryLogQuerySet(models.QuerySet):
+    def zero_results(self):
+        return self.filter(result_count=0)
+
+
+class QueryLog(models.Model):
+    """One search a person ran: what for, with which filters, and how many results it found."""
+
+    query = models.CharField(max_length=200, blank=True)
+    filters = models.JSONField(default=dict, blank=True)
+    result_count = models.PositiveIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    engine = models.CharField(max_length=20)
+    took_ms = models.FloatField()
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = QueryLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["result_count", "created"])]
+
+    def __str__(self):
+        return f"{self.query or '(browse)'} → {self.result_count}"

@@ -1,0 +1,173 @@
+"""The rep's search page on the embedded engine: words as reps type them, filters, why it matched."""
+
+import datetime
+
+import pytest
+
+from django.utils import timezone
+
+from content.factories import create_collateral, create_document_for
+from personas.factories import create_objection, create_persona
+from personas.models import ObjectionNote
+from search import service
+from search.models import QueryLog
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def library(persona, objection, collateral):
+    """Three assets and a fresh index built from the database."""
+    security = create_objection("Security review", slug="security", synonyms="soc2, soc 2, pen test, infosec")
+    ciso = create_persona("Head of Security", slug="ciso", role="CISO")
+    trust = create_collateral(
+        title="Trust overview",
+        summary="How we protect customer data.",
+        body="<p>Encryption at rest and in transit.</p>",
+        kind="whitepaper",
+        stage="consideration",
+        personas=[ciso],
+        objections=[security],
+        documents=[create_document_for("Trust pack", "pdf", ["Frankfurt hosting and AES-256 encryption."])],
+    )
+    old = create_collateral(
+        title="Old price list",
+        summary="Last year's prices.",
+        kind="one_pager",
+        stage="decision",
+        personas=[persona],
+        objections=[objection],
+        review_by=timezone.localdate() - datetime.timedelta(days=10),
+    )
+    service.rebuild()
+    return {"roi": collateral, "trust": trust, "old": old}
+
+
+def titles(response):
+    return [hit.title for hit in response.context["results"].hits]
+
+
+def test_synonyms_from_the_taxonomy_find_tagged_assets(rep_client, library):
+    """'too pricey' finds the price-tagged assets though neither word is in them."""
+    found = titles(rep_client.get("/search/", {"q": "cfo says too pricey"}))
+    assert set(found[:2]) == {"ROI one-pager", "Old price list"}
+    assert "Trust overview" not in found
+
+
+def test_text_inside_files_is_searched_and_shown(rep_client, library):
+    response = rep_client.get("/search/", {"q": "frankfurt"})
+    assert titles(response) == ["Trust overview"]
+    assert "Inside the file:</span>" in response.text
+    assert "<mark>Frankfurt</mark> hosting" in response.text
+
+
+def test_typos_are_corrected_and_said(rep_client, library):
+    response = rep_client.get("/search/", {"q": "encyption"})
+    assert titles(response) == ["Trust overview"]
+    assert "you typed “encyption”" in response.text
+
+
+def test_stale_assets_are_marked_and_ranked_below_current_ones(rep_client, library):
+    response = rep_client.get("/search/", {"q": "price"})
+    found = titles(response)
+    assert found.index("ROI one-pager") < found.index("Old price list")
+    assert "Past review date" in response.text
+
+
+def test_filters_alone_browse_with_counts(rep_client, library, persona):
+    response = rep_client.get("/search/", {"persona": persona.slug})
+    assert set(titles(response)) == {"ROI one-pager", "Old price list"}
+    facets = response.context["results"].facets
+    assert ("price", "Price is too high", 2) in facets["objection"]
+    assert ("one_pager", "One-pager", 2) in facets["kind"]
+
+
+def test_filters_combine_with_text(rep_client, library, persona):
+    response = rep_client.get("/search/", {"q": "price", "kind": "one_pager", "persona": persona.slug})
+    assert set(titles(response)) == {"ROI one-pager", "Old price list"}
+    assert titles(rep_client.get("/search/", {"q": "price", "stage": "awareness"})) == []
+
+
+def test_unknown_filter_values_are_ignored(rep_client, library):
+    response = rep_client.get("/search/", {"q": "price", "persona": "no-such-persona", "kind": "spaceship"})
+    assert response.context["filters"] == {}
+    assert "ROI one-pager" in titles(response)
+
+
+def test_every_search_is_logged_and_zero_results_are_easy_to_list(rep_client, rep, library):
+    rep_client.get("/search/", {"q": "blockchain"})
+    rep_client.get("/search/", {"q": "price", "kind": "one_pager"})
+    rep_client.get("/search/")  # just opening the page is not a search
+
+    assert QueryLog.objects.count() == 2
+    zero = QueryLog.objects.zero_results().get()
+    assert (zero.query, zero.user, zero.engine) == ("blockchain", rep, "embedded")
+    assert QueryLog.objects.get(query="price").filters == {"kind": ["one_pager"]}
+
+
+def test_no_match_says_so(rep_client, library):
+    response = rep_client.get("/search/", {"q": "blockchain"})
+    assert "Nothing matched" in response.text
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_highlights_escape_what_is_indexed(rep_client, persona):
+    create_collateral(title="Tricky", summary='<script>alert("x")</script> pricing', personas=[persona])
+    service.rebuild()
+    response = rep_client.get("/search/", {"q": "pricing"})
+    assert '<script>alert("x")</script>' not in response.text
+    assert "&lt;script&gt;" in response.text
+
+
+def test_publishing_indexes_after_commit_and_unpublishing_removes(
+    rep_client, persona, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = create_collateral(title="Brand new battlecard", summary="Zanzibar pricing.", personas=[persona])
+    assert titles(rep_client.get("/search/", {"q": "zanzibar"})) == ["Brand new battlecard"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
+    assert titles(rep_client.get("/search/", {"q": "zanzibar"})) == []
+
+
+def test_helpful_notes_lift_an_asset(rep_client, rep, persona, objection, django_capture_on_commit_callbacks):
+    first = create_collateral(title="Pricing sheet A", summary="pricing", personas=[persona])
+    second = create_collateral(title="Pricing sheet B", summary="pricing", personas=[persona])
+    service.rebuild()
+    assert titles(rep_client.get("/search/", {"q": "pricing"}))[0] == "Pricing sheet A"  # tie: lower id first
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(4):
+            ObjectionNote.objects.create(
+                persona=persona, objection=objection, author=rep, text="x", collateral=second, helped="yes"
+            )
+    assert titles(rep_client.get("/search/", {"q": "pricing"}))[0] == "Pricing sheet B"
+    assert first.pk < second.pk
+
+
+def test_rebuild_restores_a_lost_index(rep_client, library, search_index):
+    search_index.unlink()
+    assert titles(rep_client.get("/search/", {"q": "frankfurt"})) == []
+    assert service.rebuild() == 3
+    assert titles(rep_client.get("/search/", {"q": "frankfurt"})) == ["Trust overview"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '" * ( ) : - + ~ ^ AND OR NOT',
+        "NEAR(price roi)",
+        "x" * 5000,
+        "😀 ünïcödé",
+        "'; DROP TABLE docs; --",
+        "the a of and",
+        "%",
+        "_",
+        "",
+    ],
+)
+def test_odd_queries_never_fail(rep_client, library, query):
+    for page in ("-3", "0", "999", "abc"):
+        response = rep_client.get("/search/", {"q": query, "page": page})
+        assert response.status_code == 200
