@@ -42,11 +42,12 @@ CREATE TABLE IF NOT EXISTS docs (
     published TEXT NOT NULL,
     data TEXT NOT NULL
 );
+-- Clustered by document: counting the facets of thousands of matches reads them in order.
 CREATE TABLE IF NOT EXISTS facets (
-    facet TEXT NOT NULL, value TEXT NOT NULL, doc_id INTEGER NOT NULL,
-    PRIMARY KEY (facet, value, doc_id)
+    doc_id INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY (doc_id, facet, value)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS facets_by_doc ON facets (doc_id);
+CREATE INDEX IF NOT EXISTS facets_by_value ON facets (facet, value);
 CREATE TABLE IF NOT EXISTS labels (
     facet TEXT NOT NULL, value TEXT NOT NULL, label TEXT NOT NULL, PRIMARY KEY (facet, value)
 ) WITHOUT ROWID;
@@ -130,8 +131,8 @@ class EmbeddedEngine:
                     (doc.id, " ".join((doc.title, doc.taxonomy, doc.summary, doc.body, doc.files))),
                 )
                 connection.executemany(
-                    "INSERT OR IGNORE INTO facets (facet, value, doc_id) VALUES (?, ?, ?)",
-                    [(facet, value, doc.id) for facet, values in doc.facets.items() for value in values],
+                    "INSERT OR IGNORE INTO facets (doc_id, facet, value) VALUES (?, ?, ?)",
+                    [(doc.id, facet, value) for facet, values in doc.facets.items() for value in values],
                 )
                 connection.executemany(
                     "INSERT OR REPLACE INTO labels (facet, value, label) VALUES (?, ?, ?)",
