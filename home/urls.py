@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
 from personas import views as persona_views
+from search import api as search_api
 from search import views as search_views
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("notes/", persona_views.MyNotesView.as_view(), name="my_notes"),
     path("notes/new/", persona_views.NoteCreateView.as_view(), name="note_create"),
     path("search/", search_views.search, name="search"),
+    path("api/search", search_api.search_api, name="api_search"),
     re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", home_views.serve_media, name="media"),
     path("", include(wagtail_urls)),
 ]

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "personas",
     "content",
     "search",
+    "wagtail.api.v3",  # per-user API tokens that people create and revoke in the admin
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.sites",

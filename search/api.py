@@ -1,0 +1,119 @@
+"""GET /api/search: the same search as the site, as JSON, for the site and for integrations.
+
+Authentication: the site's session, or `Authorization: Bearer <token>` with a token the
+user created (and can revoke) under Settings → API tokens in the admin.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET
+
+from wagtail.api.v3.auth import BearerTokenAuth
+
+from search import service
+from search.engines.base import FACETS
+from search.models import QueryLog
+from search.views import MAX_QUERY_LENGTH, known_values
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+class BadRequest(Exception):
+    pass
+
+
+def authenticated_user(request):
+    """The session's user, else the owner of a valid, unrevoked bearer token, else None."""
+    if request.user.is_authenticated:
+        return request.user
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return request.user if BearerTokenAuth().authenticate(request, token.strip()) else None
+
+
+def whole_number(params, name, default, low, high):
+    value = params.get(name, "")
+    if value == "":
+        return default
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise BadRequest(f"{name} must be a whole number from {low} to {high}, not {value!r}.")
+    return int(value)
+
+
+def parse_filters(params):
+    filters = {}
+    for facet in FACETS:
+        values = [value for value in params.getlist(facet) if value]
+        if not values:
+            continue
+        known = known_values(facet, values)
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise BadRequest(f"Unknown {facet}: {', '.join(unknown)}.")
+        filters[facet] = known
+    return filters
+
+
+def hit_json(hit):
+    labels = hit.labels
+    return {
+        "id": hit.id,
+        "external_id": hit.external_id,
+        "title": hit.title,
+        "url": hit.url,
+        "score": hit.score,
+        "highlights": hit.highlights,
+        "personas": [{"slug": slug, "name": name} for slug, name in labels.get("persona", {}).items()],
+        "objections": [{"slug": slug, "name": name} for slug, name in labels.get("objection", {}).items()],
+        "kind": next(iter(labels.get("kind", {})), None),
+        "stage": next(iter(labels.get("stage", {})), None),
+        "stale": hit.stale,
+        "helped": hit.helped,
+        "not_helped": hit.not_helped,
+    }
+
+
+@login_not_required  # it answers 401 itself, as JSON, rather than redirecting to a login page
+@require_GET
+def search_api(request):
+    user = authenticated_user(request)
+    if user is None:
+        response = JsonResponse({"error": "Log in, or send Authorization: Bearer <your API token>."}, status=401)
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+    params = request.GET
+    try:
+        page = whole_number(params, "page", 1, 1, 10_000)
+        page_size = whole_number(params, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+        filters = parse_filters(params)
+    except BadRequest as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    query = params.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    results = service.search(query, filters, page=page, page_size=page_size)
+    if query or filters:
+        QueryLog.objects.create(
+            query=query,
+            filters=filters,
+            result_count=results.total,
+            user=user,
+            engine=results.engine,
+            took_ms=results.took_ms,
+        )
+    return JsonResponse(
+        {
+            "total": results.total,
+            "took_ms": round(results.took_ms, 2),
+            "engine": results.engine,
+            "page": page,
+            "page_size": page_size,
+            "corrections": results.corrections,
+            "facets": {
+                facet: [{"value": value, "label": label, "count": count} for value, label, count in values]
+                for facet, values in results.facets.items()
+            },
+            "results": [hit_json(hit) for hit in results.hits],
+        },
+        headers={"Cache-Control": "private, no-store"},
+    )

@@ -1,0 +1,115 @@
+"""GET /api/search: JSON for the site (session) and integrations (per-user tokens)."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from django.test import Client
+
+from wagtail.models import APIToken
+
+from search import service
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def indexed(collateral):
+    service.rebuild()
+    return collateral
+
+
+@pytest.fixture
+def token(rep):
+    _instance, plaintext = APIToken.create_token(user=rep, name="CRM sidebar")
+    return plaintext
+
+
+def test_session_user_gets_results_with_the_documented_fields(rep_client, indexed, persona, objection):
+    response = rep_client.get("/api/search", {"q": "too pricey", "persona": persona.slug})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["total"] == 1 and body["engine"] == "embedded" and body["took_ms"] >= 0
+    hit = body["results"][0]
+    assert {"id", "external_id", "title", "url", "score", "highlights", "personas", "objections", "kind", "stage",
+            "stale"} <= set(hit)  # fmt: skip
+    assert (hit["id"], hit["title"], hit["url"]) == (indexed.pk, "ROI one-pager", indexed.url)
+    assert hit["personas"] == [{"slug": "cfo", "name": "CFO"}]
+    assert hit["objections"] == [{"slug": "price", "name": "Price is too high"}]
+    assert (hit["kind"], hit["stage"], hit["stale"]) == ("one_pager", "consideration", False)
+    assert {"value": "price", "label": "Price is too high", "count": 1} in body["facets"]["objection"]
+
+
+def test_token_authenticates_integrations_and_revoking_it_locks_them_out(indexed, token):
+    integration = Client()
+    response = integration.get("/api/search", {"q": "roi"}, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200 and response.json()["total"] == 1
+
+    APIToken.objects.get().revoke()
+    response = integration.get("/api/search", {"q": "roi"}, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("header", ["", "Bearer", "Bearer wagtail_not-a-real-token", "Basic dXNlcjpwYXNz", "Token abc"])
+def test_no_or_bad_credentials_get_401_json_not_a_login_page(indexed, header):
+    extra = {"HTTP_AUTHORIZATION": header} if header else {}
+    response = Client().get("/api/search", {"q": "roi"}, **extra)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
+    assert "error" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"persona": "astronaut"}, "Unknown persona: astronaut."),
+        ({"objection": "price", "kind": "spaceship"}, "Unknown kind: spaceship."),
+        ({"page": "-1"}, "page must be a whole number from 1"),
+        ({"page": "two"}, "page must be a whole number from 1"),
+        ({"page_size": "0"}, "page_size must be a whole number from 1 to 100"),
+        ({"page_size": "5000"}, "page_size must be a whole number from 1 to 100"),
+    ],
+)
+def test_bad_parameters_get_400_with_a_message(rep_client, indexed, params, message):
+    response = rep_client.get("/api/search", {"q": "roi", **params})
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+
+
+def test_pages_past_the_end_are_empty(rep_client, indexed):
+    body = rep_client.get("/api/search", {"q": "roi", "page": "50"}).json()
+    assert body["total"] == 1 and body["results"] == []
+
+
+def test_reps_create_and_revoke_their_own_tokens_in_the_admin(rep_client, rep, marketer):
+    assert rep_client.get("/admin/api-tokens/").status_code == 200
+    response = rep_client.post("/admin/api-tokens/new/", {"name": "Chat bot", "user": rep.pk})
+    assert response.status_code == 200
+    token = APIToken.objects.get()
+    assert (token.name, token.user) == ("Chat bot", rep)
+    assert token.prefix in response.text, "the new token is shown once"
+
+    rep_client.post(f"/admin/api-tokens/delete/{token.pk}/")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_a_rep_cannot_create_a_token_for_someone_else(rep_client, marketer):
+    rep_client.post("/admin/api-tokens/new/", {"name": "Sneaky", "user": marketer.pk})
+    assert not APIToken.objects.exists()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    q=st.text(max_size=300),
+    page=st.one_of(st.integers(-5, 20_000).map(str), st.text(max_size=5)),
+    page_size=st.one_of(st.integers(-5, 500).map(str), st.text(max_size=5)),
+    persona=st.one_of(st.just("cfo"), st.text(max_size=20)),
+)
+def test_any_input_gives_200_or_a_clear_400(rep_client, indexed, q, page, page_size, persona):
+    params = {"q": q.replace("\x00", ""), "page": page, "page_size": page_size, "persona": persona}
+    response = rep_client.get("/api/search", params)
+    assert response.status_code in (200, 400), response.content
+    body = response.json()
+    assert "results" in body if response.status_code == 200 else body["error"]
