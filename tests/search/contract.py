@@ -1,0 +1,160 @@
+"""What every search engine must do, written once and run against each engine.
+
+A test module subclasses EngineContract and provides an `engine` fixture giving an empty
+engine. No Django models are involved: engines take IndexDocuments and SearchQuerys.
+"""
+
+from search.engines.base import IndexDocument, SearchQuery
+
+
+def doc(doc_id, title, **fields):
+    facets = fields.pop("facets", {})
+    facets.setdefault("kind", ["deck"])
+    facets.setdefault("stage", ["decision"])
+    labels = {facet: {value: value.replace("-", " ").title() for value in values} for facet, values in facets.items()}
+    return IndexDocument(
+        id=doc_id, title=title, url=f"/collateral/{doc_id}/", facets=facets, labels=labels, published="2026-01-01",
+        **fields,
+    )  # fmt: skip
+
+
+LIBRARY = [
+    doc(
+        1,
+        "Pricing overview",
+        summary="Our plans and what they cost.",
+        taxonomy="Price is too high · too pricey · expensive",
+        facets={"persona": ["cfo"], "objection": ["price"]},
+        external_id="ext-1",
+    ),
+    doc(
+        2,
+        "Security pack",
+        summary="SOC 2 Type II and ISO 27001.",
+        taxonomy="Security review · soc2 · infosec",
+        files="Data is encrypted with AES-256 and hosted in Frankfurt.",
+        facets={"persona": ["ciso"], "objection": ["security"]},
+    ),
+    doc(
+        3,
+        "Salesforce integration datasheet",
+        body="What syncs between Salesforce and us, every five minutes.",
+        taxonomy="Integration · salesforce · api",
+        facets={"persona": ["revops", "cio"], "objection": ["integration"]},
+    ),
+    doc(
+        4,
+        "Old price list",
+        summary="Last year's prices.",
+        taxonomy="Price is too high · too pricey",
+        stale=True,
+        facets={"persona": ["cfo"], "objection": ["price"], "kind": ["one-pager"]},
+    ),
+    doc(
+        5,
+        "Onboarding plan",
+        body="Thirty days from contract to go-live; onboarding timeline week by week.",
+        facets={"persona": ["cio"], "objection": ["implementation"]},
+    ),
+]
+
+
+def titles(results):
+    return [hit.title for hit in results.hits]
+
+
+class EngineContract:
+    def search(self, engine, text="", **kwargs):
+        return engine.search(SearchQuery(text=text, **kwargs))
+
+    def test_empty_index_finds_nothing(self, engine):
+        results = self.search(engine, "price")
+        assert (results.total, results.hits) == (0, [])
+
+    def test_title_matches_rank_above_body_matches(self, engine):
+        engine.index([doc(10, "Salesforce notes", body="misc"), doc(11, "Misc", body="a note about salesforce")])
+        assert titles(self.search(engine, "salesforce")) == ["Salesforce notes", "Misc"]
+
+    def test_taxonomy_synonyms_find_tagged_assets(self, engine):
+        engine.index(LIBRARY)
+        found = titles(self.search(engine, "cfo says too pricey"))
+        assert set(found[:2]) == {"Pricing overview", "Old price list"}
+
+    def test_stemming_finds_other_word_forms(self, engine):
+        engine.index(LIBRARY)
+        assert titles(self.search(engine, "integrations"))[0] == "Salesforce integration datasheet"
+
+    def test_typos_still_find_the_asset(self, engine):
+        engine.index(LIBRARY)
+        assert titles(self.search(engine, "salesforse"))[0] == "Salesforce integration datasheet"
+        assert "Security pack" in titles(self.search(engine, "encrypted frankfrut"))
+
+    def test_text_inside_files_is_found_and_highlighted(self, engine):
+        engine.index(LIBRARY)
+        results = self.search(engine, "frankfurt")
+        assert titles(results) == ["Security pack"]
+        (highlight,) = [h for h in results.hits[0].highlights if h["field"] == "Inside the file"]
+        assert "<mark>Frankfurt</mark>" in highlight["html"]
+
+    def test_highlights_are_escaped(self, engine):
+        engine.index([doc(20, "Tricky", summary='<script>alert("x")</script> pricing')])
+        html = self.search(engine, "pricing").hits[0].highlights[0]["html"]
+        assert "<script>" not in html and "&lt;script&gt;" in html and "<mark>pricing</mark>" in html
+
+    def test_stale_assets_rank_below_current_ones_but_are_not_hidden(self, engine):
+        engine.index(LIBRARY)
+        found = self.search(engine, "price")
+        assert titles(found).index("Pricing overview") < titles(found).index("Old price list")
+        assert [hit.stale for hit in found.hits if hit.title == "Old price list"] == [True]
+
+    def test_helped_assets_rank_higher(self, engine):
+        engine.index([doc(30, "Price sheet A", summary="pricing"), doc(31, "Price sheet B", summary="pricing")])
+        engine.index([doc(31, "Price sheet B", summary="pricing", helped=6, not_helped=0)])
+        assert titles(self.search(engine, "pricing")) == ["Price sheet B", "Price sheet A"]
+
+    def test_filters_narrow_and_facets_count(self, engine):
+        engine.index(LIBRARY)
+        results = self.search(engine, "", filters={"persona": ["cfo"]})
+        assert set(titles(results)) == {"Pricing overview", "Old price list"} and results.total == 2
+        assert ("price", "Price", 2) in results.facets["objection"]
+        assert ("one-pager", "One Pager", 1) in results.facets["kind"]
+        both = self.search(engine, "price", filters={"persona": ["cfo"], "kind": ["one-pager"]})
+        assert titles(both) == ["Old price list"]
+
+    def test_browsing_without_words_lists_everything(self, engine):
+        engine.index(LIBRARY)
+        results = self.search(engine, "")
+        assert results.total == 5 and len(results.hits) == 5
+
+    def test_paging(self, engine):
+        engine.index([doc(100 + n, f"Deck {n}", summary="quarterly deck") for n in range(7)])
+        first = self.search(engine, "deck", page=1, page_size=5)
+        second = self.search(engine, "deck", page=2, page_size=5)
+        assert first.total == second.total == 7
+        assert len(first.hits) == 5 and len(second.hits) == 2
+        assert not set(titles(first)) & set(titles(second))
+        assert self.search(engine, "deck", page=9, page_size=5).hits == []
+
+    def test_reindexing_replaces_and_delete_removes(self, engine):
+        engine.index(LIBRARY)
+        engine.index([doc(2, "Trust centre", summary="renamed")])
+        assert titles(self.search(engine, "trust")) == ["Trust centre"]
+        assert "Security pack" not in titles(self.search(engine, "security"))
+        engine.delete([2, 999])
+        assert self.search(engine, "trust").total == 0
+
+    def test_clear_empties_the_index(self, engine):
+        engine.index(LIBRARY)
+        engine.clear()
+        assert self.search(engine, "").total == 0
+
+    def test_hits_carry_what_the_api_returns(self, engine):
+        engine.index(LIBRARY)
+        hit = self.search(engine, "pricing overview").hits[0]
+        assert (hit.id, hit.url, hit.external_id, hit.stale) == (1, "/collateral/1/", "ext-1", False)
+        assert hit.labels["persona"] == {"cfo": "Cfo"} and hit.score > 0
+
+    def test_odd_input_is_just_text(self, engine):
+        engine.index(LIBRARY)
+        for text in ['" * ( ) : - + ~ ^ AND OR NOT', "NEAR(a b)", "title:x", "x" * 5000, "😀", "the of and"]:
+            assert self.search(engine, text).total >= 0
