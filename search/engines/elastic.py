@@ -1,0 +1,250 @@
+"""The Elasticsearch 8/9 and OpenSearch 2/3 engine, through elasticsearch-dsl.
+
+Documents live in a concrete index (`<alias>-<timestamp>`) behind an alias; a rebuild fills
+a new index and swaps the alias in one step, so searches never see a half-built index.
+OpenSearch (and osmem-server) refuse the Elasticsearch client's vendor media types; with
+`plain_json` every request says plain `application/json` instead.
+"""
+
+import html
+import time
+from datetime import UTC, datetime
+
+from elastic_transport import Urllib3HttpNode
+from elasticsearch import Elasticsearch, NotFoundError
+from elasticsearch.dsl import Boolean, Document, Float, Integer, Keyword, Object, Search, Text, analyzer, token_filter
+from elasticsearch.dsl import Q as Query
+from elasticsearch.helpers import bulk
+
+from search.engines.base import FACETS, Hit, SearchResults, smoothed_helped_rate
+
+SEP = "\x1f"
+# Printable, escape-proof markers around matches (osmem-server trims trailing control characters).
+START, END = "{{cg-mark}}", "{{/cg-mark}}"
+STALE_FACTOR = 0.7
+FIELD_WEIGHTS = {"title": 10, "taxonomy": 8, "summary": 4, "body": 2, "files": 1}
+HIGHLIGHT_FIELDS = {"summary": "Summary", "body": "Body", "files": "Inside the file", "taxonomy": "Tagged"}
+MAX_QUERY_CHARS = 1000
+FACET_BUCKETS = 500
+
+english = analyzer(
+    "cg_english",
+    tokenizer="standard",
+    filter=["lowercase", "asciifolding", token_filter("cg_stem", type="stemmer", language="english")],
+)
+plain_words = analyzer("cg_words", tokenizer="standard", filter=["lowercase", "asciifolding"])
+
+
+def searchable_text():
+    """Stemmed for matching word forms; `.words` unstemmed, for typo-tolerant (fuzzy) matching."""
+    return Text(analyzer=english, fields={"words": Text(analyzer=plain_words)})
+
+
+class CollateralEntry(Document):
+    """One collateral item in the Elasticsearch/OpenSearch index."""
+
+    doc_id = Integer()
+    title = searchable_text()
+    taxonomy = searchable_text()
+    summary = searchable_text()
+    body = searchable_text()
+    files = searchable_text()
+    persona = Keyword(multi=True)
+    objection = Keyword(multi=True)
+    stage = Keyword(multi=True)
+    kind = Keyword(multi=True)
+    tag = Keyword(multi=True)
+    facet_labels = Keyword(multi=True)  # "facet<US>value<US>label": counted and named in one aggregation
+    boost = Float()
+    stale = Boolean()
+    published = Keyword()
+    data = Object(enabled=False)
+
+
+class PlainJsonNode(Urllib3HttpNode):
+    """Sends plain application/json, which OpenSearch and osmem-server accept."""
+
+    def perform_request(self, method, target, body=None, headers=None, **kwargs):
+        headers = dict(headers or {})
+        for name in list(headers):
+            if name.lower() in ("accept", "content-type"):
+                headers[name] = "application/json"
+        return super().perform_request(method, target, body=body, headers=headers, **kwargs)
+
+
+def marked_html(fragment):
+    return html.escape(fragment).replace(START, "<mark>").replace(END, "</mark>")
+
+
+class ElasticEngine:
+    name = "elasticsearch"
+
+    def __init__(self, url, alias="commonground", plain_json=False, timeout=5):
+        options = {"node_class": PlainJsonNode} if plain_json else {}
+        self.client = Elasticsearch(url, request_timeout=timeout, max_retries=0, **options)
+        self.alias = alias
+
+    # Index management
+
+    def create_index(self):
+        name = f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+        CollateralEntry.init(index=name, using=self.client)
+        return name
+
+    def ensure_index(self):
+        if not self.client.indices.exists_alias(name=self.alias):
+            self.client.indices.put_alias(index=self.create_index(), name=self.alias)
+
+    def concrete_indexes(self):
+        try:
+            return list(self.client.indices.get_alias(name=self.alias))
+        except NotFoundError:
+            return []
+
+    # Writing
+
+    def entry(self, doc):
+        effectiveness = smoothed_helped_rate(doc.helped, doc.not_helped)
+        entry = CollateralEntry(
+            meta={"id": doc.id},
+            doc_id=doc.id,
+            title=doc.title,
+            taxonomy=doc.taxonomy,
+            summary=doc.summary,
+            body=doc.body,
+            files=doc.files,
+            facet_labels=[
+                f"{facet}{SEP}{value}{SEP}{doc.labels.get(facet, {}).get(value, value)}"
+                for facet, values in doc.facets.items()
+                for value in values
+            ],
+            boost=(0.8 + 0.4 * effectiveness) * (STALE_FACTOR if doc.stale else 1.0),
+            stale=doc.stale,
+            published=doc.published,
+            data={
+                "title": doc.title,
+                "url": doc.url,
+                "labels": doc.labels,
+                "external_id": doc.external_id,
+                "helped": doc.helped,
+                "not_helped": doc.not_helped,
+            },
+        )
+        for facet in FACETS:
+            setattr(entry, facet, list(doc.facets.get(facet, [])))
+        return entry
+
+    def _bulk(self, index, actions):
+        bulk(self.client, actions, index=index, refresh=True, raise_on_error=True)
+
+    def index(self, documents):
+        documents = list(documents)
+        if not documents:
+            return
+        self.ensure_index()
+        self._bulk(self.alias, (self.entry(doc).to_dict(include_meta=True) for doc in documents))
+
+    def delete(self, ids):
+        ids = list(ids)
+        if not ids:
+            return
+        self.ensure_index()
+        actions = ({"_op_type": "delete", "_id": doc_id} for doc_id in ids)
+        bulk(self.client, actions, index=self.alias, refresh=True, raise_on_error=False)
+
+    def clear(self):
+        self.rebuild([])
+
+    def rebuild(self, documents):
+        """Fill a new index, then point the alias at it in one step and drop the old ones."""
+        new_index = self.create_index()
+        self._bulk(new_index, (self.entry(doc).to_dict(include_meta=True) for doc in documents))
+        old = self.concrete_indexes()
+        actions = [{"add": {"index": new_index, "alias": self.alias}}]
+        actions += [{"remove": {"index": name, "alias": self.alias}} for name in old]
+        self.client.indices.update_aliases(actions=actions)
+        for name in old:
+            self.client.indices.delete(index=name)
+        return self.count()
+
+    # Reading
+
+    def count(self):
+        self.ensure_index()
+        return self.client.count(index=self.alias)["count"]
+
+    def search(self, query):
+        started = time.perf_counter()
+        self.ensure_index()
+        text = query.text.strip()[:MAX_QUERY_CHARS]
+        page_size = max(1, query.page_size)
+        offset = (max(1, query.page) - 1) * page_size
+        if text:
+            fields = [f"{field}^{weight}" for field, weight in FIELD_WEIGHTS.items()]
+            fuzzy_fields = [f"{field}.words^{weight / 2}" for field, weight in FIELD_WEIGHTS.items()]
+            matching = Query(
+                "bool",
+                should=[
+                    Query("multi_match", query=text, fields=fields, type="most_fields"),
+                    Query("multi_match", query=text, fields=fuzzy_fields, fuzziness="AUTO", prefix_length=1),
+                ],
+                minimum_should_match=1,
+            )
+        else:
+            matching = Query("match_all")
+        filters = [Query("term", **{facet: value}) for facet, values in query.filters.items() for value in values]
+        scored = Query(
+            "function_score",
+            query=Query("bool", must=[matching], filter=filters),
+            field_value_factor={"field": "boost", "missing": 1.0},
+            boost_mode="multiply",
+        )
+        search = (
+            Search(using=self.client, index=self.alias)
+            .query(scored)
+            .sort({"_score": {"order": "desc"}}, {"published": {"order": "desc"}}, {"doc_id": {"order": "asc"}})
+            .extra(from_=offset, size=page_size, track_total_hits=True)
+        )
+        search.aggs.bucket("facets", "terms", field="facet_labels", size=FACET_BUCKETS)
+        if text:
+            search = search.highlight(
+                *HIGHLIGHT_FIELDS, pre_tags=[START], post_tags=[END], fragment_size=160, number_of_fragments=1
+            )
+        response = search.execute()
+        return SearchResults(
+            hits=[self._hit(hit) for hit in response.hits],
+            total=response.hits.total.value,
+            facets=self._facets(response.aggregations.facets.buckets),
+            took_ms=(time.perf_counter() - started) * 1000,
+            engine=self.name,
+        )
+
+    def _hit(self, hit):
+        data = hit.data.to_dict()
+        found = hit.meta.highlight.to_dict() if "highlight" in hit.meta else {}
+        highlights = [
+            {"field": label, "html": marked_html(found[field][0])}
+            for field, label in HIGHLIGHT_FIELDS.items()
+            if found.get(field)
+        ]
+        return Hit(
+            id=hit.doc_id,
+            title=data["title"],
+            url=data["url"],
+            score=round(hit.meta.score or 0.0, 6),
+            highlights=highlights,
+            labels=data["labels"],
+            stale=bool(hit.stale),
+            external_id=data["external_id"],
+            helped=data["helped"],
+            not_helped=data["not_helped"],
+        )
+
+    def _facets(self, buckets):
+        facets = {facet: [] for facet in FACETS}
+        for bucket in buckets:
+            facet, value, label = bucket.key.split(SEP, 2)
+            facets.setdefault(facet, []).append((value, label, bucket.doc_count))
+        for values in facets.values():
+            values.sort(key=lambda item: (-item[2], item[1]))
+        return facets
