@@ -109,6 +109,7 @@ def search_api(request):
             "page": page,
             "page_size": page_size,
             "corrections": results.corrections,
+            "notice": results.notice,
             "facets": {
                 facet: [{"value": value, "label": label, "count": count} for value, label, count in values]
                 for facet, values in results.facets.items()

@@ -26,3 +26,13 @@ class QueryLog(models.Model):
 
     def __str__(self):
         return f"{self.query or '(browse)'} → {self.result_count}"
+
+
+class PendingIndexing(models.Model):
+    """A collateral page the search server missed while it was down; replayed when it answers again."""
+
+    page_id = models.PositiveIntegerField(unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"page {self.page_id}"

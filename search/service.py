@@ -1,56 +1,125 @@
-"""The one search service: views, commands and signals call this, never an engine directly."""
+"""The one search service: views, the API, commands and signals call this, never an engine.
 
+The embedded index is always kept current, whichever engine is chosen: when the
+Elasticsearch/OpenSearch server is down, searches are answered from it (and say so), and
+the writes the server missed are remembered in the database and replayed when it answers.
+"""
+
+import dataclasses
+import logging
 from functools import cache
+
+from elastic_transport import TransportError
+from elasticsearch import ApiError
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from search.documents import collateral_for_index, to_document
 from search.engines.base import FACETS, SearchQuery
+from search.engines.elastic import ElasticEngine
 from search.engines.embedded import EmbeddedEngine
+from search.models import PendingIndexing
+
+logger = logging.getLogger(__name__)
 
 REBUILD_BATCH = 200
+# What a search server that is down, overloaded or misconfigured raises.
+SERVER_ERRORS = (TransportError, ApiError, OSError)
+FALLBACK_NOTICE = (
+    "The search server is not answering, so these results come from the built-in index. "
+    "They may miss the very latest changes; nothing you saved is lost."
+)
 
 
-def get_engine():
-    return engine_for(settings.SEARCH_ENGINE, str(settings.SEARCH_INDEX_PATH))
+def embedded_engine():
+    return embedded_engine_at(str(settings.SEARCH_INDEX_PATH))
 
 
 @cache
-def engine_for(name, index_path):
-    if name == "embedded":
-        return EmbeddedEngine(index_path)
-    raise ImproperlyConfigured(f"Unknown SEARCH_ENGINE {name!r}; use 'embedded'.")
+def embedded_engine_at(path):
+    return EmbeddedEngine(path)
+
+
+def get_engine():
+    """The engine chosen in settings (SEARCH_ENGINE)."""
+    if settings.SEARCH_ENGINE == "embedded":
+        return embedded_engine()
+    if settings.SEARCH_ENGINE == "elasticsearch":
+        return elastic_engine(
+            settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_INDEX, settings.ELASTICSEARCH_PLAIN_JSON
+        )
+    raise ImproperlyConfigured(f"Unknown SEARCH_ENGINE {settings.SEARCH_ENGINE!r}; use 'embedded' or 'elasticsearch'.")
+
+
+@cache
+def elastic_engine(url, alias, plain_json):
+    if not url:
+        raise ImproperlyConfigured("SEARCH_ENGINE is 'elasticsearch' but ELASTICSEARCH_URL is not set.")
+    return ElasticEngine(url, alias=alias, plain_json=plain_json)
+
+
+def uses_server():
+    return get_engine() is not embedded_engine()
 
 
 def index_collateral(page_ids):
-    """(Re)index these pages if live, remove them from the index if not."""
+    """(Re)index these pages if live, remove them if not: in the embedded index, then on the server."""
     page_ids = set(page_ids)
     documents = [to_document(page) for page in collateral_for_index().filter(pk__in=page_ids)]
-    engine = get_engine()
-    engine.delete(page_ids - {document.id for document in documents})
-    engine.index(documents)
+    removed = page_ids - {document.id for document in documents}
+    for engine in [embedded_engine()] + ([get_engine()] if uses_server() else []):
+        try:
+            engine.delete(removed)
+            engine.index(documents)
+        except SERVER_ERRORS:
+            logger.warning("Search server missed %s; will replay when it answers", sorted(page_ids), exc_info=True)
+            PendingIndexing.objects.bulk_create([PendingIndexing(page_id=pk) for pk in page_ids], ignore_conflicts=True)
+            return
+    replay_pending()
+
+
+def replay_pending():
+    """Send the server what it missed while down. Returns how many pages were replayed."""
+    if not uses_server():
+        return 0
+    pending = list(PendingIndexing.objects.values_list("page_id", flat=True))
+    if not pending:
+        return 0
+    documents = [to_document(page) for page in collateral_for_index().filter(pk__in=pending)]
+    try:
+        engine = get_engine()
+        engine.delete(set(pending) - {document.id for document in documents})
+        engine.index(documents)
+    except SERVER_ERRORS:
+        return 0
+    PendingIndexing.objects.filter(page_id__in=pending).delete()
+    return len(pending)
 
 
 def remove_collateral(page_ids):
-    get_engine().delete(page_ids)
+    index_collateral(page_ids)  # pages that are gone or not live are removed
+
+
+def all_documents():
+    for page in collateral_for_index().order_by("pk").iterator(chunk_size=REBUILD_BATCH):
+        yield to_document(page)
 
 
 def rebuild():
-    """Empty the index and fill it again from the database; returns how many documents it holds."""
-    engine = get_engine()
-    engine.clear()
-    pages = collateral_for_index().order_by("pk")
-    batch = []
-    for page in pages.iterator(chunk_size=REBUILD_BATCH):
-        batch.append(to_document(page))
-        if len(batch) == REBUILD_BATCH:
-            engine.index(batch)
-            batch = []
-    engine.index(batch)
-    return engine.count()
+    """Rebuild every index from the database (the source of truth); returns the number of documents."""
+    count = embedded_engine().rebuild(all_documents())
+    if uses_server():
+        count = get_engine().rebuild(all_documents())
+    PendingIndexing.objects.all().delete()
+    return count
 
 
 def search(text="", filters=None, page=1, page_size=20):
     filters = {facet: list(values) for facet, values in (filters or {}).items() if facet in FACETS and values}
-    return get_engine().search(SearchQuery(text=text, filters=filters, page=page, page_size=page_size))
+    query = SearchQuery(text=text, filters=filters, page=page, page_size=page_size)
+    try:
+        return get_engine().search(query)
+    except SERVER_ERRORS:
+        logger.warning("Search server failed; answering from the embedded index", exc_info=True)
+        return dataclasses.replace(embedded_engine().search(query), notice=FALLBACK_NOTICE)

@@ -174,11 +174,15 @@ TAGGIT_CASE_INSENSITIVE = True
 MARKETING_GROUP = "Marketing"
 SALES_GROUP = "Sales"
 
-# Search engine for the rep's search: "embedded" needs no server.
+# Search engine for the rep's search: "embedded" needs no server; "elasticsearch" for
+# Elasticsearch 8/9 or OpenSearch 2/3 (the embedded index is kept as its fallback).
 SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "embedded")
 # The embedded engine's index: an SQLite file of its own, rebuilt from the database on demand.
 SEARCH_INDEX_PATH = Path(os.environ.get("SEARCH_INDEX_PATH", BASE_DIR / "var" / "search-index.sqlite3"))
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "commonground")  # an alias over the real index
+# OpenSearch (and osmem-server) reject the Elasticsearch client's vendor media types.
+ELASTICSEARCH_PLAIN_JSON = env_bool("ELASTICSEARCH_PLAIN_JSON", False)
 
 # Demo users and data may only be created where this is true (never in production).
 DEMO_DATA_ALLOWED = False

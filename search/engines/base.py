@@ -55,6 +55,7 @@ class SearchResults:
     took_ms: float
     engine: str
     corrections: dict = field(default_factory=dict)  # typed word -> words searched instead
+    notice: str = ""  # said to the person searching, e.g. when the fallback engine answered
 
 
 def smoothed_helped_rate(helped, not_helped, prior=1):

@@ -107,38 +107,50 @@ class EmbeddedEngine:
     def index(self, documents):
         """Add or replace documents."""
         with closing(self.connect()) as connection, connection:
-            for doc in documents:
-                self._delete(connection, doc.id)
-                effectiveness = smoothed_helped_rate(doc.helped, doc.not_helped)
-                data = {
-                    "title": doc.title,
-                    "url": doc.url,
-                    "labels": doc.labels,
-                    "external_id": doc.external_id,
-                    "helped": doc.helped,
-                    "not_helped": doc.not_helped,
-                }
-                connection.execute(
-                    "INSERT INTO docs (id, stale, effectiveness, published, data) VALUES (?, ?, ?, ?, ?)",
-                    (doc.id, int(doc.stale), effectiveness, doc.published, json.dumps(data)),
-                )
-                connection.execute(
-                    f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
-                    (doc.id, doc.title, doc.taxonomy, doc.summary, doc.body, doc.files),
-                )
-                connection.execute(
-                    "INSERT INTO words (rowid, text) VALUES (?, ?)",
-                    (doc.id, " ".join((doc.title, doc.taxonomy, doc.summary, doc.body, doc.files))),
-                )
-                connection.executemany(
-                    "INSERT OR IGNORE INTO facets (doc_id, facet, value) VALUES (?, ?, ?)",
-                    [(doc.id, facet, value) for facet, values in doc.facets.items() for value in values],
-                )
-                connection.executemany(
-                    "INSERT OR REPLACE INTO labels (facet, value, label) VALUES (?, ?, ?)",
-                    [(facet, value, label) for facet, names in doc.labels.items() for value, label in names.items()],
-                )
+            self._index(connection, documents)
         self._vocabulary = None
+
+    def rebuild(self, documents):
+        """Replace everything in one transaction: readers see the old index until it commits."""
+        with closing(self.connect()) as connection, connection:
+            for table in ("docs", "facets", "labels", "fts", "words"):
+                connection.execute(f"DELETE FROM {table}")
+            self._index(connection, documents)
+        self._vocabulary = None
+        return self.count()
+
+    def _index(self, connection, documents):
+        for doc in documents:
+            self._delete(connection, doc.id)
+            effectiveness = smoothed_helped_rate(doc.helped, doc.not_helped)
+            data = {
+                "title": doc.title,
+                "url": doc.url,
+                "labels": doc.labels,
+                "external_id": doc.external_id,
+                "helped": doc.helped,
+                "not_helped": doc.not_helped,
+            }
+            connection.execute(
+                "INSERT INTO docs (id, stale, effectiveness, published, data) VALUES (?, ?, ?, ?, ?)",
+                (doc.id, int(doc.stale), effectiveness, doc.published, json.dumps(data)),
+            )
+            connection.execute(
+                f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
+                (doc.id, doc.title, doc.taxonomy, doc.summary, doc.body, doc.files),
+            )
+            connection.execute(
+                "INSERT INTO words (rowid, text) VALUES (?, ?)",
+                (doc.id, " ".join((doc.title, doc.taxonomy, doc.summary, doc.body, doc.files))),
+            )
+            connection.executemany(
+                "INSERT OR IGNORE INTO facets (doc_id, facet, value) VALUES (?, ?, ?)",
+                [(doc.id, facet, value) for facet, values in doc.facets.items() for value in values],
+            )
+            connection.executemany(
+                "INSERT OR REPLACE INTO labels (facet, value, label) VALUES (?, ?, ?)",
+                [(facet, value, label) for facet, names in doc.labels.items() for value, label in names.items()],
+            )
 
     def delete(self, ids):
         with closing(self.connect()) as connection, connection:
