@@ -23,6 +23,7 @@ urlpatterns = [
     path("notes/new/", persona_views.NoteCreateView.as_view(), name="note_create"),
     path("search/", search_views.search, name="search"),
     path("api/search", search_api.search_api, name="api_search"),
+    path("api/suggest", search_api.suggest_api, name="api_suggest"),
     re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", home_views.serve_media, name="media"),
     path("", include(wagtail_urls)),
 ]

@@ -5,11 +5,14 @@ user created (and can revoke) under Settings → API tokens in the admin.
 """
 
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 from wagtail.api.v3.auth import BearerTokenAuth
 
+from content.models import CollateralPage
+from personas.models import Objection, PersonaPage
 from search import service
 from search.engines.base import FACETS
 from search.models import QueryLog
@@ -118,3 +121,27 @@ def search_api(request):
         },
         headers={"Cache-Control": "private, no-store"},
     )
+
+
+SUGGESTION_LIMIT = 8
+
+
+@require_GET
+def suggest_api(request):
+    """GET /api/suggest?q=pri: titles, personas and objections starting with what was typed."""
+    text = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    if len(text) < 2:
+        return JsonResponse({"suggestions": []})
+    suggestions = [
+        {"type": "objection", "label": objection.name, "url": f"/search/?objection={objection.slug}"}
+        for objection in Objection.objects.filter(Q(name__icontains=text) | Q(synonyms__icontains=text))[:3]
+    ]
+    suggestions += [
+        {"type": "persona", "label": persona.title, "url": persona.url}
+        for persona in PersonaPage.objects.live().filter(Q(title__icontains=text) | Q(role__icontains=text))[:3]
+    ]
+    suggestions += [
+        {"type": "collateral", "label": page.title, "url": page.url}
+        for page in CollateralPage.objects.live().filter(title__icontains=text).order_by("title")[:SUGGESTION_LIMIT]
+    ]
+    return JsonResponse({"suggestions": suggestions[:SUGGESTION_LIMIT]}, headers={"Cache-Control": "private, no-store"})

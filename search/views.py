@@ -7,12 +7,13 @@ from django.template.response import TemplateResponse
 from taggit.models import Tag
 
 from content.models import BuyerStage, Kind
-from personas.models import Objection, PersonaPage
+from personas.models import Objection, ObjectionNote, PersonaPage
 from search import service
 from search.engines.base import FACETS
 from search.models import QueryLog
 
 RESULTS_PER_PAGE = 20
+NOTES_SHOWN = 5
 MAX_QUERY_LENGTH = 200
 FACET_TITLES = {"persona": "Persona", "objection": "Objection", "stage": "Buyer stage", "kind": "Kind", "tag": "Tag"}
 
@@ -55,11 +56,20 @@ def search(request):
             took_ms=results.took_ms,
         )
     personas = PersonaPage.objects.none()
+    notes = ObjectionNote.objects.none()
     if query:
-        match = Q()
-        for word in query.split()[:10]:
-            match |= Q(title__icontains=word) | Q(role__icontains=word)
-        personas = PersonaPage.objects.live().filter(match).order_by("title")[:6]
+        words = [word for word in query.split() if len(word) > 2][:10]
+        persona_match, note_match = Q(), Q()
+        for word in words:
+            persona_match |= Q(title__icontains=word) | Q(role__icontains=word)
+            note_match |= Q(text__icontains=word)
+        if words:
+            personas = PersonaPage.objects.live().filter(persona_match).order_by("title")[:6]
+            notes = (
+                ObjectionNote.objects.visible()
+                .filter(note_match)
+                .select_related("persona", "objection", "author", "collateral")[:NOTES_SHOWN]
+            )
 
     def link(**changes):
         params = {"q": query, **filters, "page": 1, **changes}
@@ -86,6 +96,7 @@ def search(request):
             "results": results,
             "facet_groups": facet_groups,
             "personas": personas,
+            "notes": notes,
             "page_number": page,
             "num_pages": paginator.num_pages,
             "previous_url": link(page=page - 1) if page > 1 else "",

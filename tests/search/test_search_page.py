@@ -171,3 +171,19 @@ def test_odd_queries_never_fail(rep_client, library, query):
     for page in ("-3", "0", "999", "abc"):
         response = rep_client.get("/search/", {"q": query, "page": page})
         assert response.status_code == 200
+
+
+def test_matching_notes_and_personas_have_their_own_sections(rep_client, rep, library, persona, objection):
+    ObjectionNote.objects.create(persona=persona, objection=objection, author=rep, text="Ledgerly quoted 30% less.")
+    response = rep_client.get("/search/", {"q": "ledgerly financial"})
+    assert "What reps heard" in response.text and "Ledgerly quoted 30% less." in response.text
+    assert "Personas</h2>" in response.text and "Chief Financial Officer" in response.text
+
+
+def test_suggestions_as_you_type(rep_client, library):
+    suggestions = rep_client.get("/api/suggest", {"q": "pri"}).json()["suggestions"]
+    labels = [(item["type"], item["label"]) for item in suggestions]
+    assert ("objection", "Price is too high") in labels
+    assert ("collateral", "Old price list") in labels
+    assert rep_client.get("/api/suggest", {"q": "p"}).json() == {"suggestions": []}
+    assert rep_client.get("/api/suggest", {"q": "'%_\\"}).status_code == 200
