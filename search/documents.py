@@ -24,10 +24,10 @@ def to_document(page):
     personas = list(page.personas.all())
     objections = list(page.objections.all())
     tags = list(page.tags.all())
+    # Names only: synonyms are matched on the query side (search.service.expand_synonyms), so an
+    # asset tagged "Integration" is not taken to mention every product named among its synonyms.
     taxonomy = [p.title for p in personas] + [p.role for p in personas]
-    for objection in objections:
-        taxonomy += [objection.name, *objection.synonym_list]
-    taxonomy += [tag.name for tag in tags]
+    taxonomy += [objection.name for objection in objections] + [tag.name for tag in tags]
     return IndexDocument(
         id=page.pk,
         title=page.title,

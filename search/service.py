@@ -15,10 +15,11 @@ from elasticsearch import ApiError
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from personas.models import Objection
 from search.documents import collateral_for_index, to_document
 from search.engines.base import FACETS, SearchQuery
 from search.engines.elastic import ElasticEngine
-from search.engines.embedded import EmbeddedEngine
+from search.engines.embedded import WORD, EmbeddedEngine
 from search.models import PendingIndexing
 
 logger = logging.getLogger(__name__)
@@ -115,9 +116,25 @@ def rebuild():
     return count
 
 
+def normalised(text):
+    return " " + " ".join(WORD.findall(text.lower())) + " "
+
+
+def mentioned_objections(text):
+    """Names of the objections whose synonyms the text uses: "too pricey" names "Price is too high",
+    and the engines then also find the assets tagged with it (as an exact tag, not as loose words)."""
+    words = normalised(text)
+    return tuple(
+        objection.name
+        for objection in Objection.objects.only("name", "synonyms")
+        if any(normalised(synonym) in words for synonym in objection.synonym_list)
+    )
+
+
 def search(text="", filters=None, page=1, page_size=20):
     filters = {facet: list(values) for facet, values in (filters or {}).items() if facet in FACETS and values}
-    query = SearchQuery(text=text, filters=filters, page=page, page_size=page_size)
+    objections = mentioned_objections(text) if text.strip() else ()
+    query = SearchQuery(text=text, filters=filters, objections=objections, page=page, page_size=page_size)
     try:
         return get_engine().search(query)
     except SERVER_ERRORS:

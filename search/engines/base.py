@@ -29,6 +29,7 @@ class IndexDocument:
 class SearchQuery:
     text: str = ""
     filters: dict = field(default_factory=dict)  # facet name -> list of slugs, all must match
+    objections: tuple = ()  # names of objections whose synonyms the text used; matched as tags
     page: int = 1
     page_size: int = 20
 
@@ -56,6 +57,17 @@ class SearchResults:
     engine: str
     corrections: dict = field(default_factory=dict)  # typed word -> words searched instead
     notice: str = ""  # said to the person searching, e.g. when the fallback engine answered
+
+
+# After text relevance: helped rate and freshness reorder near-equals, they do not override relevance.
+HELPED_WEIGHT = 0.2  # a boost from 0.9 (never helped) to 1.1 (always helped)
+STALE_FACTOR = 0.7  # past review: clearly demoted, never hidden
+
+
+def ranking_boost(helped, not_helped, stale):
+    return (1 - HELPED_WEIGHT / 2 + HELPED_WEIGHT * smoothed_helped_rate(helped, not_helped)) * (
+        STALE_FACTOR if stale else 1.0
+    )
 
 
 def smoothed_helped_rate(helped, not_helped, prior=1):

@@ -16,14 +16,14 @@ from elasticsearch.dsl import Boolean, Document, Float, Integer, Keyword, Object
 from elasticsearch.dsl import Q as Query
 from elasticsearch.helpers import bulk
 
-from search.engines.base import FACETS, Hit, SearchResults, smoothed_helped_rate
+from search.engines.base import FACETS, Hit, SearchResults, ranking_boost
 
 SEP = "\x1f"
 # Printable, escape-proof markers around matches (osmem-server trims trailing control characters).
 START, END = "{{cg-mark}}", "{{/cg-mark}}"
-STALE_FACTOR = 0.7
-FIELD_WEIGHTS = {"title": 10, "taxonomy": 8, "summary": 4, "body": 2, "files": 1}
+FIELD_WEIGHTS = {"title": 5, "taxonomy": 3, "summary": 2, "body": 1.5, "files": 1}  # as the embedded engine
 HIGHLIGHT_FIELDS = {"summary": "Summary", "body": "Body", "files": "Inside the file", "taxonomy": "Tagged"}
+FUZZY_WEIGHT = 0.1
 MAX_QUERY_CHARS = 1000
 FACET_BUCKETS = 500
 
@@ -104,7 +104,6 @@ class ElasticEngine:
     # Writing
 
     def entry(self, doc):
-        effectiveness = smoothed_helped_rate(doc.helped, doc.not_helped)
         entry = CollateralEntry(
             meta={"id": doc.id},
             doc_id=doc.id,
@@ -118,7 +117,7 @@ class ElasticEngine:
                 for facet, values in doc.facets.items()
                 for value in values
             ],
-            boost=(0.8 + 0.4 * effectiveness) * (STALE_FACTOR if doc.stale else 1.0),
+            boost=ranking_boost(doc.helped, doc.not_helped, doc.stale),
             stale=doc.stale,
             published=doc.published,
             data={
@@ -181,12 +180,15 @@ class ElasticEngine:
         offset = (max(1, query.page) - 1) * page_size
         if text:
             fields = [f"{field}^{weight}" for field, weight in FIELD_WEIGHTS.items()]
-            fuzzy_fields = [f"{field}.words^{weight / 2}" for field, weight in FIELD_WEIGHTS.items()]
+            # Typo rescue only: small, or exact words would count twice (stemmed and unstemmed).
+            fuzzy_fields = [f"{field}.words^{weight * FUZZY_WEIGHT}" for field, weight in FIELD_WEIGHTS.items()]
             matching = Query(
                 "bool",
                 should=[
                     Query("multi_match", query=text, fields=fields, type="most_fields"),
                     Query("multi_match", query=text, fields=fuzzy_fields, fuzziness="AUTO", prefix_length=1),
+                    # tagged with an objection whose synonyms the rep used
+                    *[Query("match_phrase", taxonomy={"query": name, "boost": 2}) for name in query.objections],
                 ],
                 minimum_should_match=1,
             )

@@ -15,14 +15,15 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from search.engines.base import FACETS, Hit, SearchResults, smoothed_helped_rate
+from search.engines.base import FACETS, Hit, SearchResults, ranking_boost
 
 # Column weights for bm25(): title, taxonomy, summary, body, files.
 COLUMNS = ("title", "taxonomy", "summary", "body", "files")
-WEIGHTS = (10.0, 8.0, 4.0, 2.0, 1.0)
+# Chosen on the judged query set (manage.py evaluate_search); keeps title and taxonomy above the
+# summary, the summary above the body and the body above the text inside files.
+WEIGHTS = (5.0, 3.0, 2.0, 1.5, 1.0)
 # Where a match is shown from, in order of preference, with how a rep reads it.
 HIGHLIGHT_COLUMNS = {"summary": "Summary", "body": "Body", "files": "Inside the file", "taxonomy": "Tagged"}
-STALE_FACTOR = 0.7
 MAX_QUERY_WORDS = 32
 MIN_TYPO_LENGTH = 5
 # Everyday words reps type around the real question; never "corrected" into something else.
@@ -38,7 +39,7 @@ SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS docs (
     id INTEGER PRIMARY KEY,
     stale INTEGER NOT NULL,
-    effectiveness REAL NOT NULL,
+    boost REAL NOT NULL,  -- helped rate and freshness, applied after text relevance
     published TEXT NOT NULL,
     data TEXT NOT NULL
 );
@@ -90,6 +91,9 @@ def marked_html(snippet):
 
 class EmbeddedEngine:
     name = "embedded"
+    weights = WEIGHTS
+    use_boosts = True  # helped rate and freshness
+    correct_typos = True
 
     def __init__(self, path):
         self.path = Path(path)
@@ -122,7 +126,6 @@ class EmbeddedEngine:
     def _index(self, connection, documents):
         for doc in documents:
             self._delete(connection, doc.id)
-            effectiveness = smoothed_helped_rate(doc.helped, doc.not_helped)
             data = {
                 "title": doc.title,
                 "url": doc.url,
@@ -132,8 +135,14 @@ class EmbeddedEngine:
                 "not_helped": doc.not_helped,
             }
             connection.execute(
-                "INSERT INTO docs (id, stale, effectiveness, published, data) VALUES (?, ?, ?, ?, ?)",
-                (doc.id, int(doc.stale), effectiveness, doc.published, json.dumps(data)),
+                "INSERT INTO docs (id, stale, boost, published, data) VALUES (?, ?, ?, ?, ?)",
+                (
+                    doc.id,
+                    int(doc.stale),
+                    ranking_boost(doc.helped, doc.not_helped, doc.stale),
+                    doc.published,
+                    json.dumps(data),
+                ),
             )
             connection.execute(
                 f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
@@ -179,7 +188,12 @@ class EmbeddedEngine:
             self._vocabulary = {term for (term,) in connection.execute("SELECT term FROM words_vocab")}
         return self._vocabulary
 
-    def match_expression(self, connection, text):
+    def may_be_typo(self, word, vocabulary):
+        return (
+            self.correct_typos and word not in vocabulary and len(word) >= MIN_TYPO_LENGTH and word not in PLAIN_WORDS
+        )
+
+    def match_expression(self, connection, text, objections=()):
         """An FTS5 expression from what a person typed: any word may match, typos are corrected.
 
         Nothing the user types reaches FTS5 as syntax: every word is quoted.
@@ -189,15 +203,15 @@ class EmbeddedEngine:
         alternatives, corrections = [], {}
         for word in dict.fromkeys(words):
             options = [word]
-            if word not in vocabulary and len(word) >= MIN_TYPO_LENGTH and word not in PLAIN_WORDS:
+            if self.may_be_typo(word, vocabulary):
                 close = sorted(edits1(word) & vocabulary)
                 if close:
                     corrections[word] = close
                     options = close
             alternatives.extend(options)
-        if not alternatives:
-            return "", corrections
-        return " OR ".join(fts_string(word) for word in alternatives), corrections
+        terms = [fts_string(word) for word in alternatives]
+        terms += [f"taxonomy : {fts_string(name)}" for name in objections]  # tagged with what they named
+        return " OR ".join(terms), corrections
 
     def filter_clause(self, filters):
         clauses, params = [], []
@@ -212,7 +226,7 @@ class EmbeddedEngine:
         page_size = max(1, query.page_size)
         offset = (max(1, query.page) - 1) * page_size
         with closing(self.connect()) as connection:
-            expression, corrections = self.match_expression(connection, query.text)
+            expression, corrections = self.match_expression(connection, query.text, query.objections)
             clauses, params = self.filter_clause(query.filters)
             if query.text.strip() and not expression:
                 rows, total, facet_rows = [], 0, []
@@ -229,9 +243,12 @@ class EmbeddedEngine:
             corrections=corrections,
         )
 
+    def boost_sql(self):
+        return "docs.boost" if self.use_boosts else "1.0"
+
     def _text_search(self, connection, expression, clauses, params, offset, limit):
         where = " AND ".join(["fts MATCH ?", *clauses])
-        weights = ", ".join(str(weight) for weight in WEIGHTS)
+        weights = ", ".join(str(weight) for weight in self.weights)
         snippets = ", ".join(
             f"snippet(fts, {COLUMNS.index(column)}, '{START}', '{END}', '…', 16)" for column in HIGHLIGHT_COLUMNS
         )
@@ -239,8 +256,7 @@ class EmbeddedEngine:
         rows = connection.execute(
             f"""
             SELECT docs.id, docs.data, docs.stale,
-                   -bm25(fts, {weights}) * (0.8 + 0.4 * docs.effectiveness)
-                   * (CASE WHEN docs.stale THEN {STALE_FACTOR} ELSE 1.0 END) AS score,
+                   -bm25(fts, {weights}) * {self.boost_sql()} AS score,
                    {snippets}
             FROM fts JOIN docs ON docs.id = fts.rowid
             WHERE {where}
@@ -259,7 +275,7 @@ class EmbeddedEngine:
         rows = connection.execute(
             f"""
             SELECT docs.id, docs.data, docs.stale,
-                   docs.effectiveness * (CASE WHEN docs.stale THEN {STALE_FACTOR} ELSE 1.0 END) AS score,
+                   {self.boost_sql()} AS score,
                    {", ".join("''" for _ in HIGHLIGHT_COLUMNS)}
             FROM docs WHERE {where}
             ORDER BY score DESC, docs.published DESC, docs.id
@@ -301,3 +317,13 @@ class EmbeddedEngine:
         for values in facets.values():
             values.sort(key=lambda item: (-item[2], item[1]))
         return facets
+
+
+class PlainBM25Engine(EmbeddedEngine):
+    """The baseline the ranking is measured against: BM25 over the asset's own text, all fields
+    alike; no taxonomy synonyms, no typo correction, no helped rate or freshness."""
+
+    name = "plain BM25"
+    weights = (1.0, 0.0, 1.0, 1.0, 1.0)
+    use_boosts = False
+    correct_typos = False
