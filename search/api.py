@@ -95,15 +95,7 @@ def search_api(request):
         return JsonResponse({"error": str(error)}, status=400)
     query = params.get("q", "").strip()[:MAX_QUERY_LENGTH]
     results = service.search(query, filters, page=page, page_size=page_size)
-    if query or filters:
-        QueryLog.objects.create(
-            query=query,
-            filters=filters,
-            result_count=results.total,
-            user=user,
-            engine=results.engine,
-            took_ms=results.took_ms,
-        )
+    QueryLog.objects.record(user, query, filters, results)
     return JsonResponse(
         {
             "total": results.total,

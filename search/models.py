@@ -6,6 +6,18 @@ class QueryLogQuerySet(models.QuerySet):
     def zero_results(self):
         return self.filter(result_count=0)
 
+    def record(self, user, query, filters, results):
+        """Log a search that asked for something (words or filters); opening the page is not a search."""
+        if query or filters:
+            self.create(
+                query=query,
+                filters=filters,
+                result_count=results.total,
+                user=user,
+                engine=results.engine,
+                took_ms=results.took_ms,
+            )
+
 
 class QueryLog(models.Model):
     """One search a person ran: what for, with which filters, and how many results it found."""

@@ -46,15 +46,7 @@ def search(request):
     filters = {facet: values for facet, values in filters.items() if values}
     page = parse_page(request.GET.get("page"))
     results = service.search(query, filters, page=page, page_size=RESULTS_PER_PAGE)
-    if query or filters:
-        QueryLog.objects.create(
-            query=query,
-            filters=filters,
-            result_count=results.total,
-            user=request.user,
-            engine=results.engine,
-            took_ms=results.took_ms,
-        )
+    QueryLog.objects.record(request.user, query, filters, results)
     personas = PersonaPage.objects.none()
     notes = ObjectionNote.objects.none()
     if query:

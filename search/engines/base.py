@@ -24,6 +24,17 @@ class IndexDocument:
     external_id: str | None = None
     published: str = ""  # ISO date, for browsing newest first
 
+    def stored_fields(self):
+        """What an engine keeps to show a hit without asking the database."""
+        return {
+            "title": self.title,
+            "url": self.url,
+            "labels": self.labels,
+            "external_id": self.external_id,
+            "helped": self.helped,
+            "not_helped": self.not_helped,
+        }
+
 
 @dataclass(frozen=True)
 class SearchQuery:

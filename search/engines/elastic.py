@@ -120,14 +120,7 @@ class ElasticEngine:
             boost=ranking_boost(doc.helped, doc.not_helped, doc.stale),
             stale=doc.stale,
             published=doc.published,
-            data={
-                "title": doc.title,
-                "url": doc.url,
-                "labels": doc.labels,
-                "external_id": doc.external_id,
-                "helped": doc.helped,
-                "not_helped": doc.not_helped,
-            },
+            data=doc.stored_fields(),
         )
         for facet in FACETS:
             setattr(entry, facet, list(doc.facets.get(facet, [])))

@@ -126,14 +126,7 @@ class EmbeddedEngine:
     def _index(self, connection, documents):
         for doc in documents:
             self._delete(connection, doc.id)
-            data = {
-                "title": doc.title,
-                "url": doc.url,
-                "labels": doc.labels,
-                "external_id": doc.external_id,
-                "helped": doc.helped,
-                "not_helped": doc.not_helped,
-            }
+            data = doc.stored_fields()
             connection.execute(
                 "INSERT INTO docs (id, stale, boost, published, data) VALUES (?, ?, ?, ?, ?)",
                 (
