@@ -16,6 +16,7 @@ from search import views as search_views
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", home_views.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     # Files are streamed by Wagtail's serve view, which sits behind the login middleware.
     path("documents/", include(wagtaildocs_urls)),

@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.http import Http404
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse
 from django.views.static import serve
 
 # Collateral files go through Wagtail's document view, never straight from disk.
@@ -11,3 +12,9 @@ def serve_media(request, path):
     if path.startswith(PRIVATE_MEDIA_PREFIXES):
         raise Http404("Not found")
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+@login_not_required
+def healthz(request):
+    """For load balancers: the process answers. Says nothing else, so it needs no login."""
+    return HttpResponse("ok", content_type="text/plain")

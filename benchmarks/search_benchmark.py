@@ -1,0 +1,245 @@
+"""Search benchmark: index build, query latency, API throughput, re-index on publish.
+
+    .venv/bin/python benchmarks/search_benchmark.py [--docs 10000] [--notes 100000] [--osmem]
+
+Runs against a throwaway SQLite database and index in a temporary folder. It generates
+`--docs` collateral documents of about 300 words plus about 300 words of file text, straight
+into each engine (creating 10,000 Wagtail pages one by one would dominate the run), and
+`--notes` objection notes in the database. It prints medians and p95s, and the API's
+throughput as a ratio to a trivial view measured in the same run under the same gunicorn.
+"""
+
+import argparse
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+VOCABULARY = re.findall(
+    r"\w+",
+    """invoice payment cash collections dso revenue forecast audit compliance security soc encryption gdpr
+    privacy hosting integration salesforce netsuite hubspot api webhook onboarding rollout timeline migration
+    contract renewal pricing discount budget approval board executive champion scale uptime reliability
+    quote billing ledger close reconciliation dispute reminder dunning workflow approval procurement vendor""",
+)
+QUERIES = [
+    "invoice", "payment", "cash", "pricing", "too pricey", "cfo says too pricey", "soc2", "security audit",
+    "integraton w salesforce", "salesforce", "netsuite sync", "hubspot", "onboarding timeline", "rollout",
+    "gdpr eu hosting", "encryption", "budget approval", "board approval", "champion", "will it scale",
+    "uptime sla", "api webhooks", "migration from orbitpay", "contract renewal", "discount", "dunning",
+    "month end close", "reconciliation", "dispute", "reminder", "workflow", "procurement vendor", "ledger",
+    "forecast revenue", "compliance", "privacy", "quote billing", "collections automation", "dso",
+    "invoce", "payback", "roi calculator", "executive briefing", "reliability", "scale uptime",
+    "asset 123", "asset 9999", "salesforse", "term4321", "term17 term99",
+]  # fmt: skip
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def make_documents(count, rng):
+    """Text drawn Zipf-like from the domain words and a long tail of 5,000 rarer ones, as real text is:
+    a few words are in nearly every asset, most in few."""
+    from search.engines.base import IndexDocument
+
+    tail = [f"term{n}" for n in range(5000)]
+    vocabulary = VOCABULARY + tail
+    weights = [1 / (rank + 1) ** 0.9 for rank in range(len(vocabulary))]
+
+    def words(n):
+        return " ".join(rng.choices(vocabulary, weights=weights, k=n))
+
+    for number in range(1, count + 1):
+        yield IndexDocument(
+            id=number,
+            title=f"Asset {number}: {words(4)}",
+            url=f"/collateral/asset-{number}/",
+            summary=words(25),
+            body=words(300),
+            files=words(300),
+            taxonomy=f"Persona {number % 6} · Objection {number % 12}",
+            facets={
+                "persona": [f"persona-{number % 6}"],
+                "objection": [f"objection-{number % 12}", f"objection-{(number * 7) % 12}"],
+                "stage": [["awareness", "consideration", "decision", "onboarding"][number % 4]],
+                "kind": [["deck", "case_study", "battlecard", "one_pager", "faq"][number % 5]],
+                "tag": [f"tag-{number % 30}"],
+            },
+            labels={"persona": {f"persona-{number % 6}": f"Persona {number % 6}"}},
+            stale=number % 9 == 0,
+            helped=number % 7,
+            not_helped=number % 3,
+            published=f"2026-{1 + number % 12:02d}-01",
+        )
+
+
+def time_engine(engine, documents, repeats):
+    from search.engines.base import SearchQuery
+
+    started = time.perf_counter()
+    engine.rebuild(documents)
+    build = time.perf_counter() - started
+    rows = []
+    for query in QUERIES:
+        engine.search(SearchQuery(text=query))  # warm
+        samples = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            engine.search(SearchQuery(text=query))
+            samples.append((time.perf_counter() - started) * 1000)
+        rows.append((query, statistics.median(samples), percentile(samples, 0.95)))
+    return build, rows
+
+
+def load(url, seconds, threads, headers):
+    """Requests per second from `threads` clients on loopback for `seconds`."""
+    done = []
+    deadline = time.perf_counter() + seconds
+
+    def client():
+        count = 0
+        while time.perf_counter() < deadline:
+            request = urllib.request.Request(url, headers=headers)
+            with urllib.request.urlopen(request, timeout=10) as response:
+                response.read()
+            count += 1
+        done.append(count)
+
+    workers = [threading.Thread(target=client) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return sum(done) / seconds
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--notes", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=15, help="timed runs per query")
+    parser.add_argument("--seconds", type=float, default=10, help="length of each HTTP load run")
+    parser.add_argument("--osmem", action="store_true", help="also measure the Elasticsearch engine on osmem-server")
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="cg-bench-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "home.settings.dev",
+        "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
+        "SEARCH_INDEX_PATH": str(folder / "index.sqlite3"),
+        "MEDIA_ROOT": str(folder / "media"),
+        "DEBUG": "0",
+    }
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from content.factories import create_collateral
+    from personas.factories import create_objection, create_persona
+    from personas.models import ObjectionNote
+    from search import service
+    from search.engines.embedded import EmbeddedEngine
+
+    rng = random.Random(7)
+    print(f"data: {args.docs:,} collateral documents (~300 words + ~300 words of file text), {args.notes:,} notes")
+
+    # Notes in the database (what the persona pages and helped rates are built from).
+    persona = create_persona("CFO", slug="cfo")
+    objection = create_objection("Price is too high", slug="price", synonyms="too pricey, too expensive")
+    started = time.perf_counter()
+    ObjectionNote.objects.bulk_create(
+        [
+            ObjectionNote(
+                persona=persona, objection=objection, text=f"note {n} " + " ".join(rng.sample(VOCABULARY, 12))
+            )
+            for n in range(args.notes)
+        ],
+        batch_size=5000,
+    )
+    print(f"notes written: {time.perf_counter() - started:.1f} s")
+
+    engines = [EmbeddedEngine(folder / "index.sqlite3")]
+    server = None
+    if args.osmem:
+        from osmem_server import OsmemServer
+
+        from search.engines.elastic import ElasticEngine
+
+        server = OsmemServer.start()
+        engines.append(ElasticEngine(server.url, alias="bench", plain_json=True))
+    try:
+        for engine in engines:
+            build, rows = time_engine(engine, make_documents(args.docs, random.Random(1)), args.repeats)
+            medians = [median for _q, median, _p95 in rows]
+            p95s = [p95 for _q, _median, p95 in rows]
+            print(f"\n[{engine.name}] index build: {build:.1f} s for {args.docs:,} documents")
+            print(
+                f"[{engine.name}] {len(QUERIES)} queries x {args.repeats}: "
+                f"median of medians {statistics.median(medians):.1f} ms, "
+                f"worst median {max(medians):.1f} ms, worst p95 {max(p95s):.1f} ms"
+            )
+            for query, median, p95 in sorted(rows, key=lambda row: -row[2])[:8]:
+                print(f"    slowest: {query!r:32} p50 {median:6.1f} ms  p95 {p95:6.1f} ms")
+    finally:
+        if server:
+            server.close()
+
+    # Re-index one asset on publish, against the full embedded index.
+    page = create_collateral(title="Benchmark asset", summary="Pricing for the benchmark.")
+    samples = []
+    for _ in range(20):
+        started = time.perf_counter()
+        service.index_collateral([page.pk])
+        samples.append((time.perf_counter() - started) * 1000)
+    print(f"\nre-index one asset on publish (embedded, {args.docs:,} in the index): "
+          f"p50 {statistics.median(samples):.1f} ms, p95 {percentile(samples, 0.95):.1f} ms")  # fmt: skip
+
+    # HTTP: /api/search against the trivial /healthz, same gunicorn, same run.
+    from django.contrib.auth import get_user_model
+
+    from wagtail.models import APIToken
+
+    user = get_user_model().objects.create_user("bench")
+    _token, plaintext = APIToken.create_token(user=user, name="benchmark")
+    port = 18000 + rng.randrange(1000)
+    gunicorn = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "home.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "home.settings.dev"},
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        base = f"http://127.0.0.1:{port}"
+        trivial = load(f"{base}/healthz", args.seconds, 4, {})
+        headers = {"Authorization": f"Bearer {plaintext}"}
+        api = load(f"{base}/api/search?q=pricing+security&persona=cfo", args.seconds, 4, headers)
+        print(f"\nHTTP (gunicorn, 2 workers, 4 clients, {args.seconds:.0f} s each): trivial view {trivial:.0f} req/s, "
+              f"/api/search {api:.0f} req/s = {api / trivial:.1%} of the trivial view")  # fmt: skip
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
