@@ -241,13 +241,24 @@ class Importer:
         return user
 
 
+def without_nul(value):
+    """NUL characters cannot be stored (PostgreSQL refuses them); drop them wherever they are."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {without_nul(key): without_nul(item) for key, item in value.items()}
+    return value
+
+
 def read(path):
     """JSON with every section, or CSV with collateral rows (lists separated by ';')."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            return {"collateral": list(csv.DictReader(handle))}
-    return json.loads(path.read_text(encoding="utf-8"))
+            return {"collateral": without_nul(list(csv.DictReader(handle)))}
+    return without_nul(json.loads(path.read_text(encoding="utf-8")))
 
 
 def export_id(page):

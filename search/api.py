@@ -16,7 +16,7 @@ from personas.models import Objection, PersonaPage
 from search import service
 from search.engines.base import FACETS
 from search.models import QueryLog
-from search.views import MAX_QUERY_LENGTH, known_values
+from search.views import MAX_QUERY_LENGTH, known_values, param
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -37,7 +37,7 @@ def authenticated_user(request):
 
 
 def whole_number(params, name, default, low, high):
-    value = params.get(name, "")
+    value = param(params.get(name))
     if value == "":
         return default
     if not value.isdigit() or not low <= int(value) <= high:
@@ -48,7 +48,7 @@ def whole_number(params, name, default, low, high):
 def parse_filters(params):
     filters = {}
     for facet in FACETS:
-        values = [value for value in params.getlist(facet) if value]
+        values = [param(value) for value in params.getlist(facet) if param(value)]
         if not values:
             continue
         known = known_values(facet, values)
@@ -93,7 +93,7 @@ def search_api(request):
         filters = parse_filters(params)
     except BadRequest as error:
         return JsonResponse({"error": str(error)}, status=400)
-    query = params.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    query = param(params.get("q")).strip()[:MAX_QUERY_LENGTH]
     results = service.search(query, filters, page=page, page_size=page_size)
     QueryLog.objects.record(user, query, filters, results)
     return JsonResponse(
@@ -121,7 +121,7 @@ SUGGESTION_LIMIT = 8
 @require_GET
 def suggest_api(request):
     """GET /api/suggest?q=pri: titles, personas and objections starting with what was typed."""
-    text = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    text = param(request.GET.get("q")).strip()[:MAX_QUERY_LENGTH]
     if len(text) < 2:
         return JsonResponse({"suggestions": []})
     suggestions = [

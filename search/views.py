@@ -18,6 +18,11 @@ MAX_QUERY_LENGTH = 200
 FACET_TITLES = {"persona": "Persona", "objection": "Objection", "stage": "Buyer stage", "kind": "Kind", "tag": "Tag"}
 
 
+def param(value):
+    """A request parameter as text PostgreSQL can store: no NUL characters."""
+    return (value or "").replace("\x00", "")
+
+
 def known_values(facet, values):
     """Keep only filter values that name something real (anything else is ignored)."""
     if facet == "persona":
@@ -39,9 +44,11 @@ def parse_page(value):
 
 def search(request):
     """The rep's search: words as they talk, filters with counts, why each result matched."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    query = param(request.GET.get("q")).strip()[:MAX_QUERY_LENGTH]
     filters = {
-        facet: known_values(facet, request.GET.getlist(facet)[:10]) for facet in FACETS if request.GET.getlist(facet)
+        facet: known_values(facet, [param(value) for value in request.GET.getlist(facet)[:10]])
+        for facet in FACETS
+        if request.GET.getlist(facet)
     }
     filters = {facet: values for facet, values in filters.items() if values}
     page = parse_page(request.GET.get("page"))

@@ -51,7 +51,7 @@ def library(folder, **overrides):
             {"id": "N-1", "persona": "cfo", "objection": "price", "text": "Too pricey for this year.",
              "stage": "proposal", "outcome": "lost", "collateral": "A-1", "helped": True, "author": "sam",
              "created": "2026-05-04T10:00:00Z"},
-            {"id": "N-2", "persona": "ciso", "objection": "security", "text": "Wants the SOC 2 report.",
+            {"id": "N-2", "persona": "ciso", "objection": "security", "text": "Wants the SOC 2\u0000 report.",
              "collateral": None, "helped": None, "author": "sam", "created": "2026-05-05T10:00:00Z"},
             {"id": "BAD-N", "persona": "cfo", "objection": "nope", "text": "x", "helped": None},
             {"id": "BAD-H", "persona": "cfo", "objection": "price", "text": "x", "helped": "maybe"},
@@ -88,6 +88,7 @@ def test_import_brings_everything_in_and_reports_bad_rows(tmp_path):
     note = ObjectionNote.objects.get(external_id="N-1")
     assert (note.collateral, note.helped, note.author.username, note.outcome) == (roi, "yes", "sam", "lost")
     assert not note.author.has_usable_password()
+    assert ObjectionNote.objects.get(external_id="N-2").text == "Wants the SOC 2 report."
     assert Objection.objects.get(slug="price").synonym_list == ["too pricey", "expensive"]
 
 

@@ -143,3 +143,10 @@ def test_persona_notes_are_paginated_newest_first(rep_client, rep, persona, obje
     assert "Note number 4" in second and "Note number 24" not in second
     assert rep_client.get(persona.url, {"page": "999"}).status_code == 200
     assert rep_client.get(persona.url, {"page": "-1"}).status_code == 200
+
+
+def test_null_characters_are_refused_with_a_message(rep_client, note_data):
+    response = rep_client.post(reverse("note_create"), {**note_data, "text": "Budget\x00 frozen"})
+    assert response.status_code == 200
+    assert "Null characters are not allowed" in response.text
+    assert not ObjectionNote.objects.exists()

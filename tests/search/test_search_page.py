@@ -165,6 +165,7 @@ def test_rebuild_restores_a_lost_index(rep_client, library, search_index):
         "%",
         "_",
         "",
+        "price\x00roi",
     ],
 )
 def test_odd_queries_never_fail(rep_client, library, query):
