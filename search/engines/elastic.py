@@ -24,6 +24,8 @@ START, END = "{{cg-mark}}", "{{/cg-mark}}"
 FIELD_WEIGHTS = {"title": 5, "taxonomy": 3, "summary": 2, "body": 1.5, "files": 1}  # as the embedded engine
 HIGHLIGHT_FIELDS = {"summary": "Summary", "body": "Body", "files": "Inside the file", "taxonomy": "Tagged"}
 FUZZY_WEIGHT = 0.1
+REBUILD_TIMEOUT = 300  # seconds, for bulk requests during a rebuild
+REBUILD_CHUNK = 500
 MAX_QUERY_CHARS = 1000
 FACET_BUCKETS = 500
 
@@ -150,7 +152,11 @@ class ElasticEngine:
     def rebuild(self, documents):
         """Fill a new index, then point the alias at it in one step and drop the old ones."""
         new_index = self.create_index()
-        self._bulk(new_index, (self.entry(doc).to_dict(include_meta=True) for doc in documents))
+        # Bulk loading takes longer than a search may: a generous timeout, one refresh at the end.
+        client = self.client.options(request_timeout=REBUILD_TIMEOUT)
+        entries = (self.entry(doc).to_dict(include_meta=True) for doc in documents)
+        bulk(client, entries, index=new_index, chunk_size=REBUILD_CHUNK, refresh=False, raise_on_error=True)
+        client.indices.refresh(index=new_index)
         old = self.concrete_indexes()
         actions = [{"add": {"index": new_index, "alias": self.alias}}]
         actions += [{"remove": {"index": name, "alias": self.alias}} for name in old]
