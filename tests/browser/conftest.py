@@ -28,6 +28,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 BLOCKING_IMPACTS = {"critical", "serious"}
+SETTLED = """() =>
+    document.getAnimations().every((animation) => animation.playState !== "running")
+    && [...document.querySelectorAll(".messages, .messages li")].every(
+        (element) => getComputedStyle(element).opacity === "1"
+    )"""
 
 
 @pytest.fixture(scope="session")
@@ -82,6 +87,9 @@ _axe = Axe()
 def assert_accessible(page):
     """No critical or serious axe-core violation on the page, once its animations have finished."""
     page.evaluate("Promise.all(document.getAnimations().map((animation) => animation.finished))")
+    # Wagtail's messages fade in once its scripts have run (ignoring reduced motion), so a
+    # fade can begin after the wait above; judge the page when they are fully shown.
+    page.wait_for_function(SETTLED)
     violations = [v for v in _axe.run(page).response["violations"] if v["impact"] in BLOCKING_IMPACTS]
     report = "\n".join(
         f"{v['impact']}: {v['id']} — {v['help']}\n"
