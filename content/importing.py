@@ -25,7 +25,7 @@ from content.factories import create_collateral, create_document
 from content.models import BuyerStage, CollateralDocument, CollateralPage, Kind
 from personas.factories import create_note, create_objection, create_persona
 from personas.models import NOTE_TEXT_MAX_LENGTH, DealStage, Helped, Objection, ObjectionNote, Outcome, PersonaPage
-from search import service as search_service
+from search.signal_handlers import deferred_indexing
 
 CSV_LIST_SEPARATOR = ";"
 HELPED = {True: Helped.YES, False: Helped.NO, None: Helped.UNKNOWN}
@@ -89,9 +89,13 @@ class Importer:
     def __init__(self, base_dir):
         self.base_dir = Path(base_dir)
         self.report = Report()
-        self.touched = set()  # collateral whose search entry the import changed
 
     def run(self, data):
+        with deferred_indexing():  # one indexing pass at the end; current when the import returns
+            self._run(data)
+        return self.report
+
+    def _run(self, data):
         for section, handler in (
             ("personas", self.persona),
             ("objections", self.objection),
@@ -105,8 +109,6 @@ class Importer:
                         self.report.count(section, handler(row))
                 except RowError as error:
                     self.report.errors.append((section, str(row_id), str(error)))
-        search_service.index_collateral(self.touched)  # current when the import returns
-        return self.report
 
     def persona(self, row):
         slug = slugify(required(row, "slug"))
@@ -155,7 +157,6 @@ class Importer:
             review_by=a_date(row.get("review_by"), "review_by"),
             external_id=external_id,
         )
-        self.touched.add(page.pk)
         published = a_date(row.get("published"), "published")
         if published:
             moment = timezone.make_aware(datetime.datetime.combine(published, datetime.time(9)))
@@ -215,8 +216,6 @@ class Importer:
         if created_at and timezone.is_naive(created_at):
             created_at = timezone.make_aware(created_at)
         existed = ObjectionNote.objects.filter(external_id=external_id).exists()
-        if collateral:
-            self.touched.add(collateral.pk)  # its helped rate changes
         create_note(
             external_id=external_id,
             persona=persona,

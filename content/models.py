@@ -32,6 +32,7 @@ class CollateralDocument(AbstractDocument):
         help_text="Why no text could be read from the file, if it could not.",
     )
 
+    # AbstractDocument leaves the admin form's fields to the concrete model; keep Wagtail's.
     admin_form_fields = Document.admin_form_fields
 
     def save(self, *args, **kwargs):

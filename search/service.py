@@ -98,10 +98,6 @@ def replay_pending():
     return len(pending)
 
 
-def remove_collateral(page_ids):
-    index_collateral(page_ids)  # pages that are gone or not live are removed
-
-
 def all_documents():
     for page in collateral_for_index().order_by("pk").iterator(chunk_size=REBUILD_BATCH):
         yield to_document(page)

@@ -1,6 +1,8 @@
 """Keep the index current: after each committed change that alters what search shows."""
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -14,8 +16,32 @@ from search import service
 logger = logging.getLogger(__name__)
 
 
+# While set, changes only collect the affected pages; deferred_indexing() indexes them once.
+_deferred = ContextVar("deferred_indexing", default=None)
+
+
+@contextmanager
+def deferred_indexing():
+    """Index every page the changes inside touch once, at the end, instead of after each save.
+
+    For bulk work (imports, demo data): the index is current when the block exits.
+    """
+    pending = set()
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if pending:
+        service.index_collateral(pending)
+
+
 def reindex_after_commit(page_ids):
     page_ids = {pk for pk in page_ids if pk}
+    pending = _deferred.get()
+    if pending is not None:
+        pending.update(page_ids)
+        return
 
     def reindex():
         try:
@@ -32,8 +58,7 @@ def collateral_published_or_unpublished(sender, instance, **kwargs):
 
 
 def collateral_deleted(sender, instance, **kwargs):
-    page_id = instance.pk
-    transaction.on_commit(lambda: service.remove_collateral([page_id]))
+    reindex_after_commit([instance.pk])  # a page that is gone is removed from the index
 
 
 def note_changed(sender, instance, **kwargs):

@@ -1,6 +1,6 @@
+import math
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.template.response import TemplateResponse
 
@@ -85,7 +85,7 @@ def search(request):
         if options:
             facet_groups.append({"title": FACET_TITLES[facet], "options": options})
 
-    paginator = Paginator(range(results.total), RESULTS_PER_PAGE)
+    num_pages = max(1, math.ceil(results.total / RESULTS_PER_PAGE))
     response = TemplateResponse(
         request,
         "search/search.html",
@@ -97,9 +97,9 @@ def search(request):
             "personas": personas,
             "notes": notes,
             "page_number": page,
-            "num_pages": paginator.num_pages,
+            "num_pages": num_pages,
             "previous_url": link(page=page - 1) if page > 1 else "",
-            "next_url": link(page=page + 1) if page < paginator.num_pages else "",
+            "next_url": link(page=page + 1) if page < num_pages else "",
             "clear_url": link(**{facet: [] for facet in FACETS}),
         },
     )

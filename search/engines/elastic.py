@@ -8,10 +8,11 @@ OpenSearch (and osmem-server) refuse the Elasticsearch client's vendor media typ
 
 import html
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from elastic_transport import Urllib3HttpNode
-from elasticsearch import Elasticsearch, NotFoundError
+from elastic_transport import TransportError, Urllib3HttpNode
+from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from elasticsearch.dsl import Boolean, Document, Float, Integer, Keyword, Object, Search, Text, analyzer, token_filter
 from elasticsearch.dsl import Q as Query
 from elasticsearch.helpers import bulk
@@ -85,6 +86,7 @@ class ElasticEngine:
         options = {"node_class": PlainJsonNode} if plain_json else {}
         self.client = Elasticsearch(url, request_timeout=timeout, max_retries=0, **options)
         self.alias = alias
+        self._alias_ready = False  # checked once, not before every request
 
     # Index management
 
@@ -93,9 +95,21 @@ class ElasticEngine:
         CollateralEntry.init(index=name, using=self.client)
         return name
 
+    @contextmanager
+    def server_call(self):
+        """After any failure the server may have restarted empty: check the alias again next time."""
+        try:
+            yield
+        except (TransportError, ApiError):
+            self._alias_ready = False
+            raise
+
     def ensure_index(self):
+        if self._alias_ready:
+            return
         if not self.client.indices.exists_alias(name=self.alias):
             self.client.indices.put_alias(index=self.create_index(), name=self.alias)
+        self._alias_ready = True
 
     def concrete_indexes(self):
         try:
@@ -135,16 +149,18 @@ class ElasticEngine:
         documents = list(documents)
         if not documents:
             return
-        self.ensure_index()
-        self._bulk(self.alias, (self.entry(doc).to_dict(include_meta=True) for doc in documents))
+        with self.server_call():
+            self.ensure_index()
+            self._bulk(self.alias, (self.entry(doc).to_dict(include_meta=True) for doc in documents))
 
     def delete(self, ids):
         ids = list(ids)
         if not ids:
             return
-        self.ensure_index()
         actions = ({"_op_type": "delete", "_id": doc_id} for doc_id in ids)
-        bulk(self.client, actions, index=self.alias, refresh=True, raise_on_error=False)
+        with self.server_call():
+            self.ensure_index()
+            bulk(self.client, actions, index=self.alias, refresh=True, raise_on_error=False)
 
     def clear(self):
         self.rebuild([])
@@ -161,6 +177,7 @@ class ElasticEngine:
         actions = [{"add": {"index": new_index, "alias": self.alias}}]
         actions += [{"remove": {"index": name, "alias": self.alias}} for name in old]
         self.client.indices.update_aliases(actions=actions)
+        self._alias_ready = True
         for name in old:
             self.client.indices.delete(index=name)
         return self.count()
@@ -172,6 +189,10 @@ class ElasticEngine:
         return self.client.count(index=self.alias)["count"]
 
     def search(self, query):
+        with self.server_call():
+            return self._search(query)
+
+    def _search(self, query):
         started = time.perf_counter()
         self.ensure_index()
         text = query.text.strip()[:MAX_QUERY_CHARS]

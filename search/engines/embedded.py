@@ -35,6 +35,10 @@ PLAIN_WORDS = {
 START, END = "\x02", "\x03"  # placeholders for <mark>, escaped separately from the text
 WORD = re.compile(r"\w+", re.UNICODE)
 
+# Each document's rows, by table and the column holding its id; labels are shared by all documents.
+DOCUMENT_ROWS = (("docs", "id"), ("facets", "doc_id"), ("fts", "rowid"), ("words", "rowid"))
+TABLES = (*(table for table, _column in DOCUMENT_ROWS), "labels")
+
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS docs (
     id INTEGER PRIMARY KEY,
@@ -117,7 +121,7 @@ class EmbeddedEngine:
     def rebuild(self, documents):
         """Replace everything in one transaction: readers see the old index until it commits."""
         with closing(self.connect()) as connection, connection:
-            for table in ("docs", "facets", "labels", "fts", "words"):
+            for table in TABLES:
                 connection.execute(f"DELETE FROM {table}")
             self._index(connection, documents)
         self._vocabulary = None
@@ -161,13 +165,10 @@ class EmbeddedEngine:
         self._vocabulary = None
 
     def clear(self):
-        with closing(self.connect()) as connection, connection:
-            for table in ("docs", "facets", "labels", "fts", "words"):
-                connection.execute(f"DELETE FROM {table}")
-        self._vocabulary = None
+        self.rebuild([])
 
     def _delete(self, connection, doc_id):
-        for table, column in (("docs", "id"), ("facets", "doc_id"), ("fts", "rowid"), ("words", "rowid")):
+        for table, column in DOCUMENT_ROWS:
             connection.execute(f"DELETE FROM {table} WHERE {column} = ?", (doc_id,))
 
     # Reading

@@ -15,6 +15,7 @@ from home import demo_content as demo
 from personas.factories import create_note, create_objection, create_persona, days_ago
 from personas.models import Helped, Outcome
 from search import service as search_service
+from search.signal_handlers import deferred_indexing
 
 # Users that can log in; the others only appear as authors and owners.
 LOGIN_USERS = {"admin", "marketer", "rep"}
@@ -37,7 +38,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEMO_DATA_ALLOWED:
             raise CommandError("Demo data is disabled in these settings (it is never loaded in production).")
-        with transaction.atomic():
+        # Pages and notes are indexed in one rebuild below, not after each save.
+        with deferred_indexing(), transaction.atomic():
             users = self.create_users()
             objections = {slug: self.create_objection(slug, spec) for slug, spec in demo.OBJECTIONS.items()}
             personas = {spec["slug"]: self.create_persona(spec) for spec in demo.PERSONAS}
