@@ -7,15 +7,23 @@ helped (smoothed) and whether it is past review. Typos are corrected against the
 actually in the index.
 """
 
+import heapq
 import html
 import json
+import logging
+import operator
 import re
 import sqlite3
 import time
-from contextlib import closing
+import unicodedata
+from collections import Counter
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from search.engines.base import FACETS, Hit, SearchResults, ranking_boost
+
+logger = logging.getLogger(__name__)
 
 # Column weights for bm25(): title, taxonomy, summary, body, files.
 COLUMNS = ("title", "taxonomy", "summary", "body", "files")
@@ -34,10 +42,14 @@ PLAIN_WORDS = {
 }  # fmt: skip
 START, END = "\x02", "\x03"  # placeholders for <mark>, escaped separately from the text
 WORD = re.compile(r"\w+", re.UNICODE)
+TERM = re.compile(r"[^\W_]+")  # letters and digits: the tokenizer splits on "_" too
 
-# Each document's rows, by table and the column holding its id; labels are shared by all documents.
-DOCUMENT_ROWS = (("docs", "id"), ("facets", "doc_id"), ("fts", "rowid"), ("words", "rowid"))
-TABLES = (*(table for table, _column in DOCUMENT_ROWS), "labels")
+# Bumped when the tables change; an index file from an older version is emptied and rebuilt.
+SCHEMA_VERSION = 3
+KEEP_CHANGES = 1000  # a process further behind than this many writes reloads its catalogue
+# Each document's rows, by table and the column holding its id; labels and vocabulary are shared.
+DOCUMENT_ROWS = (("docs", "id"), ("facets", "doc_id"), ("fts", "rowid"))
+TABLES = (*(table for table, _column in DOCUMENT_ROWS), "labels", "vocabulary")
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS docs (
@@ -47,30 +59,108 @@ CREATE TABLE IF NOT EXISTS docs (
     published TEXT NOT NULL,
     data TEXT NOT NULL
 );
--- Clustered by document: counting the facets of thousands of matches reads them in order.
 CREATE TABLE IF NOT EXISTS facets (
     doc_id INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL,
     PRIMARY KEY (doc_id, facet, value)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS facets_by_value ON facets (facet, value);
 CREATE TABLE IF NOT EXISTS labels (
     facet TEXT NOT NULL, value TEXT NOT NULL, label TEXT NOT NULL, PRIMARY KEY (facet, value)
 ) WITHOUT ROWID;
+-- Every word people really wrote, unstemmed, so a typo can be corrected into one of them.
+CREATE TABLE IF NOT EXISTS vocabulary (term TEXT PRIMARY KEY) WITHOUT ROWID;
+-- One row per write, naming the documents it touched (NULL: all of them), so each process can
+-- bring its catalogue up to date by reading only what changed.
+CREATE TABLE IF NOT EXISTS changes (generation INTEGER PRIMARY KEY, doc_ids TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     {", ".join(COLUMNS)}, tokenize = 'porter unicode61 remove_diacritics 2'
 );
--- The same words unstemmed, so a typo can be matched against words people really wrote.
-CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
-CREATE VIRTUAL TABLE IF NOT EXISTS words_vocab USING fts5vocab(words, 'row');
 """
 
-# Counts per facet value among the matching documents; {doc_ids} is a subquery.
-FACET_COUNTS = """
-    SELECT facets.facet, facets.value, COALESCE(labels.label, facets.value), COUNT(*)
-    FROM facets LEFT JOIN labels ON labels.facet = facets.facet AND labels.value = facets.value
-    WHERE facets.doc_id IN ({doc_ids})
-    GROUP BY facets.facet, facets.value
-"""
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What ranking, filters and facet counts need of every document, held in memory.
+
+    Full-text matching and BM25 stay in SQLite; counting the facets of ten thousand matches and
+    keeping the best few is faster here than in SQL. Reloaded when any process has written.
+    """
+
+    generation: int
+    boost: dict  # id -> helped rate and freshness factor
+    published: dict  # id -> ISO date
+    combination: dict  # id -> number of its combination of facet values (many documents share one)
+    combinations: dict  # combination -> its number, and number -> combination: ((facet, value), ...)
+    postings: dict  # (facet, value) -> frozenset of ids
+    labels: dict  # (facet, value) -> display name
+
+    @classmethod
+    def load(cls, connection, generation):
+        empty = cls(generation, {}, {}, {}, {}, {}, {})
+        return empty.updated(connection, generation, None)
+
+    def updated(self, connection, generation, doc_ids):
+        """A new catalogue with these documents read again (all of them when doc_ids is None).
+        Copies rather than changes this one, which other threads may be reading."""
+        if doc_ids is None:
+            boost, published, combination, combinations, postings = {}, {}, {}, {}, {}
+            where, params = "", []
+        else:
+            boost, published, combination = dict(self.boost), dict(self.published), dict(self.combination)
+            combinations, postings = dict(self.combinations), dict(self.postings)
+            for doc_id in doc_ids:
+                boost.pop(doc_id, None), published.pop(doc_id, None)
+                for key in combinations.get(combination.pop(doc_id, None), ()):
+                    postings[key] = postings[key] - {doc_id}
+            doc_ids = list(doc_ids)
+            where, params = f"WHERE {{column}} IN ({', '.join('?' * len(doc_ids))})", doc_ids
+        keys = {}
+        for doc_id, doc_boost, doc_published in connection.execute(
+            f"SELECT id, boost, published FROM docs {where.format(column='id')}", params
+        ):
+            boost[doc_id], published[doc_id], keys[doc_id] = doc_boost, doc_published, []
+        for doc_id, facet, value in connection.execute(
+            f"SELECT doc_id, facet, value FROM facets {where.format(column='doc_id')}", params
+        ):
+            keys[doc_id].append((facet, value))
+        added = {}
+        for doc_id, pairs in keys.items():
+            pairs = tuple(sorted(pairs))
+            if pairs not in combinations:
+                combinations[pairs] = number = len(combinations)
+                combinations[number] = pairs
+            combination[doc_id] = combinations[pairs]
+            for key in pairs:
+                added.setdefault(key, set()).add(doc_id)
+        for key, ids in added.items():
+            postings[key] = postings.get(key, frozenset()) | ids
+        labels = {(facet, value): label for facet, value, label in connection.execute("SELECT * FROM labels")}
+        return Catalogue(generation, boost, published, combination, combinations, postings, labels)
+
+    def allowed(self, filters):
+        """Ids having every filter value, or None when nothing is filtered."""
+        keys = [(facet, value) for facet, values in filters.items() for value in values]
+        if not keys:
+            return None
+        sets = sorted((self.postings.get(key, frozenset()) for key in keys), key=len)
+        return sets[0].intersection(*sets[1:])
+
+    def facet_counts(self, ids):
+        counts = Counter()
+        for number, documents in Counter(map(self.combination.__getitem__, ids)).items():
+            for key in self.combinations[number]:
+                counts[key] += documents
+        facets = {facet: [] for facet in FACETS}
+        for (facet, value), count in counts.items():
+            facets.setdefault(facet, []).append((value, self.labels.get((facet, value), value), count))
+        for values in facets.values():
+            values.sort(key=lambda item: (-item[2], item[1]))
+        return facets
+
+
+def terms(text):
+    """Lower-case words without accents, as the full-text tokenizer sees them (before stemming)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return TERM.findall("".join(char for char in decomposed if not unicodedata.combining(char)))
 
 
 def edits1(word):
@@ -101,36 +191,56 @@ class EmbeddedEngine:
 
     def __init__(self, path):
         self.path = Path(path)
-        self._vocabulary = None
-
-    # Writing
+        self._catalogue = None
 
     def connect(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(self.path, timeout=30)
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.executescript(SCHEMA)
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            connection.execute("PRAGMA journal_mode=WAL")
+            old_tables = [name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            if version:
+                logger.warning("Search index %s is from an older version: emptied; run rebuild_search_index", self.path)
+            with connection:
+                for table in old_tables:
+                    connection.execute(f'DROP TABLE IF EXISTS "{table}"')
+                connection.executescript(SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION};")
         return connection
+
+    # Writing
+
+    @contextmanager
+    def writing(self, doc_ids):
+        """A transaction that records which documents it changed (None: all of them), so every
+        process's catalogue catches up with it."""
+        with closing(self.connect()) as connection, connection:
+            connection.execute("BEGIN IMMEDIATE")
+            yield connection
+            connection.execute(
+                "INSERT INTO changes (doc_ids) VALUES (?)", [None if doc_ids is None else json.dumps(sorted(doc_ids))]
+            )
+            connection.execute(
+                "DELETE FROM changes WHERE generation < (SELECT MAX(generation) FROM changes) - ?", [KEEP_CHANGES]
+            )
 
     def index(self, documents):
         """Add or replace documents."""
-        with closing(self.connect()) as connection, connection:
+        documents = list(documents)
+        with self.writing({doc.id for doc in documents}) as connection:
             self._index(connection, documents)
-        self._vocabulary = None
 
     def rebuild(self, documents):
         """Replace everything in one transaction: readers see the old index until it commits."""
-        with closing(self.connect()) as connection, connection:
+        with self.writing(None) as connection:
             for table in TABLES:
                 connection.execute(f"DELETE FROM {table}")
             self._index(connection, documents)
-        self._vocabulary = None
         return self.count()
 
     def _index(self, connection, documents):
         for doc in documents:
             self._delete(connection, doc.id)
-            data = doc.stored_fields()
             connection.execute(
                 "INSERT INTO docs (id, stale, boost, published, data) VALUES (?, ?, ?, ?, ?)",
                 (
@@ -138,16 +248,16 @@ class EmbeddedEngine:
                     int(doc.stale),
                     ranking_boost(doc.helped, doc.not_helped, doc.stale),
                     doc.published,
-                    json.dumps(data),
+                    json.dumps(doc.stored_fields()),
                 ),
             )
+            fields = (doc.title, doc.taxonomy, doc.summary, doc.body, doc.files)
             connection.execute(
-                f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
-                (doc.id, doc.title, doc.taxonomy, doc.summary, doc.body, doc.files),
+                f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)", (doc.id, *fields)
             )
-            connection.execute(
-                "INSERT INTO words (rowid, text) VALUES (?, ?)",
-                (doc.id, " ".join((doc.title, doc.taxonomy, doc.summary, doc.body, doc.files))),
+            connection.executemany(
+                "INSERT OR IGNORE INTO vocabulary (term) VALUES (?)",
+                [(term,) for term in set(terms(" ".join(fields)))],
             )
             connection.executemany(
                 "INSERT OR IGNORE INTO facets (doc_id, facet, value) VALUES (?, ?, ?)",
@@ -159,10 +269,11 @@ class EmbeddedEngine:
             )
 
     def delete(self, ids):
-        with closing(self.connect()) as connection, connection:
+        """Remove documents. Their words stay in the vocabulary until the next rebuild: a typo
+        corrected into a word nobody uses any more simply finds nothing."""
+        with self.writing(set(ids)) as connection:
             for doc_id in ids:
                 self._delete(connection, doc_id)
-        self._vocabulary = None
 
     def clear(self):
         self.rebuild([])
@@ -177,120 +288,129 @@ class EmbeddedEngine:
         with closing(self.connect()) as connection:
             return connection.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
 
-    def vocabulary(self, connection):
-        if self._vocabulary is None:
-            self._vocabulary = {term for (term,) in connection.execute("SELECT term FROM words_vocab")}
-        return self._vocabulary
+    def catalogue(self, connection):
+        """This process's catalogue, brought up to date with what other writes changed."""
+        generation = connection.execute("SELECT COALESCE(MAX(generation), 0) FROM changes").fetchone()[0]
+        catalogue = self._catalogue
+        if catalogue is not None and catalogue.generation == generation:
+            return catalogue
+        changes = []
+        if catalogue is not None:
+            changes = connection.execute(
+                "SELECT doc_ids FROM changes WHERE generation > ? ORDER BY generation", [catalogue.generation]
+            ).fetchall()
+        if catalogue is None or len(changes) != generation - catalogue.generation or (None,) in changes:
+            catalogue = Catalogue.load(connection, generation)  # first use, a rebuild, or too far behind
+        else:
+            catalogue = catalogue.updated(connection, generation, {i for (ids,) in changes for i in json.loads(ids)})
+        self._catalogue = catalogue
+        return catalogue
 
-    def may_be_typo(self, word, vocabulary):
-        return (
-            self.correct_typos and word not in vocabulary and len(word) >= MIN_TYPO_LENGTH and word not in PLAIN_WORDS
-        )
+    def known_terms(self, connection, candidates):
+        candidates = list(candidates)
+        found = set()
+        for start in range(0, len(candidates), 500):  # SQLite limits the number of parameters
+            batch = candidates[start : start + 500]
+            placeholders = ", ".join("?" * len(batch))
+            found.update(
+                term
+                for (term,) in connection.execute(f"SELECT term FROM vocabulary WHERE term IN ({placeholders})", batch)
+            )
+        return found
 
     def match_expression(self, connection, text, objections=()):
-        """An FTS5 expression from what a person typed: any word may match, typos are corrected.
+        """An FTS5 expression from what a person typed: any word may match, typos are corrected
+        into words the index holds.
 
         Nothing the user types reaches FTS5 as syntax: every word is quoted.
         """
-        words = [word.lower() for word in WORD.findall(text)][:MAX_QUERY_WORDS]
-        vocabulary = self.vocabulary(connection)
+        words = list(dict.fromkeys(terms(text)))[:MAX_QUERY_WORDS]
+        known = self.known_terms(connection, words) if self.correct_typos else set(words)
         alternatives, corrections = [], {}
-        for word in dict.fromkeys(words):
+        for word in words:
             options = [word]
-            if self.may_be_typo(word, vocabulary):
-                close = sorted(edits1(word) & vocabulary)
+            if word not in known and len(word) >= MIN_TYPO_LENGTH and word not in PLAIN_WORDS:
+                close = sorted(self.known_terms(connection, edits1(word)))
                 if close:
                     corrections[word] = close
                     options = close
             alternatives.extend(options)
-        terms = [fts_string(word) for word in alternatives]
-        terms += [f"taxonomy : {fts_string(name)}" for name in objections]  # tagged with what they named
-        return " OR ".join(terms), corrections
-
-    def filter_clause(self, filters):
-        clauses, params = [], []
-        for facet, values in filters.items():
-            for value in values:
-                clauses.append("docs.id IN (SELECT doc_id FROM facets WHERE facet = ? AND value = ?)")
-                params += [facet, value]
-        return clauses, params
+        expression = [fts_string(word) for word in alternatives]
+        expression += [f"taxonomy : {fts_string(name)}" for name in objections]  # tagged with what they named
+        return " OR ".join(expression), corrections
 
     def search(self, query):
         started = time.perf_counter()
         page_size = max(1, query.page_size)
         offset = (max(1, query.page) - 1) * page_size
         with closing(self.connect()) as connection:
+            connection.execute("BEGIN")  # one snapshot for the catalogue, the matches and the hits
+            catalogue = self.catalogue(connection)
+            allowed = catalogue.allowed(query.filters)
             expression, corrections = self.match_expression(connection, query.text, query.objections)
-            clauses, params = self.filter_clause(query.filters)
             if query.text.strip() and not expression:
-                rows, total, facet_rows = [], 0, []
+                scores = {}
             elif expression:
-                rows, total, facet_rows = self._text_search(connection, expression, clauses, params, offset, page_size)
+                scores = self._text_scores(connection, catalogue, expression, allowed)
             else:
-                rows, total, facet_rows = self._browse(connection, clauses, params, offset, page_size)
+                scores = self._browse_scores(catalogue, allowed)
+            # Only the page asked for is ordered: the best offset + page_size, never every match.
+            ranked = zip(scores.values(), map(operator.neg, scores), strict=True)  # ties: the older id first
+            best = [(-negative_id, score) for score, negative_id in heapq.nlargest(offset + page_size, ranked)[offset:]]
+            hits = self._hits(connection, expression, best)
         return SearchResults(
-            hits=[self._hit(row) for row in rows],
-            total=total,
-            facets=self._facets(facet_rows),
+            hits=hits,
+            total=len(scores),
+            facets=catalogue.facet_counts(scores),
             took_ms=(time.perf_counter() - started) * 1000,
             engine=self.name,
             corrections=corrections,
         )
 
-    def boost_sql(self):
-        return "docs.boost" if self.use_boosts else "1.0"
-
-    def _text_search(self, connection, expression, clauses, params, offset, limit):
-        where = " AND ".join(["fts MATCH ?", *clauses])
+    def _text_scores(self, connection, catalogue, expression, allowed):
+        """id -> sort key for every match: BM25 with field weights, times helped rate and freshness."""
         weights = ", ".join(str(weight) for weight in self.weights)
-        snippets = ", ".join(
-            f"snippet(fts, {COLUMNS.index(column)}, '{START}', '{END}', '…', 16)" for column in HIGHLIGHT_COLUMNS
-        )
-        matches = f"SELECT docs.id FROM fts JOIN docs ON docs.id = fts.rowid WHERE {where}"
-        rows = connection.execute(
-            f"""
-            SELECT docs.id, docs.data, docs.stale,
-                   -bm25(fts, {weights}) * {self.boost_sql()} AS score,
-                   {snippets}
-            FROM fts JOIN docs ON docs.id = fts.rowid
-            WHERE {where}
-            ORDER BY score DESC, docs.id
-            LIMIT ? OFFSET ?
-            """,
-            [expression, *params, limit, offset],
-        ).fetchall()
-        total = connection.execute(f"SELECT COUNT(*) FROM ({matches})", [expression, *params]).fetchone()[0]
-        facet_rows = connection.execute(FACET_COUNTS.format(doc_ids=matches), [expression, *params]).fetchall()
-        return rows, total, facet_rows
+        rows = connection.execute(f"SELECT rowid, -bm25(fts, {weights}) FROM fts WHERE fts MATCH ?", [expression])
+        boost = catalogue.boost if self.use_boosts else dict.fromkeys(catalogue.boost, 1.0)
+        within = boost.keys() if allowed is None else allowed & boost.keys()
+        return {doc_id: score * boost[doc_id] for doc_id, score in rows if doc_id in within}
 
-    def _browse(self, connection, clauses, params, offset, limit):
+    def _browse_scores(self, catalogue, allowed):
         """No words, maybe filters: the most helpful current assets first, then the newest."""
-        where = " AND ".join(clauses) or "1"
-        rows = connection.execute(
-            f"""
-            SELECT docs.id, docs.data, docs.stale,
-                   {self.boost_sql()} AS score,
-                   {", ".join("''" for _ in HIGHLIGHT_COLUMNS)}
-            FROM docs WHERE {where}
-            ORDER BY score DESC, docs.published DESC, docs.id
-            LIMIT ? OFFSET ?
-            """,
-            [*params, limit, offset],
-        ).fetchall()
-        total = connection.execute(f"SELECT COUNT(*) FROM docs WHERE {where}", params).fetchone()[0]
-        facet_rows = connection.execute(
-            FACET_COUNTS.format(doc_ids=f"SELECT docs.id FROM docs WHERE {where}"), params
-        ).fetchall()
-        return rows, total, facet_rows
+        ids = catalogue.boost if allowed is None else allowed
+        boost = catalogue.boost if self.use_boosts else dict.fromkeys(catalogue.boost, 1.0)
+        return {doc_id: (boost[doc_id], catalogue.published[doc_id]) for doc_id in ids}
 
-    def _hit(self, row):
-        doc_id, data, stale, score, *snippets = row
-        data = json.loads(data)
-        highlights = [
-            {"field": label, "html": marked_html(snippet)}
-            for label, snippet in zip(HIGHLIGHT_COLUMNS.values(), snippets, strict=True)
-            if snippet and START in snippet
-        ]
+    def _hits(self, connection, expression, best):
+        """Stored fields and highlighted passages, for the page of results only."""
+        if not best:
+            return []
+        ids = [doc_id for doc_id, _key in best]
+        placeholders = ", ".join("?" * len(ids))
+        stored = {
+            doc_id: (json.loads(data), stale)
+            for doc_id, data, stale in connection.execute(
+                f"SELECT id, data, stale FROM docs WHERE id IN ({placeholders})", ids
+            )
+        }
+        snippets = {}
+        if expression:
+            columns = ", ".join(
+                f"snippet(fts, {COLUMNS.index(column)}, '{START}', '{END}', '…', 16)" for column in HIGHLIGHT_COLUMNS
+            )
+            for doc_id, *passages in connection.execute(
+                f"SELECT rowid, {columns} FROM fts WHERE fts MATCH ? AND rowid IN ({placeholders})", [expression, *ids]
+            ):
+                snippets[doc_id] = [
+                    {"field": label, "html": marked_html(passage)}
+                    for label, passage in zip(HIGHLIGHT_COLUMNS.values(), passages, strict=True)
+                    if passage and START in passage
+                ]
+        return [self._hit(doc_id, score, *stored[doc_id], snippets.get(doc_id, [])) for doc_id, score in best]
+
+    def _hit(self, doc_id, score, data, stale, highlights):
+        if isinstance(score, tuple):  # browsing: (boost, published)
+            score = score[0]
         return Hit(
             id=doc_id,
             title=data["title"],
@@ -303,14 +423,6 @@ class EmbeddedEngine:
             helped=data["helped"],
             not_helped=data["not_helped"],
         )
-
-    def _facets(self, facet_rows):
-        facets = {facet: [] for facet in FACETS}
-        for facet, value, label, count in facet_rows:
-            facets.setdefault(facet, []).append((value, label, count))
-        for values in facets.values():
-            values.sort(key=lambda item: (-item[2], item[1]))
-        return facets
 
 
 class PlainBM25Engine(EmbeddedEngine):

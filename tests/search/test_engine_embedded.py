@@ -1,12 +1,52 @@
 """The engine contract on the embedded SQLite FTS5 engine."""
 
+import sqlite3
+from contextlib import closing
+
 import pytest
 
+from search.engines.base import SearchQuery
 from search.engines.embedded import EmbeddedEngine
-from tests.search.contract import EngineContract
+from tests.search.contract import LIBRARY, EngineContract, doc
 
 
 class TestEmbeddedEngine(EngineContract):
     @pytest.fixture
     def engine(self, tmp_path):
         return EmbeddedEngine(tmp_path / "index.sqlite3")
+
+
+def test_every_process_sees_the_others_writes(tmp_path):
+    """Gunicorn workers each hold an in-memory catalogue (facets, boosts); a write by one must
+    change what the others answer at once: totals, facet counts, filters and removed assets."""
+    path = tmp_path / "index.sqlite3"
+    reader, writer = EmbeddedEngine(path), EmbeddedEngine(path)
+    writer.rebuild(LIBRARY)
+    assert reader.search(SearchQuery(text="price")).total == 2
+
+    writer.index([doc(6, "Price calculator", summary="Work out the price.", facets={"persona": ["cfo"]})])
+    results = reader.search(SearchQuery(text="price"))
+    assert results.total == 3
+    assert ("cfo", "Cfo", 3) in results.facets["persona"]
+
+    writer.index([doc(6, "Price calculator", summary="Work out the price.", facets={"persona": ["ciso"]})])
+    filtered = reader.search(SearchQuery(text="price", filters={"persona": ["ciso"]}))
+    assert [hit.id for hit in filtered.hits] == [6]
+
+    writer.delete([1, 6])
+    results = reader.search(SearchQuery(text="price"))
+    assert [hit.id for hit in results.hits] == [4]
+    assert results.facets["persona"] == [("cfo", "Cfo", 1)]
+
+    writer.rebuild(LIBRARY[1:3])
+    assert reader.search(SearchQuery()).total == 2
+
+
+def test_an_index_from_an_older_version_is_emptied_not_misread(tmp_path):
+    path = tmp_path / "index.sqlite3"
+    with closing(sqlite3.connect(path)) as connection:
+        connection.executescript("CREATE TABLE docs (id INTEGER PRIMARY KEY, x TEXT); PRAGMA user_version = 1;")
+    engine = EmbeddedEngine(path)
+    assert engine.count() == 0
+    engine.index(LIBRARY)
+    assert engine.search(SearchQuery(text="salesforse")).hits[0].id == 3
