@@ -159,14 +159,17 @@ def main():
     rng = random.Random(7)
     print(f"data: {args.docs:,} collateral documents (~300 words + ~300 words of file text), {args.notes:,} notes")
 
-    # Notes in the database (what the persona pages and helped rates are built from).
-    persona = create_persona("CFO", slug="cfo")
-    objection = create_objection("Price is too high", slug="price", synonyms="too pricey, too expensive")
+    # The personas and objections the generated documents are tagged with, and notes about them.
+    personas = [create_persona(f"Persona {n}", slug=f"persona-{n}") for n in range(6)]
+    objections = [create_objection(f"Objection {n}", slug=f"objection-{n}") for n in range(12)]
+    create_objection("Objection 0", slug="objection-0", synonyms="too pricey, too expensive")
     started = time.perf_counter()
     ObjectionNote.objects.bulk_create(
         [
             ObjectionNote(
-                persona=persona, objection=objection, text=f"note {n} " + " ".join(rng.sample(VOCABULARY, 12))
+                persona=personas[n % 6],
+                objection=objections[n % 12],
+                text=f"note {n} " + " ".join(rng.sample(VOCABULARY, 12)),
             )
             for n in range(args.notes)
         ],
@@ -233,7 +236,7 @@ def main():
         base = f"http://127.0.0.1:{port}"
         trivial = load(f"{base}/healthz", args.seconds, 4, {})
         headers = {"Authorization": f"Bearer {plaintext}"}
-        api = load(f"{base}/api/search?q=pricing+security&persona=cfo", args.seconds, 4, headers)
+        api = load(f"{base}/api/search?q=pricing+security&persona=persona-1", args.seconds, 4, headers)
         print(f"\nHTTP (gunicorn, 2 workers, 4 clients, {args.seconds:.0f} s each): trivial view {trivial:.0f} req/s, "
               f"/api/search {api:.0f} req/s = {api / trivial:.1%} of the trivial view")  # fmt: skip
     finally:

@@ -1,4 +1,5 @@
-"""Keep the index current: after each committed change that alters what search shows."""
+"""Keep the index current: after each committed change that alters what search shows, a task
+(re)indexes the pages it touched (at once, or on a worker when TASK_BACKEND is "database")."""
 
 import logging
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from wagtail.signals import page_published, page_unpublished
 
 from content.models import CollateralPage
 from personas.models import Objection, ObjectionNote, PersonaPage
-from search import service
+from search import service, tasks
 
 logger = logging.getLogger(__name__)
 
@@ -43,14 +44,14 @@ def reindex_after_commit(page_ids):
         pending.update(page_ids)
         return
 
-    def reindex():
+    def enqueue():
         try:
-            service.index_collateral(page_ids)
+            tasks.index_collateral.enqueue(sorted(page_ids))
         except Exception:  # the database is the source of truth; rebuild_search_index repairs the index
             logger.exception("Could not index collateral %s", sorted(page_ids))
 
     if page_ids:
-        transaction.on_commit(reindex)
+        transaction.on_commit(enqueue)
 
 
 def collateral_published_or_unpublished(sender, instance, **kwargs):

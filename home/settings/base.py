@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks",
+    "django_tasks.backends.database",  # the queue a worker reads when TASK_BACKEND is "database"
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -183,6 +185,17 @@ ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "commonground")  # an alias over the real index
 # OpenSearch (and osmem-server) reject the Elasticsearch client's vendor media types.
 ELASTICSEARCH_PLAIN_JSON = env_bool("ELASTICSEARCH_PLAIN_JSON", False)
+
+# Background work (search indexing after a change, Wagtail's own tasks): "immediate" runs it in the
+# request, after the commit; "database" queues it for a worker (`manage.py db_worker`).
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks.backends.database.DatabaseBackend",
+}
+TASK_BACKEND = os.environ.get("TASK_BACKEND", "immediate")
+if TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASK_BACKEND!r}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
 
 # Demo users and data may only be created where this is true (never in production).
 DEMO_DATA_ALLOWED = False

@@ -50,3 +50,15 @@ def test_database_comes_from_database_url():
         timeout=60,
     )
     assert result.stdout.strip() == "sqlite", result.stderr
+
+
+PRINT_TASKS = SETUP + "from django_tasks import task_backends; print(type(task_backends[\"default\"]).__name__)"
+
+
+def test_background_work_runs_at_once_in_development_and_on_a_worker_in_production():
+    assert run_with_settings("home.settings.dev", PRINT_TASKS).stdout.strip() == "ImmediateBackend"
+    production = run_with_settings("home.settings.production", PRINT_TASKS, SECRET_KEY="x" * 50)
+    assert production.stdout.strip() == "DatabaseBackend", production.stderr
+    wrong = run_with_settings("home.settings.dev", PRINT_TASKS, TASK_BACKEND="celery")
+    assert wrong.returncode != 0
+    assert "TASK_BACKEND must be one of immediate, database" in wrong.stderr
