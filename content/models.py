@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -176,11 +177,27 @@ class CollateralPage(Page):
         return bool(self.review_by and self.review_by < timezone.localdate())
 
     def get_context(self, request, *args, **kwargs):
+        from content.views import can_give_feedback
+
         context = super().get_context(request, *args, **kwargs)
         context["files"] = [item.document for item in self.files.select_related("document")]
         # A preview of a page not yet saved has no notes (and no pk to look them up by).
         context["note_count"] = self.notes.visible().count() if self.pk else 0
+        context["can_give_feedback"] = bool(self.pk) and can_give_feedback(request.user)
+        if self.pk:
+            context.update(
+                self.events.aggregate(
+                    helped_clicks=Count("pk", filter=Q(type=CollateralEvent.Type.HELPED)),
+                    not_helped_clicks=Count("pk", filter=Q(type=CollateralEvent.Type.NOT_HELPED)),
+                )
+            )
         return context
+
+    def serve(self, request, *args, **kwargs):
+        from content.views import record_view
+
+        record_view(request, self)
+        return super().serve(request, *args, **kwargs)
 
 
 class CollateralFile(Orderable):
@@ -191,3 +208,30 @@ class CollateralFile(Orderable):
 
     def __str__(self):
         return str(self.document)
+
+
+class CollateralEvent(models.Model):
+    """One thing a person did with an asset: opened, downloaded, copied its link, or said whether
+    it helped. One cheap row each; ranking, persona pages and reports aggregate them."""
+
+    class Type(models.TextChoices):
+        VIEW = "view", "Viewed"
+        DOWNLOAD = "download", "Downloaded"
+        COPY_LINK = "copy_link", "Copied the link"
+        HELPED = "helped", "Helped"
+        NOT_HELPED = "not_helped", "Did not help"
+
+    FEEDBACK = (Type.HELPED, Type.NOT_HELPED)
+    USAGE = (Type.VIEW, Type.DOWNLOAD, Type.COPY_LINK)
+
+    collateral = models.ForeignKey(CollateralPage, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=12, choices=Type.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    comment = models.TextField(blank=True, max_length=1000)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["collateral", "type", "created"])]
+
+    def __str__(self):
+        return f"{self.get_type_display()}: {self.collateral_id}"

@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from content import views as content_views
 from home import views as home_views
 from personas import views as persona_views
 from search import api as search_api
@@ -22,6 +23,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("notes/", persona_views.MyNotesView.as_view(), name="my_notes"),
     path("notes/new/", persona_views.NoteCreateView.as_view(), name="note_create"),
+    path("collateral-events/<int:page_id>/", content_views.record_event, name="collateral_event"),
     path("search/", search_views.search, name="search"),
     path("api/search", search_api.search_api, name="api_search"),
     path("api/suggest", search_api.suggest_api, name="api_suggest"),

@@ -1,22 +1,36 @@
 """Turn collateral pages into index documents. The database is the source of truth."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.html import strip_tags
 
-from content.models import CollateralPage
-from personas.models import Helped
+from content.models import CollateralEvent, CollateralPage
+from personas.models import Helped, ObjectionNote
 from search.engines.base import IndexDocument
+
+
+def count_per_collateral(queryset):
+    """How many rows of `queryset` point at each collateral page, as an annotation (0 when none)."""
+    counts = queryset.filter(collateral=OuterRef("pk")).order_by().values("collateral").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counts.values("n"), output_field=IntegerField()), 0)
+
+
+def with_helped_counts(collateral):
+    """Annotate how often each asset helped and did not: reps' notes plus one-click feedback."""
+    notes = ObjectionNote.objects.visible()
+    events = CollateralEvent.objects.all()
+    return collateral.annotate(
+        helped_count=count_per_collateral(notes.filter(helped=Helped.YES))
+        + count_per_collateral(events.filter(type=CollateralEvent.Type.HELPED)),
+        not_helped_count=count_per_collateral(notes.filter(helped=Helped.NO))
+        + count_per_collateral(events.filter(type=CollateralEvent.Type.NOT_HELPED)),
+    )
 
 
 def collateral_for_index():
     """Live collateral with everything the index needs, in a fixed number of queries."""
-    return (
-        CollateralPage.objects.live()
-        .prefetch_related("personas", "objections", "tags", "files__document")
-        .annotate(
-            helped_count=Count("notes", filter=Q(notes__helped=Helped.YES, notes__status="visible")),
-            not_helped_count=Count("notes", filter=Q(notes__helped=Helped.NO, notes__status="visible")),
-        )
+    return with_helped_counts(
+        CollateralPage.objects.live().prefetch_related("personas", "objections", "tags", "files__document")
     )
 
 

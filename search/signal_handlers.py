@@ -10,7 +10,7 @@ from django.db.models.signals import post_delete, post_save
 
 from wagtail.signals import page_published, page_unpublished
 
-from content.models import CollateralPage
+from content.models import CollateralEvent, CollateralPage
 from personas.models import Objection, ObjectionNote, PersonaPage
 from search import service, tasks
 
@@ -67,6 +67,12 @@ def note_changed(sender, instance, **kwargs):
     reindex_after_commit([instance.collateral_id])
 
 
+def feedback_given(sender, instance, **kwargs):
+    """One-click "helped" / "did not help" on a collateral page counts like a note's answer."""
+    if instance.type in CollateralEvent.FEEDBACK:
+        reindex_after_commit([instance.collateral_id])
+
+
 def objection_changed(sender, instance, **kwargs):
     """New names or synonyms change which words find the assets tagged with it."""
     reindex_after_commit(instance.collateral.values_list("pk", flat=True))
@@ -82,5 +88,7 @@ def register_signal_handlers():
     post_delete.connect(collateral_deleted, sender=CollateralPage)
     post_save.connect(note_changed, sender=ObjectionNote)
     post_delete.connect(note_changed, sender=ObjectionNote)
+    post_save.connect(feedback_given, sender=CollateralEvent)
+    post_delete.connect(feedback_given, sender=CollateralEvent)
     post_save.connect(objection_changed, sender=Objection)
     page_published.connect(persona_published, sender=PersonaPage)

@@ -17,7 +17,7 @@ def test_collateral_page_shows_files_taxonomy_owner_and_review_date(rep_client, 
     assert response.status_code == 200
     text = response.text
     document = collateral.files.get().document
-    assert f'href="{document.url}"' in text and "PDF" in text
+    assert f'href="{document.url}?collateral={collateral.pk}"' in text and "PDF" in text
     assert persona.title in text and objection.name in text
     assert "pricing" in text
     assert "Morgan" in text  # the owner

@@ -52,7 +52,7 @@ def test_database_comes_from_database_url():
     assert result.stdout.strip() == "sqlite", result.stderr
 
 
-PRINT_TASKS = SETUP + "from django_tasks import task_backends; print(type(task_backends[\"default\"]).__name__)"
+PRINT_TASKS = SETUP + 'from django_tasks import task_backends; print(type(task_backends["default"]).__name__)'
 
 
 def test_background_work_runs_at_once_in_development_and_on_a_worker_in_production():

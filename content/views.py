@@ -1,0 +1,70 @@
+"""One-click feedback and usage events on collateral: cheap rows, aggregated elsewhere."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from content.models import CollateralEvent, CollateralPage
+from home.roles import can_file_notes, can_publish_collateral
+
+MAX_COMMENT_LENGTH = 1000
+# A second click within this time replaces the first: one person's opinion counts once a day.
+FEEDBACK_WINDOW = timedelta(hours=24)
+
+
+def can_give_feedback(user):
+    return can_file_notes(user) or can_publish_collateral(user)
+
+
+def answer(request, page, message, status=200):
+    """Scripts get a status; a form without JavaScript goes back to the page with a message."""
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    if status >= 400:
+        messages.error(request, message)
+    else:
+        messages.success(request, message)
+    return redirect(page.url)
+
+
+@require_POST
+def record_event(request, page_id):
+    page = get_object_or_404(CollateralPage.objects.live(), pk=page_id)
+    event_type = request.POST.get("type", "")
+    comment = request.POST.get("comment", "").replace("\x00", "").strip()
+    if event_type in CollateralEvent.FEEDBACK:
+        if not can_give_feedback(request.user):
+            return HttpResponseForbidden("Only sales and marketing can say whether an asset helped.")
+        if len(comment) > MAX_COMMENT_LENGTH:
+            return answer(request, page, f"Keep the comment under {MAX_COMMENT_LENGTH:,} characters.", status=400)
+        CollateralEvent.objects.filter(
+            collateral=page,
+            user=request.user,
+            type__in=CollateralEvent.FEEDBACK,
+            created__gte=timezone.now() - FEEDBACK_WINDOW,
+        ).delete()
+        CollateralEvent.objects.create(collateral=page, type=event_type, user=request.user, comment=comment)
+        thanks = "helped" if event_type == CollateralEvent.Type.HELPED else "did not help"
+        return answer(request, page, f"Thanks: you said “{page.title}” {thanks}.")
+    if event_type == CollateralEvent.Type.COPY_LINK:
+        CollateralEvent.objects.create(collateral=page, type=event_type, user=request.user)
+        return answer(request, page, "Link copied.")
+    return HttpResponseBadRequest("Unknown event type.")
+
+
+def record_view(request, page):
+    if request.user.is_authenticated and not getattr(request, "is_preview", False):
+        CollateralEvent.objects.create(collateral=page, type=CollateralEvent.Type.VIEW, user=request.user)
+
+
+def record_download(document, request):
+    """Wagtail's before_serve_document hook: a file opened from a collateral page (?collateral=id)."""
+    page_id = request.GET.get("collateral", "")
+    if page_id.isdigit():
+        page = CollateralPage.objects.live().filter(pk=page_id, files__document=document).first()
+        if page is not None:
+            CollateralEvent.objects.create(collateral=page, type=CollateralEvent.Type.DOWNLOAD, user=request.user)
