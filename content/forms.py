@@ -2,6 +2,8 @@ from django import forms
 
 from wagtail.documents.forms import BaseDocumentForm
 
+from content.models import ContentRequest
+
 
 class CollateralDocumentForm(BaseDocumentForm):
     """Wagtail's document form, plus a read-only line saying whether search can read the file."""
@@ -25,3 +27,53 @@ class CollateralDocumentForm(BaseDocumentForm):
             )
         else:
             del self.fields["text_status"]
+
+
+class ContentRequestForm(forms.ModelForm):
+    """A rep asks marketing for an asset answering one objection for one persona."""
+
+    class Meta:
+        model = ContentRequest
+        fields = ["persona", "objection", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "description": {
+                "required": "Say what would help: the situation, and what the asset should say or show.",
+                "max_length": "Keep it under 2,000 characters (this has %(show_value)s).",
+            },
+            "persona": {"invalid_choice": "That persona does not exist (any more). Pick one from the list."},
+            "objection": {"invalid_choice": "That objection does not exist (any more). Pick one from the list."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        from personas.models import Objection, PersonaPage
+
+        super().__init__(*args, **kwargs)
+        self.fields["persona"].queryset = PersonaPage.objects.live().order_by("title")
+        self.fields["objection"].queryset = Objection.objects.order_by("name")
+        self.fields["persona"].empty_label = "Pick a persona"
+        self.fields["objection"].empty_label = "Pick an objection"
+
+    def clean_description(self):
+        return self.cleaned_data["description"].replace("\x00", "").strip()
+
+
+def request_initial(params):
+    """Pre-fill from ?persona=&objection= slugs and ?q= (a search that found nothing).
+    Returns (initial, problems): names that matched nothing are reported, not guessed."""
+    from personas.models import Objection, PersonaPage
+
+    initial, problems = {}, []
+    lookups = {"persona": PersonaPage.objects.live(), "objection": Objection.objects.all()}
+    for name, queryset in lookups.items():
+        slug = params.get(name, "").replace("\x00", "").strip()
+        if slug:
+            found = queryset.filter(slug=slug).first()
+            if found:
+                initial[name] = found.pk
+            else:
+                problems.append(f"There is no {name} called “{slug}”; pick one from the list.")
+    query = params.get("q", "").replace("\x00", "").strip()[:200]
+    if query:
+        initial["description"] = f"I searched for “{query}” and found nothing that answers it."
+    return initial, problems

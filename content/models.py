@@ -1,7 +1,10 @@
+import datetime
+
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -235,3 +238,114 @@ class CollateralEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_type_display()}: {self.collateral_id}"
+
+
+def add_working_days(start, days):
+    """The date `days` working days (Monday to Friday) after `start`."""
+    current = start
+    while days > 0:
+        current += datetime.timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+class ContentRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=ContentRequest.OPEN_STATUSES)
+
+    def overdue(self, today=None):
+        return self.open().filter(due__lt=today or timezone.localdate())
+
+
+class ContentRequest(models.Model):
+    """A rep's request for an asset answering one objection for one persona; marketing's queue."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        ACCEPTED = "accepted", "Accepted"
+        IN_PROGRESS = "in_progress", "In progress"
+        DELIVERED = "delivered", "Delivered"
+        DECLINED = "declined", "Declined"
+
+    OPEN_STATUSES = (Status.NEW, Status.ACCEPTED, Status.IN_PROGRESS)
+
+    persona = models.ForeignKey("personas.PersonaPage", on_delete=models.PROTECT, related_name="content_requests")
+    objection = models.ForeignKey("personas.Objection", on_delete=models.PROTECT, related_name="content_requests")
+    description = models.TextField(
+        "what would help", max_length=2000, help_text="The situation, and what the asset should say or show."
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="content_requests"
+    )
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW, db_index=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_content_requests",
+        limit_choices_to={"groups__name": settings.MARKETING_GROUP},
+        help_text="The marketer making it.",
+    )
+    due = models.DateField(help_text="Set from the service level when the request is made.")
+    decline_reason = models.TextField(blank=True, max_length=1000, help_text="Required when declining.")
+    delivered_asset = models.ForeignKey(
+        CollateralPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="answered_requests"
+    )
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ContentRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due", "pk"]
+
+    def __str__(self):
+        return f"{self.objection} for {self.persona}" if self.persona_id and self.objection_id else "Content request"
+
+    def save(self, *args, **kwargs):
+        from home.models import Notification
+
+        if not self.due:
+            self.due = add_working_days(timezone.localdate(), settings.CONTENT_REQUEST_SLA_DAYS)
+        if self.status == self.Status.DELIVERED and not self.delivered_at:
+            self.delivered_at = timezone.now()
+        before = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first() if self.pk else None
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if (
+                self.requested_by_id
+                and before != self.status
+                and self.status in (self.Status.DELIVERED, self.Status.DECLINED)
+            ):
+                Notification.objects.create(user_id=self.requested_by_id, **self.outcome_message())
+
+    def outcome_message(self):
+        if self.status == self.Status.DELIVERED:
+            return {
+                "message": f"Your request is delivered: “{self.delivered_asset.title}” answers {self}.",
+                "url": self.delivered_asset.url or "",
+            }
+        return {"message": f"Your request for {self} was declined: {self.decline_reason}", "url": "/requests/"}
+
+    def clean(self):
+        errors = {}
+        if self.status == self.Status.DECLINED and not self.decline_reason.strip():
+            errors["decline_reason"] = "Say why, so the requester knows what to do instead."
+        if self.status == self.Status.DELIVERED and not self.delivered_asset_id:
+            errors["delivered_asset"] = "Choose the asset that answers the request."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_overdue(self):
+        return self.status in self.OPEN_STATUSES and self.due < timezone.localdate()
+
+    @property
+    def requester_name(self):
+        return person_name(self.requested_by, missing="Former colleague")
+
+    @property
+    def overdue_label(self):
+        return "Overdue" if self.is_overdue else ""

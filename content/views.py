@@ -2,14 +2,19 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django.views.generic import CreateView, ListView
 
-from content.models import CollateralEvent, CollateralPage
-from home.roles import can_file_notes, can_publish_collateral
+from content.forms import ContentRequestForm, request_initial
+from content.models import CollateralEvent, CollateralPage, ContentRequest
+from home.models import Notification
+from home.roles import REQUEST_ADD_PERMISSION, can_file_notes, can_publish_collateral
 
 MAX_COMMENT_LENGTH = 1000
 # A second click within this time replaces the first: one person's opinion counts once a day.
@@ -68,3 +73,62 @@ def record_download(document, request):
         page = CollateralPage.objects.live().filter(pk=page_id, files__document=document).first()
         if page is not None:
             CollateralEvent.objects.create(collateral=page, type=CollateralEvent.Type.DOWNLOAD, user=request.user)
+
+
+class RequestCreateView(PermissionRequiredMixin, CreateView):
+    """Ask marketing for an asset: from a persona page, a content gap or a search that found nothing."""
+
+    permission_required = REQUEST_ADD_PERMISSION
+    raise_exception = True
+    form_class = ContentRequestForm
+    template_name = "content/request_form.html"
+
+    def get_initial(self):
+        initial, self.problems = request_initial(self.request.GET)
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["problems"] = getattr(self, "problems", [])
+        context["sla_days"] = settings.CONTENT_REQUEST_SLA_DAYS
+        return context
+
+    def form_valid(self, form):
+        content_request = form.save(commit=False)
+        content_request.requested_by = self.request.user
+        content_request.save()
+        messages.success(
+            self.request,
+            f"Request sent: {content_request}. Marketing aims to answer by {content_request.due:%A %-d %B}.",
+        )
+        return redirect("my_requests")
+
+
+class MyRequestsView(ListView):
+    template_name = "content/my_requests.html"
+    context_object_name = "requests"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return (
+            ContentRequest.objects.filter(requested_by=self.request.user)
+            .select_related("persona", "objection", "delivered_asset", "owner")
+            .order_by("-created", "-pk")
+        )
+
+
+class NotificationsView(ListView):
+    """The person's notifications, newest first; opening the list marks them read."""
+
+    template_name = "home/notifications.html"
+    context_object_name = "notifications"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return Notification.objects.filter(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["unread_ids"] = {item.pk for item in context["notifications"] if not item.read}
+        Notification.objects.filter(user=self.request.user, pk__in=context["unread_ids"]).update(read=True)
+        return context

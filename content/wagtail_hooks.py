@@ -1,5 +1,68 @@
-from wagtail import hooks
+import django_filters
 
+from django.utils import timezone
+
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from content.models import ContentRequest
 from content.views import record_download
 
 hooks.register("before_serve_document", record_download)
+
+
+class RequestQueuePolicy(ModelPermissionPolicy):
+    """Requests are made on the site (with the requester recorded) and never deleted, only declined."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+
+class ContentRequestFilterSet(WagtailFilterSet):
+    overdue = django_filters.BooleanFilter(label="Overdue", method="filter_overdue")
+
+    class Meta:
+        model = ContentRequest
+        fields = ["status", "owner", "persona", "objection"]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = queryset.overdue(timezone.localdate())
+        return overdue if value else queryset.exclude(pk__in=overdue)
+
+
+class ContentRequestViewSet(SnippetViewSet):
+    model = ContentRequest
+    icon = "help"
+    menu_label = "Content requests"
+    menu_order = 210
+    add_to_admin_menu = True
+    list_display = ["__str__", "requester_name", "status", "owner", "due", "overdue_label", "created"]
+    list_export = ["persona", "objection", "description", "requester_name", "status", "owner", "due", "created"]
+    filterset_class = ContentRequestFilterSet
+    search_fields = ["description"]
+    ordering = ["due"]
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("persona", read_only=True),
+                FieldPanel("objection", read_only=True),
+                FieldPanel("description", read_only=True),
+                FieldPanel("requested_by", read_only=True),
+            ],
+            heading="The request",
+        ),
+        FieldRowPanel([FieldPanel("status"), FieldPanel("owner"), FieldPanel("due")]),
+        FieldPanel("delivered_asset"),
+        FieldPanel("decline_reason"),
+    ]
+
+
+register_permission_policy(ContentRequest, RequestQueuePolicy(ContentRequest))
+register_snippet(ContentRequestViewSet)

@@ -10,4 +10,6 @@ def role_flags(request):
         "can_file_notes": roles.can_file_notes(user),
         "can_use_admin": roles.can_use_admin(user),
         "can_publish_collateral": roles.can_publish_collateral(user),
+        "can_request_content": roles.can_request_content(user),
+        "unread_notifications": lambda: user.notifications.filter(read=False).count(),
     }

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
@@ -27,3 +29,20 @@ class HomePage(Page):
             :HOME_LIST_SIZE
         ]
         return context
+
+
+class Notification(models.Model):
+    """Something a person should know, shown in the site's header until they have read it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    message = models.CharField(max_length=300)
+    url = models.CharField(max_length=500, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    read = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["user", "read"])]
+
+    def __str__(self):
+        return self.message

@@ -2,6 +2,7 @@
 
 NOTE_ADD_PERMISSION = "personas.add_objectionnote"
 COLLATERAL_ADD_PERMISSION = "content.add_collateralpage"
+REQUEST_ADD_PERMISSION = "content.add_contentrequest"
 ADMIN_ACCESS_PERMISSION = "wagtailadmin.access_admin"
 
 
@@ -15,3 +16,7 @@ def can_use_admin(user):
 
 def can_publish_collateral(user):
     return user.is_authenticated and user.has_perm(COLLATERAL_ADD_PERMISSION)
+
+
+def can_request_content(user):
+    return user.is_authenticated and user.has_perm(REQUEST_ADD_PERMISSION)

@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from content import views as content_views
 from home import views as home_views
+from personas import api as persona_api
 from personas import views as persona_views
 from search import api as search_api
 from search import views as search_views
@@ -24,9 +25,13 @@ urlpatterns = [
     path("notes/", persona_views.MyNotesView.as_view(), name="my_notes"),
     path("notes/new/", persona_views.NoteCreateView.as_view(), name="note_create"),
     path("collateral-events/<int:page_id>/", content_views.record_event, name="collateral_event"),
+    path("requests/", content_views.MyRequestsView.as_view(), name="my_requests"),
+    path("requests/new/", content_views.RequestCreateView.as_view(), name="request_create"),
+    path("notifications/", content_views.NotificationsView.as_view(), name="notifications"),
     path("search/", search_views.search, name="search"),
     path("api/search", search_api.search_api, name="api_search"),
     path("api/suggest", search_api.suggest_api, name="api_suggest"),
+    path("api/personas/<slug:slug>/insights", persona_api.persona_insights_api, name="api_persona_insights"),
     re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", home_views.serve_media, name="media"),
     path("", include(wagtail_urls)),
 ]

@@ -116,6 +116,7 @@ class PersonaPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from content.models import CollateralPage
+        from personas.insights import persona_insights
 
         context = super().get_context(request, *args, **kwargs)
         if self.pk is None:  # a preview of a persona not saved yet: nothing refers to it
@@ -125,7 +126,7 @@ class PersonaPage(Page):
             collateral = CollateralPage.objects.live().filter(personas=self).order_by("-first_published_at")
         notes = notes.select_related("objection", "author", "collateral")
         context["collateral"] = collateral
-        context["objection_counts"] = notes.counts_by_objection()
+        context["insights"] = persona_insights(self) if self.pk else None
         context["notes_page"] = Paginator(notes.order_by("-created", "-pk"), NOTES_PER_PAGE).get_page(
             request.GET.get("page")
         )

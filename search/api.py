@@ -78,14 +78,18 @@ def hit_json(hit):
     }
 
 
+def unauthorised():
+    response = JsonResponse({"error": "Log in, or send Authorization: Bearer <your API token>."}, status=401)
+    response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
 @login_not_required  # it answers 401 itself, as JSON, rather than redirecting to a login page
 @require_GET
 def search_api(request):
     user = authenticated_user(request)
     if user is None:
-        response = JsonResponse({"error": "Log in, or send Authorization: Bearer <your API token>."}, status=401)
-        response.headers["WWW-Authenticate"] = "Bearer"
-        return response
+        return unauthorised()
     params = request.GET
     try:
         page = whole_number(params, "page", 1, 1, 10_000)

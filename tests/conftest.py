@@ -3,12 +3,19 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import Client
 
 from content.factories import create_collateral, create_document_for
 from personas.factories import create_objection, create_persona
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached insights and rate limits must not leak from one test into the next."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

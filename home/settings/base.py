@@ -204,6 +204,17 @@ if TASK_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASK_BACKEND!r}.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
 
+# Shared by every worker process (persona insights, rate limits); files need no server.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_LOCATION", str(BASE_DIR / "var" / "cache")),
+    }
+}
+
+# Working days marketing has to answer a rep's content request.
+CONTENT_REQUEST_SLA_DAYS = env_int("CONTENT_REQUEST_SLA_DAYS", 10)
+
 # Demo users and data may only be created where this is true (never in production).
 DEMO_DATA_ALLOWED = False
 

@@ -16,3 +16,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Small limit so the "file too large" test does not have to build a huge file.
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 2 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = WAGTAILDOCS_MAX_UPLOAD_SIZE
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # emptied before each test

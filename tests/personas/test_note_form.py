@@ -41,7 +41,8 @@ def test_note_shows_on_persona_page_with_count(rep_client, note_data, persona, o
     page = rep_client.get(persona.url)
     assert "They said it costs twice what they budgeted." in page.text
     assert "Too pricey, again." in page.text
-    assert f'data-objection="{objection.slug}"><td>{objection.name}</td><td class="num">2</td>' in page.text
+    row = f'data-objection="{objection.slug}"><td><a href="#objection-{objection.slug}">{objection.name}</a></td>'
+    assert row + '<td class="num">2</td>' in page.text
 
 
 def test_form_is_prefilled_from_persona_and_collateral(rep_client, persona, collateral, objection):
@@ -134,12 +135,17 @@ def test_hidden_notes_leave_the_persona_page_but_stay_stored(rep_client, note_da
     assert ObjectionNote.objects.count() == 1
 
 
+def notes_section(html):
+    """The persona page's list of notes (the insights above it quote the latest ones too)."""
+    return html[html.index('id="notes-heading"') :]
+
+
 def test_persona_notes_are_paginated_newest_first(rep_client, rep, persona, objection):
     for number in range(25):
         ObjectionNote.objects.create(persona=persona, objection=objection, author=rep, text=f"Note number {number}")
-    first = rep_client.get(persona.url).text
+    first = notes_section(rep_client.get(persona.url).text)
     assert "Note number 24" in first and "Note number 5" in first and "Note number 4" not in first
-    second = rep_client.get(persona.url, {"page": 2}).text
+    second = notes_section(rep_client.get(persona.url, {"page": 2}).text)
     assert "Note number 4" in second and "Note number 24" not in second
     assert rep_client.get(persona.url, {"page": "999"}).status_code == 200
     assert rep_client.get(persona.url, {"page": "-1"}).status_code == 200

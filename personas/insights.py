@@ -1,0 +1,283 @@
+"""What a persona objects to now, computed from reps' notes and one-click feedback.
+
+Cached per persona and day; any change that could alter it (a note, feedback, the taxonomy,
+collateral going live or away) moves the shared version on, so a new note shows at once in
+every worker without a nightly job.
+"""
+
+import datetime
+import time
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber, TruncDate
+from django.utils import timezone
+
+from personas.models import Helped, Objection, ObjectionNote, Outcome
+
+WINDOW = datetime.timedelta(days=90)
+QUOTES_SHOWN = 3
+TOP_ASSETS = 3
+CHART_WEEKS = 12
+CHART_SERIES = 5  # the most frequent objections get a colour each; the rest are "Other"
+CACHE_SECONDS = 60 * 60 * 24
+VERSION_KEY = "persona-insights-version"
+
+
+def smoothed_rate(helped, not_helped, prior=1):
+    """Share of 'helped', pulled towards one half so one answer does not decide it."""
+    return (helped + prior) / (helped + not_helped + 2 * prior)
+
+
+@dataclass
+class AssetRecord:
+    id: int
+    external_id: str | None
+    title: str
+    url: str
+    helped: int = 0
+    not_helped: int = 0
+
+    @property
+    def rate(self):
+        return smoothed_rate(self.helped, self.not_helped)
+
+    @property
+    def answers(self):
+        return self.helped + self.not_helped
+
+
+@dataclass
+class ObjectionInsight:
+    slug: str
+    name: str
+    talk_track: str
+    count_90d: int
+    count_prev_90d: int
+    count_all: int
+    lost_90d: int
+    quotes: list = field(default_factory=list)
+    top_assets: list = field(default_factory=list)
+
+    @property
+    def change(self):
+        return self.count_90d - self.count_prev_90d
+
+    @property
+    def lost_share(self):
+        """Share of the last 90 days' notes on this objection whose deal was lost (None: no notes)."""
+        return round(self.lost_90d / self.count_90d, 3) if self.count_90d else None
+
+
+@dataclass
+class Insights:
+    objections: list
+    chart: dict
+
+
+def version():
+    current = cache.get(VERSION_KEY)
+    if current is None:
+        current = time.time_ns()
+        cache.add(VERSION_KEY, current, None)
+        current = cache.get(VERSION_KEY, current)
+    return current
+
+
+def invalidate(*args, **kwargs):
+    """Called on any change that could alter insights (signature fits Django signals)."""
+    cache.set(VERSION_KEY, time.time_ns(), None)
+
+
+def persona_insights(persona, today=None):
+    today = today or timezone.localdate()
+    key = f"persona-insights:{persona.pk}:{version()}:{today.isoformat()}"
+    insights = cache.get(key)
+    if insights is None:
+        insights = compute(persona, today)
+        cache.set(key, insights, CACHE_SECONDS)
+    return insights
+
+
+def compute(persona, today):
+    now = timezone.now()
+    start, previous_start = now - WINDOW, now - 2 * WINDOW
+    notes = ObjectionNote.objects.visible().filter(persona=persona)
+    rows = (
+        notes.order_by()
+        .values("objection")
+        .annotate(
+            count_all=Count("pk"),
+            count_90d=Count("pk", filter=Q(created__gte=start)),
+            count_prev_90d=Count("pk", filter=Q(created__gte=previous_start, created__lt=start)),
+            lost_90d=Count("pk", filter=Q(created__gte=start, outcome=Outcome.LOST)),
+        )
+    )
+    objections = {objection.pk: objection for objection in Objection.objects.filter(notes__persona=persona).distinct()}
+    insights = {
+        row["objection"]: ObjectionInsight(
+            slug=objections[row["objection"]].slug,
+            name=objections[row["objection"]].name,
+            talk_track=objections[row["objection"]].talk_track,
+            count_90d=row["count_90d"],
+            count_prev_90d=row["count_prev_90d"],
+            count_all=row["count_all"],
+            lost_90d=row["lost_90d"],
+        )
+        for row in rows
+        if row["objection"] in objections
+    }
+    add_quotes(notes, insights)
+    add_top_assets(persona, notes, insights)
+    ranked = sorted(insights.values(), key=lambda item: (-item.count_90d, -item.count_all, item.name))
+    return Insights(objections=ranked, chart=weekly_chart(notes, ranked, today))
+
+
+def add_quotes(notes, insights):
+    """The latest few notes per objection, in one query."""
+    latest = (
+        notes.select_related("author")
+        .annotate(
+            position=Window(RowNumber(), partition_by=F("objection"), order_by=(F("created").desc(), F("pk").desc()))
+        )
+        .filter(position__lte=QUOTES_SHOWN)
+        .order_by("objection", "position")
+    )
+    for note in latest:
+        if note.objection_id in insights:
+            insights[note.objection_id].quotes.append(
+                {
+                    "text": note.text,
+                    "author": note.author_name,
+                    "created": note.created,
+                    "outcome": note.outcome,
+                    "outcome_label": note.get_outcome_display(),
+                }
+            )
+
+
+def add_top_assets(persona, notes, insights):
+    """Per objection, the live assets that answer it, best helped rate first: those tagged with it
+    and those reps used against it, scored by this persona's notes plus everyone's feedback."""
+    from content.models import CollateralEvent, CollateralPage
+
+    used = (
+        notes.filter(collateral__live=True)
+        .order_by()
+        .values("objection", "collateral")
+        .annotate(
+            helped_count=Count("pk", filter=Q(helped=Helped.YES)),
+            not_helped_count=Count("pk", filter=Q(helped=Helped.NO)),
+        )
+    )
+    tagged = CollateralPage.objects.live().filter(objections__in=list(insights)).values_list("pk", "objections")
+    per_objection = {}
+    for page_id, objection_id in tagged:
+        per_objection.setdefault(objection_id, {}).setdefault(page_id, [0, 0])
+    for row in used:
+        counts = per_objection.setdefault(row["objection"], {}).setdefault(row["collateral"], [0, 0])
+        counts[0] += row["helped_count"]
+        counts[1] += row["not_helped_count"]
+    page_ids = {page_id for pages in per_objection.values() for page_id in pages}
+    feedback = {
+        row["collateral"]: row
+        for row in CollateralEvent.objects.filter(collateral__in=page_ids, type__in=CollateralEvent.FEEDBACK)
+        .order_by()
+        .values("collateral")
+        .annotate(
+            helped=Count("pk", filter=Q(type=CollateralEvent.Type.HELPED)),
+            not_helped=Count("pk", filter=Q(type=CollateralEvent.Type.NOT_HELPED)),
+        )
+    }
+    pages = {page.pk: page for page in CollateralPage.objects.live().filter(pk__in=page_ids)}
+    for objection_id, assets in per_objection.items():
+        if objection_id not in insights:
+            continue
+        records = []
+        for page_id, (helped, not_helped) in assets.items():
+            if page_id not in pages:
+                continue
+            page, extra = pages[page_id], feedback.get(page_id, {})
+            records.append(
+                AssetRecord(
+                    id=page.pk,
+                    external_id=page.external_id,
+                    title=page.title,
+                    url=page.url or "",
+                    helped=helped + extra.get("helped", 0),
+                    not_helped=not_helped + extra.get("not_helped", 0),
+                )
+            )
+        records.sort(key=lambda record: (-record.rate, -record.helped, record.title))
+        insights[objection_id].top_assets = records[:TOP_ASSETS]
+
+
+def weekly_chart(notes, ranked, today):
+    """Notes per week (Monday to Sunday) for the last CHART_WEEKS weeks, stacked by objection."""
+    monday = today - datetime.timedelta(days=today.weekday())
+    weeks = [monday - datetime.timedelta(weeks=n) for n in reversed(range(CHART_WEEKS))]
+    series = [item.slug for item in ranked[:CHART_SERIES]]
+    names = {item.slug: item.name for item in ranked}
+    counts = {}
+    rows = (
+        notes.filter(created__date__gte=weeks[0])
+        .annotate(day=TruncDate("created"))
+        .order_by()
+        .values("day", "objection__slug")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        week = row["day"] - datetime.timedelta(days=row["day"].weekday())
+        slug = row["objection__slug"] if row["objection__slug"] in series else "other"
+        counts[(week, slug)] = counts.get((week, slug), 0) + row["n"]
+    keys = series + (["other"] if any(slug == "other" for _week, slug in counts) else [])
+    return chart_geometry(
+        weeks,
+        [{"slug": slug, "name": names.get(slug, "Other objections")} for slug in keys],
+        [[counts.get((week, slug), 0) for slug in keys] for week in weeks],
+    )
+
+
+# Chart drawing, in SVG user units; the template scales it to the column's width.
+CHART_WIDTH, CHART_HEIGHT, AXIS = 480, 160, 24
+COLOURS = ["#1d4ed8", "#b45309", "#047857", "#9333ea", "#be123c", "#6b7280"]
+
+
+def chart_geometry(weeks, series, counts):
+    """Stacked bars, one per week: everything the template needs to draw it, and to read it out."""
+    for number, item in enumerate(series):
+        item["colour"] = COLOURS[number] if item["slug"] != "other" else COLOURS[-1]
+    highest = max([sum(week) for week in counts] + [1])
+    slot = (CHART_WIDTH - AXIS) / len(weeks)
+    bars = []
+    for number, (week, values) in enumerate(zip(weeks, counts, strict=True)):
+        x, bottom, segments = AXIS + number * slot + slot * 0.15, CHART_HEIGHT - AXIS, []
+        for item, value in zip(series, values, strict=True):
+            if value:
+                height = value / highest * (CHART_HEIGHT - 2 * AXIS)
+                bottom -= height
+                segments.append({"y": round(bottom, 1), "height": round(height, 1), "value": value, **item})
+        bars.append(
+            {
+                "week": week,
+                "x": round(x, 1),
+                "width": round(slot * 0.7, 1),
+                "total": sum(values),
+                "segments": segments,
+                "label_x": round(x + slot * 0.35, 1),
+                "values": values,
+            }
+        )
+    return {
+        "weeks": weeks,
+        "series": series,
+        "counts": counts,
+        "bars": bars,
+        "highest": highest,
+        "total": sum(map(sum, counts)),
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "baseline": CHART_HEIGHT - AXIS,
+        "top": AXIS,
+    }
