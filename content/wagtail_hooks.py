@@ -1,19 +1,41 @@
 import django_filters
 
+from django.urls import path, reverse
 from django.utils import timezone
 
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from content.admin_views import LoopDashboardView, create_asset_for_gap
 from content.models import ContentRequest
 from content.views import record_download
+from home.roles import can_publish_collateral
 
 hooks.register("before_serve_document", record_download)
+
+
+@hooks.register("register_admin_urls")
+def loop_dashboard_urls():
+    return [
+        path("reports/loop/", LoopDashboardView.as_view(), name="loop_dashboard"),
+        path("reports/loop/create-asset/", create_asset_for_gap, name="loop_create_asset"),
+    ]
+
+
+class MarketingMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_publish_collateral(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def loop_dashboard_menu_item():
+    return MarketingMenuItem("Where the loop breaks", reverse("loop_dashboard"), icon_name="warning", order=205)
 
 
 class RequestQueuePolicy(ModelPermissionPolicy):

@@ -31,6 +31,7 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("api/search", search_api.search_api, name="api_search"),
     path("api/suggest", search_api.suggest_api, name="api_suggest"),
+    path("api/notes", persona_api.create_note_api, name="api_notes"),
     path("api/personas/<slug:slug>/insights", persona_api.persona_insights_api, name="api_persona_insights"),
     re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", home_views.serve_media, name="media"),
     path("", include(wagtail_urls)),

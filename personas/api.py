@@ -1,12 +1,25 @@
-"""GET /api/personas/<slug>/insights: a persona's field insights as JSON, for a CRM sidebar or a bot."""
+"""The personas' JSON API for integrations (a CRM sidebar, a chat bot).
 
+GET /api/personas/<slug>/insights: what the persona objects to now (session or token).
+POST /api/notes: file an objection note (token only), validated like the site's form.
+"""
+
+import json
+import time
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
+from home.roles import can_file_notes
+from personas.forms import ObjectionNoteForm
 from personas.insights import persona_insights
-from personas.models import PersonaPage
-from search.api import authenticated_user, unauthorised
+from personas.models import DealStage, Helped, Objection, ObjectionNote, Outcome, PersonaPage
+from search.api import authenticated_user, token_user, unauthorised
 
 
 def asset_json(asset):
@@ -57,3 +70,104 @@ def persona_insights_api(request, slug):
         },
         headers={"Cache-Control": "private, no-store"},
     )
+
+
+HELPED_FROM_JSON = {True: Helped.YES, False: Helped.NO, None: Helped.UNKNOWN}
+
+
+def note_json(note):
+    return {
+        "id": note.pk,
+        "external_id": note.external_id,
+        "persona": note.persona.slug,
+        "objection": note.objection.slug,
+        "text": note.text,
+        "stage": note.deal_stage,
+        "outcome": note.outcome,
+        "collateral": note.collateral_id,
+        "helped": {Helped.YES: True, Helped.NO: False}.get(note.helped),
+        "author": note.author_name,
+        "created": note.created.isoformat(),
+        "persona_url": note.persona.url,
+    }
+
+
+def rate_limited(user):
+    """Seconds to wait when this user has sent too many notes this minute, else 0."""
+    window = int(time.time() // 60)
+    key = f"notes-api:{user.pk}:{window}"
+    cache.add(key, 0, 120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, 120)
+        count = 1
+    if count > settings.NOTES_API_PER_MINUTE:
+        return 60 - int(time.time()) % 60
+    return 0
+
+
+def form_data(payload):
+    """The site form's fields from the API's JSON: slugs for persona and objection, true/false for helped."""
+    persona = PersonaPage.objects.live().filter(slug=str(payload.get("persona", ""))).first()
+    objection = Objection.objects.filter(slug=str(payload.get("objection", ""))).first()
+    helped = payload.get("helped")
+    return {
+        "persona": persona.pk if persona else ("" if not payload.get("persona") else -1),
+        "objection": objection.pk if objection else ("" if not payload.get("objection") else -1),
+        "text": payload.get("text", ""),
+        "deal_stage": payload.get("stage") or DealStage.DISCOVERY,
+        "outcome": payload.get("outcome") or Outcome.OPEN,
+        "collateral": payload.get("collateral") or "",
+        "helped": HELPED_FROM_JSON.get(helped, "invalid") if isinstance(helped, bool | None) else "invalid",
+    }
+
+
+@csrf_exempt  # token-authenticated only: no session cookie is accepted, so there is nothing to forge
+@login_not_required
+@require_POST
+def create_note_api(request):
+    """POST /api/notes: file an objection note from a CRM or chat integration."""
+    user = token_user(request)
+    if user is None:
+        return unauthorised()
+    if not can_file_notes(user):
+        return JsonResponse({"error": "Your account may not file notes (ask for the Sales role)."}, status=403)
+    wait = rate_limited(user)
+    if wait:
+        response = JsonResponse({"error": f"Too many notes this minute; try again in {wait} s."}, status=429)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    try:
+        payload = json.loads(request.body or b"{}")
+    except (ValueError, RequestDataTooBig):
+        return JsonResponse({"error": "Send a JSON object (Content-Type: application/json)."}, status=400)
+    if not isinstance(payload, dict):
+        return JsonResponse({"error": "Send a JSON object with persona, objection and text."}, status=400)
+    wrong_types = [
+        name
+        for name in ("persona", "objection", "text", "stage", "outcome")
+        if not isinstance(payload.get(name, ""), str)
+    ]
+    if (
+        wrong_types
+        or not isinstance(payload.get("collateral"), int | None)
+        or isinstance(payload.get("collateral"), bool)
+    ):
+        return JsonResponse(
+            {"error": "persona, objection, text, stage and outcome are text; collateral is a page id or null."},
+            status=400,
+        )
+    external_id = str(payload.get("external_id") or "").replace("\x00", "")[:100] or None
+    if external_id:
+        existing = ObjectionNote.objects.filter(external_id=external_id).select_related("persona", "objection").first()
+        if existing is not None:  # a retry: never a duplicate
+            return JsonResponse(note_json(existing), status=200)
+    form = ObjectionNoteForm(data={key: str(value) for key, value in form_data(payload).items()})
+    if not form.is_valid():
+        errors = {field: [str(message) for message in messages] for field, messages in form.errors.items()}
+        return JsonResponse({"error": "The note was not saved; see errors.", "errors": errors}, status=400)
+    note = form.save(commit=False)
+    note.author, note.external_id = user, external_id
+    note.save()
+    return JsonResponse(note_json(note), status=201, headers={"Location": note.persona.url or ""})

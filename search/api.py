@@ -30,6 +30,11 @@ def authenticated_user(request):
     """The session's user, else the owner of a valid, unrevoked bearer token, else None."""
     if request.user.is_authenticated:
         return request.user
+    return token_user(request)
+
+
+def token_user(request):
+    """The owner of a valid, unrevoked bearer token, else None (a session does not count)."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None

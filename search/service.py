@@ -39,7 +39,7 @@ def embedded_engine():
 
 @cache
 def embedded_engine_at(path):
-    return EmbeddedEngine(path)
+    return EmbeddedEngine(path, result_cache_size=settings.SEARCH_RESULT_CACHE_SIZE)
 
 
 def get_engine():

@@ -105,7 +105,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -188,6 +188,8 @@ SALES_GROUP = "Sales"
 SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "embedded")
 # The embedded engine's index: an SQLite file of its own, rebuilt from the database on demand.
 SEARCH_INDEX_PATH = Path(os.environ.get("SEARCH_INDEX_PATH", BASE_DIR / "var" / "search-index.sqlite3"))
+# Answers the embedded engine keeps per process until the index next changes (0: none).
+SEARCH_RESULT_CACHE_SIZE = env_int("SEARCH_RESULT_CACHE_SIZE", 256)
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "commonground")  # an alias over the real index
 # OpenSearch (and osmem-server) reject the Elasticsearch client's vendor media types.
@@ -211,6 +213,9 @@ CACHES = {
         "LOCATION": os.environ.get("CACHE_LOCATION", str(BASE_DIR / "var" / "cache")),
     }
 }
+
+# POST /api/notes: notes one user may send per minute before getting 429.
+NOTES_API_PER_MINUTE = env_int("NOTES_API_PER_MINUTE", 120)
 
 # Working days marketing has to answer a rep's content request.
 CONTENT_REQUEST_SLA_DAYS = env_int("CONTENT_REQUEST_SLA_DAYS", 10)

@@ -7,6 +7,8 @@ helped (smoothed) and whether it is past review. Typos are corrected against the
 actually in the index.
 """
 
+import dataclasses
+import hashlib
 import heapq
 import html
 import json
@@ -14,9 +16,10 @@ import logging
 import operator
 import re
 import sqlite3
+import threading
 import time
 import unicodedata
-from collections import Counter
+from collections import Counter, OrderedDict
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,8 +48,9 @@ WORD = re.compile(r"\w+", re.UNICODE)
 TERM = re.compile(r"[^\W_]+")  # letters and digits: the tokenizer splits on "_" too
 
 # Bumped when the tables change; an index file from an older version is emptied and rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 KEEP_CHANGES = 1000  # a process further behind than this many writes reloads its catalogue
+RESULT_CACHE_SIZE = 256  # answers kept per process; 0 turns the cache off
 # Each document's rows, by table and the column holding its id; labels and vocabulary are shared.
 DOCUMENT_ROWS = (("docs", "id"), ("facets", "doc_id"), ("fts", "rowid"))
 TABLES = (*(table for table, _column in DOCUMENT_ROWS), "labels", "vocabulary")
@@ -71,8 +75,13 @@ CREATE TABLE IF NOT EXISTS vocabulary (term TEXT PRIMARY KEY) WITHOUT ROWID;
 -- One row per write, naming the documents it touched (NULL: all of them), so each process can
 -- bring its catalogue up to date by reading only what changed.
 CREATE TABLE IF NOT EXISTS changes (generation INTEGER PRIMARY KEY, doc_ids TEXT);
+-- A random name for this index file: a file deleted and made again starts counting afresh.
+CREATE TABLE IF NOT EXISTS identity (name TEXT NOT NULL);
+INSERT INTO identity SELECT lower(hex(randomblob(16))) WHERE NOT EXISTS (SELECT 1 FROM identity);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    {", ".join(COLUMNS)}, tokenize = 'porter unicode61 remove_diacritics 2'
+    {", ".join(COLUMNS)},
+    filters,  -- one opaque token per facet value, so filters narrow the match before it is ranked
+    tokenize = 'porter unicode61 remove_diacritics 2'
 );
 """
 
@@ -85,7 +94,7 @@ class Catalogue:
     keeping the best few is faster here than in SQL. Reloaded when any process has written.
     """
 
-    generation: int
+    generation: tuple  # (the index file's identity, the number of its latest write)
     boost: dict  # id -> helped rate and freshness factor
     published: dict  # id -> ISO date
     combination: dict  # id -> number of its combination of facet values (many documents share one)
@@ -175,6 +184,16 @@ def edits1(word):
     )
 
 
+def result_key(generation, query):
+    filters = tuple(sorted((facet, tuple(values)) for facet, values in query.filters.items()))
+    return generation, query.text, filters, query.objections, query.page, query.page_size
+
+
+def filter_token(facet, value):
+    """A word that stands for one facet value in the full-text index, and can't be typed by chance."""
+    return "f" + hashlib.sha1(f"{facet}\x1f{value}".encode()).hexdigest()[:16]
+
+
 def fts_string(word):
     return '"' + word.replace('"', '""') + '"'
 
@@ -189,13 +208,20 @@ class EmbeddedEngine:
     use_boosts = True  # helped rate and freshness
     correct_typos = True
 
-    def __init__(self, path):
+    def __init__(self, path, result_cache_size=RESULT_CACHE_SIZE):
         self.path = Path(path)
         self._catalogue = None
+        # Like Solr's queryResultCache: answers kept per index generation, so any write retires them.
+        self._results = OrderedDict()
+        self._results_lock = threading.Lock()
+        self.result_cache_size = result_cache_size
 
     def connect(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(self.path, timeout=30)
+        # WAL commits without waiting for the disk; a crash can lose the last writes, which
+        # rebuild_search_index restores from the database (the source of truth).
+        connection.execute("PRAGMA synchronous=NORMAL")
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA_VERSION:
             connection.execute("PRAGMA journal_mode=WAL")
@@ -227,6 +253,8 @@ class EmbeddedEngine:
     def index(self, documents):
         """Add or replace documents."""
         documents = list(documents)
+        if not documents:
+            return
         with self.writing({doc.id for doc in documents}) as connection:
             self._index(connection, documents)
 
@@ -253,7 +281,12 @@ class EmbeddedEngine:
             )
             fields = (doc.title, doc.taxonomy, doc.summary, doc.body, doc.files)
             connection.execute(
-                f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)", (doc.id, *fields)
+                f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}, filters) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    doc.id,
+                    *fields,
+                    " ".join(filter_token(facet, value) for facet, values in doc.facets.items() for value in values),
+                ),
             )
             connection.executemany(
                 "INSERT OR IGNORE INTO vocabulary (term) VALUES (?)",
@@ -271,7 +304,10 @@ class EmbeddedEngine:
     def delete(self, ids):
         """Remove documents. Their words stay in the vocabulary until the next rebuild: a typo
         corrected into a word nobody uses any more simply finds nothing."""
-        with self.writing(set(ids)) as connection:
+        ids = set(ids)
+        if not ids:
+            return
+        with self.writing(ids) as connection:
             for doc_id in ids:
                 self._delete(connection, doc_id)
 
@@ -290,16 +326,19 @@ class EmbeddedEngine:
 
     def catalogue(self, connection):
         """This process's catalogue, brought up to date with what other writes changed."""
-        generation = connection.execute("SELECT COALESCE(MAX(generation), 0) FROM changes").fetchone()[0]
+        generation = connection.execute(
+            "SELECT (SELECT name FROM identity), COALESCE(MAX(generation), 0) FROM changes"
+        ).fetchone()
         catalogue = self._catalogue
         if catalogue is not None and catalogue.generation == generation:
             return catalogue
+        same_file = catalogue is not None and catalogue.generation[0] == generation[0]
         changes = []
-        if catalogue is not None:
+        if same_file:
             changes = connection.execute(
-                "SELECT doc_ids FROM changes WHERE generation > ? ORDER BY generation", [catalogue.generation]
+                "SELECT doc_ids FROM changes WHERE generation > ? ORDER BY generation", [catalogue.generation[1]]
             ).fetchall()
-        if catalogue is None or len(changes) != generation - catalogue.generation or (None,) in changes:
+        if not same_file or len(changes) != generation[1] - catalogue.generation[1] or (None,) in changes:
             catalogue = Catalogue.load(connection, generation)  # first use, a rebuild, or too far behind
         else:
             catalogue = catalogue.updated(connection, generation, {i for (ids,) in changes for i in json.loads(ids)})
@@ -335,7 +374,9 @@ class EmbeddedEngine:
                     corrections[word] = close
                     options = close
             alternatives.extend(options)
-        expression = [fts_string(word) for word in alternatives]
+        expression = []
+        if alternatives:
+            expression.append(f"{{{' '.join(COLUMNS)}}} : ({' OR '.join(map(fts_string, alternatives))})")
         expression += [f"taxonomy : {fts_string(name)}" for name in objections]  # tagged with what they named
         return " OR ".join(expression), corrections
 
@@ -346,19 +387,23 @@ class EmbeddedEngine:
         with closing(self.connect()) as connection:
             connection.execute("BEGIN")  # one snapshot for the catalogue, the matches and the hits
             catalogue = self.catalogue(connection)
+            key = result_key(catalogue.generation, query)
+            cached = self.cached_result(key)
+            if cached is not None:
+                return dataclasses.replace(cached, took_ms=(time.perf_counter() - started) * 1000)
             allowed = catalogue.allowed(query.filters)
             expression, corrections = self.match_expression(connection, query.text, query.objections)
             if query.text.strip() and not expression:
                 scores = {}
             elif expression:
-                scores = self._text_scores(connection, catalogue, expression, allowed)
+                scores = self._text_scores(connection, catalogue, expression, query.filters, allowed)
             else:
                 scores = self._browse_scores(catalogue, allowed)
             # Only the page asked for is ordered: the best offset + page_size, never every match.
             ranked = zip(scores.values(), map(operator.neg, scores), strict=True)  # ties: the older id first
             best = [(-negative_id, score) for score, negative_id in heapq.nlargest(offset + page_size, ranked)[offset:]]
             hits = self._hits(connection, expression, best)
-        return SearchResults(
+        results = SearchResults(
             hits=hits,
             total=len(scores),
             facets=catalogue.facet_counts(scores),
@@ -366,10 +411,35 @@ class EmbeddedEngine:
             engine=self.name,
             corrections=corrections,
         )
+        self.keep_result(key, results)
+        return results
 
-    def _text_scores(self, connection, catalogue, expression, allowed):
-        """id -> sort key for every match: BM25 with field weights, times helped rate and freshness."""
-        weights = ", ".join(str(weight) for weight in self.weights)
+    def cached_result(self, key):
+        with self._results_lock:
+            results = self._results.get(key)
+            if results is not None:
+                self._results.move_to_end(key)
+            return results
+
+    def keep_result(self, key, results):
+        if not self.result_cache_size:
+            return
+        with self._results_lock:
+            self._results[key] = results
+            while len(self._results) > self.result_cache_size:
+                self._results.popitem(last=False)
+
+    def _text_scores(self, connection, catalogue, expression, filters, allowed):
+        """id -> score for every match: BM25 with field weights, times helped rate and freshness.
+
+        Filters go into the full-text query (weighted 0), so only matching documents that pass
+        them are ranked: a filtered search costs what its filtered matches cost."""
+        if allowed is not None and not allowed:
+            return {}
+        tokens = [filter_token(facet, value) for facet, values in filters.items() for value in values]
+        if tokens:
+            expression = f"({expression}) AND " + " AND ".join(f"filters : {token}" for token in tokens)
+        weights = ", ".join(str(weight) for weight in (*self.weights, 0.0))
         rows = connection.execute(f"SELECT rowid, -bm25(fts, {weights}) FROM fts WHERE fts MATCH ?", [expression])
         boost = catalogue.boost if self.use_boosts else dict.fromkeys(catalogue.boost, 1.0)
         within = boost.keys() if allowed is None else allowed & boost.keys()

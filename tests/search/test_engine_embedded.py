@@ -50,3 +50,18 @@ def test_an_index_from_an_older_version_is_emptied_not_misread(tmp_path):
     assert engine.count() == 0
     engine.index(LIBRARY)
     assert engine.search(SearchQuery(text="salesforse")).hits[0].id == 3
+
+
+def test_an_index_file_made_again_is_never_mistaken_for_the_old_one(tmp_path):
+    """Answers and the catalogue are kept per index generation; a deleted and re-created file
+    counts its writes from the start again, and must not be served the old file's answers."""
+    path = tmp_path / "index.sqlite3"
+    engine = EmbeddedEngine(path)
+    engine.index(LIBRARY[:1])
+    assert [hit.id for hit in engine.search(SearchQuery(text="pricing")).hits] == [1]
+    for suffix in ("", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    engine.index([doc(9, "Pricing FAQ", facets={"persona": ["cfo"]})])  # the same write number as before
+    results = engine.search(SearchQuery(text="pricing"))
+    assert [hit.id for hit in results.hits] == [9]
+    assert results.facets["persona"] == [("cfo", "Cfo", 1)]

@@ -1,0 +1,87 @@
+"""Marketing's view of where the loop breaks, in the Wagtail admin."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from content.models import CollateralIndexPage, CollateralPage, ContentRequest
+from content.reports import all_reports
+from home.roles import can_publish_collateral
+from personas.models import Objection, PersonaPage
+
+
+def marketing_only(user):
+    if not can_publish_collateral(user):
+        raise PermissionDenied("The loop dashboard is for marketing.")
+
+
+class LoopDashboardView(WagtailAdminTemplateMixin, TemplateView):
+    template_name = "content/admin/loop_dashboard.html"
+    page_title = "Where the loop breaks"
+    header_icon = "warning"
+
+    def get(self, request, *args, **kwargs):
+        marketing_only(request.user)
+        reports = all_reports()
+        wanted = request.GET.get("report")
+        if request.GET.get("format") == "csv":
+            report = next((report for report in reports if report.slug == wanted), None)
+            if report is None:
+                raise Http404("No such report.")
+            return csv_response(report)
+        context = self.get_context_data(
+            reports=reports,
+            overdue=ContentRequest.objects.overdue().select_related("persona", "objection", "owner", "requested_by"),
+        )
+        return self.render_to_response(context)
+
+
+def csv_response(report):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{report.slug}-{timezone.localdate():%Y-%m-%d}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([label for _key, label in report.columns])
+    for row in report.rows:
+        writer.writerow([safe_cell(row[key]) for key, _label in report.columns])
+    return response
+
+
+def safe_cell(value):
+    """Spreadsheets run cells starting with = + - @ as formulas; a search typed by anyone must not."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def whole_number(value):
+    return int(value) if value and value.isdigit() else 0
+
+
+@require_POST
+def create_asset_for_gap(request):
+    """A draft collateral page tagged with the gap's persona and objection, opened for editing."""
+    marketing_only(request.user)
+    persona = get_object_or_404(PersonaPage, pk=whole_number(request.GET.get("persona")))
+    objection = get_object_or_404(Objection, pk=whole_number(request.GET.get("objection")))
+    index = CollateralIndexPage.objects.get()
+    page = index.add_child(
+        instance=CollateralPage(
+            title=f"{objection.name} — for {persona.title}",
+            summary=f"Answers “{objection.name}” for the {persona.title}.",
+            live=False,
+            owner=request.user,
+            content_owner=request.user,
+        )
+    )
+    page.personas.set([persona])
+    page.objections.set([objection])
+    page.save_revision(user=request.user)
+    messages.success(request, f"Draft created with {persona.title} and {objection.name} set; write it and publish.")
+    return redirect("wagtailadmin_pages:edit", page.pk)

@@ -1,0 +1,235 @@
+"""Where the loop breaks, for marketing: each report is a list of rows, shown in the admin and as CSV."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.utils import timezone
+
+from content.models import CollateralEvent, CollateralPage
+from home.text import person_name
+from personas.insights import smoothed_rate
+from personas.models import ObjectionNote
+from search.models import QueryLog
+
+RECENT = datetime.timedelta(days=90)
+GAP_MIN_NOTES = 3  # a pair heard this often in 90 days needs an answer
+RARELY_HELPS = 0.35  # smoothed helped rate under which an asset does not count as an answer
+ROWS = 50
+PER_OBJECTION = 3
+
+
+@dataclass
+class Report:
+    slug: str
+    title: str
+    explanation: str
+    columns: list
+    rows: list  # dicts with the columns' keys, plus "actions": [(label, url, method)]
+
+    @property
+    def table(self):
+        """(row, its cells in column order), for templates."""
+        return [(row, [row[key] for key, _label in self.columns]) for row in self.rows]
+
+
+def rated_assets():
+    """Live collateral with how often it helped (notes and feedback) and its objections."""
+    from search.documents import with_helped_counts
+
+    pages = with_helped_counts(CollateralPage.objects.live()).prefetch_related("objections", "personas")
+    return [
+        {
+            "page": page,
+            "helped": page.helped_count,
+            "not_helped": page.not_helped_count,
+            "rate": smoothed_rate(page.helped_count, page.not_helped_count),
+        }
+        for page in pages.select_related("content_owner")
+    ]
+
+
+def edit_url(page):
+    return f"/admin/pages/{page.pk}/edit/"
+
+
+def content_gaps(assets, since):
+    """Persona and objection pairs heard often with no asset, or only assets that rarely help."""
+    answers = {}
+    for asset in assets:
+        for objection in asset["page"].objections.all():
+            answers.setdefault(objection.pk, []).append(asset)
+    pairs = (
+        ObjectionNote.objects.visible()
+        .filter(created__gte=since, persona__live=True)
+        .values("persona", "persona__title", "persona__slug", "objection", "objection__name", "objection__slug")
+        .annotate(notes=Count("pk"), lost=Count("pk", filter=Q(outcome="lost")))
+        .filter(notes__gte=GAP_MIN_NOTES)
+        .order_by("-notes", "persona__title", "objection__name")
+    )
+    rows = []
+    for pair in pairs:
+        candidates = answers.get(pair["objection"], [])
+        best = max(candidates, key=lambda asset: asset["rate"], default=None)
+        if best is not None and best["rate"] >= RARELY_HELPS:
+            continue
+        reason = (
+            "No asset answers it"
+            if best is None
+            else (
+                f"Best asset rarely helps: “{best['page'].title}”, helped {best['helped']} of "
+                f"{best['helped'] + best['not_helped']}"
+            )
+        )
+        rows.append(
+            {
+                "persona": pair["persona__title"],
+                "objection": pair["objection__name"],
+                "notes": pair["notes"],
+                "lost": pair["lost"],
+                "why": reason,
+                "actions": [
+                    (
+                        "Create asset",
+                        f"/admin/reports/loop/create-asset/?persona={pair['persona']}&objection={pair['objection']}",
+                        "post",
+                    ),
+                    ("Persona page", f"/personas/{pair['persona__slug']}/#objection-{pair['objection__slug']}", "get"),
+                ],
+            }
+        )
+    return Report(
+        "gaps",
+        "Content gaps",
+        f"Persona and objection pairs with at least {GAP_MIN_NOTES} notes in 90 days and no asset that helps.",
+        [
+            ("persona", "Persona"),
+            ("objection", "Objection"),
+            ("notes", "Notes, 90 days"),
+            ("lost", "Deals lost"),
+            ("why", "Why"),
+        ],
+        rows[:ROWS],
+    )
+
+
+def failed_searches(since):
+    rows = []
+    searches = (
+        QueryLog.objects.zero_results()
+        .filter(created__gte=since)
+        .exclude(query="")
+        .values("query")
+        .annotate(times=Count("pk"), last=Max("created"))
+        .order_by("-times", "-last")[:ROWS]
+    )
+    people = {}
+    for log in (
+        QueryLog.objects.zero_results()
+        .filter(created__gte=since, query__in=[s["query"] for s in searches])
+        .select_related("user")
+    ):
+        people.setdefault(log.query, set()).add(person_name(log.user, missing="Former colleague"))
+    for search in searches:
+        rows.append(
+            {
+                "query": search["query"],
+                "times": search["times"],
+                "last": search["last"],
+                "who": ", ".join(sorted(people.get(search["query"], ()))),
+                "actions": [("Search again", f"/search/?q={search['query']}", "get")],
+            }
+        )
+    return Report(
+        "searches",
+        "Searches that found nothing",
+        "The last 90 days, most frequent first, with who searched.",
+        [("query", "Search"), ("times", "Times"), ("last", "Last"), ("who", "Who searched")],
+        rows,
+    )
+
+
+def neglected_assets(assets, today, since):
+    viewed = CollateralEvent.objects.filter(
+        collateral=OuterRef("pk"), type=CollateralEvent.Type.VIEW, created__gte=since
+    )
+    unviewed = set(CollateralPage.objects.live().filter(~Exists(viewed)).values_list("pk", flat=True))
+    rows = []
+    for asset in assets:
+        page = asset["page"]
+        reasons = []
+        if page.review_by and page.review_by < today:
+            reasons.append(f"Past review date ({page.review_by:%-d %b %Y})")
+        if page.pk in unviewed:
+            reasons.append("No views in 90 days")
+        if reasons:
+            rows.append(
+                {
+                    "owner": page.owner_name,
+                    "asset": page.title,
+                    "why": "; ".join(reasons),
+                    "review_by": page.review_by,
+                    "actions": [("Edit", edit_url(page), "get")],
+                }
+            )
+    rows.sort(key=lambda row: (row["owner"], row["review_by"] or today, row["asset"]))
+    return Report(
+        "neglected",
+        "Assets past review or unused",
+        "Live assets past their review-by date, or not viewed in 90 days, by owner.",
+        [("owner", "Owner"), ("asset", "Asset"), ("why", "Why"), ("review_by", "Review by")],
+        rows[: ROWS * 2],
+    )
+
+
+def effectiveness(assets):
+    rows = []
+    by_objection = {}
+    for asset in assets:
+        if asset["helped"] + asset["not_helped"] == 0:
+            continue
+        for objection in asset["page"].objections.all():
+            by_objection.setdefault(objection.name, []).append(asset)
+    for objection, rated in sorted(by_objection.items()):
+        rated.sort(key=lambda asset: (-asset["rate"], asset["page"].title))
+        chosen = rated[:PER_OBJECTION] + [
+            asset for asset in rated[-PER_OBJECTION:] if asset not in rated[:PER_OBJECTION]
+        ]
+        for position, asset in enumerate(chosen):
+            rows.append(
+                {
+                    "objection": objection,
+                    "asset": asset["page"].title,
+                    "helped": asset["helped"],
+                    "not_helped": asset["not_helped"],
+                    "rate": f"{asset['rate']:.0%}",
+                    "rank": "helps most" if position < PER_OBJECTION and asset["rate"] >= 0.5 else "helps least",
+                    "actions": [("Edit", edit_url(asset["page"]), "get")],
+                }
+            )
+    return Report(
+        "effectiveness",
+        "What helps most and least, per objection",
+        "Helped rate from reps' notes and one-click feedback, smoothed so one answer does not decide it.",
+        [
+            ("objection", "Objection"),
+            ("asset", "Asset"),
+            ("helped", "Helped"),
+            ("not_helped", "Did not help"),
+            ("rate", "Rate"),
+            ("rank", ""),
+        ],
+        rows,
+    )
+
+
+def all_reports(today=None):
+    today = today or timezone.localdate()
+    since = timezone.now() - RECENT
+    assets = rated_assets()
+    return [
+        content_gaps(assets, since),
+        failed_searches(since),
+        neglected_assets(assets, today, since),
+        effectiveness(assets),
+    ]
