@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from content.models import CollateralIndexPage, CollateralPage, ContentRequest
+from content.models import BuyerStage, CollateralIndexPage, CollateralPage, ContentRequest, Kind
 from content.reports import all_reports
 from home.roles import can_publish_collateral
 from personas.models import Objection, PersonaPage
@@ -75,6 +75,8 @@ def create_asset_for_gap(request):
         instance=CollateralPage(
             title=f"{objection.name} — for {persona.title}",
             summary=f"Answers “{objection.name}” for the {persona.title}.",
+            kind=Kind.ONE_PAGER,
+            stage=BuyerStage.CONSIDERATION,
             live=False,
             owner=request.user,
             content_owner=request.user,
@@ -82,6 +84,9 @@ def create_asset_for_gap(request):
     )
     page.personas.set([persona])
     page.objections.set([objection])
+    page.save()  # parental relations are written on save
     page.save_revision(user=request.user)
-    messages.success(request, f"Draft created with {persona.title} and {objection.name} set; write it and publish.")
+    messages.success(
+        request, f"Draft created for {persona.title} and {objection.name}: check its kind and stage, write it, publish."
+    )
     return redirect("wagtailadmin_pages:edit", page.pk)

@@ -10,6 +10,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from tests.conftest import PASSWORD
@@ -57,11 +59,21 @@ def keep_migrated_data(migrated_data, transactional_db):
     """Let serialized_rollback restore the migrated data after each browser test's flush.
 
     pytest-django keeps that data on the connection object it set the database up with, but
-    under Playwright's event loop Django hands the tests another (context-local) connection.
+    under Playwright's event loop Django hands out other (context-local) connection objects,
+    at setup and at the flush after the test alike. Without the data the flush re-creates
+    content types that the next restore then inserts again. So every connection object of
+    this database is given it, through its class (there is one database in the tests).
+
+    Restoring builds Wagtail pages, whose constructor looks up its content type and creates it
+    when Django has not cached it yet; the restore then inserts the same content type again.
+    So every content type is cached while the database still holds them all.
     """
-    connection = connections[DEFAULT_DB_ALIAS]
-    if not hasattr(connection, "_test_serialized_contents"):
-        connection._test_serialized_contents = migrated_data
+    wrapper = type(connections[DEFAULT_DB_ALIAS])
+    if not hasattr(wrapper, "_test_serialized_contents"):
+        wrapper._test_serialized_contents = migrated_data
+    ContentType.objects.get_for_models(*apps.get_models(), for_concrete_models=False)
+    yield
+    ContentType.objects.get_for_models(*apps.get_models(), for_concrete_models=False)
 
 
 @pytest.fixture
@@ -77,7 +89,11 @@ def new_page(browser, live_server):
         return context.new_page()
 
     yield open_page
+    # Let requests the pages still have in flight finish, so the live server does not write into
+    # the database while the test's flush empties it.
     for context in contexts:
+        for page in context.pages:
+            page.wait_for_load_state("networkidle")
         context.close()
 
 

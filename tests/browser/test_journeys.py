@@ -71,8 +71,10 @@ def test_rep_finds_an_asset_downloads_it_and_files_a_note(new_page, width, rep, 
 
     # The persona page shows the note and counts it.
     page.goto(persona.url)
-    expect(page.get_by_text("Their CFO said we cost twice what Ledgerly quoted.")).to_be_visible()
-    expect(page.locator(f'tr[data-objection="{objection.slug}"] td.num')).to_have_text("1")
+    expect(
+        page.locator(".field-quote").get_by_text("Their CFO said we cost twice what Ledgerly quoted.")
+    ).to_be_visible()
+    expect(page.locator(f'tr[data-objection="{objection.slug}"] td.num').first).to_have_text("1")
     visit_check(page, width)
 
 

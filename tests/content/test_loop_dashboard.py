@@ -1,0 +1,113 @@
+"""Marketing's dashboard of where the loop breaks: gaps, failed searches, neglected assets, what helps."""
+
+import csv
+import datetime
+import io
+
+import pytest
+
+from django.utils import timezone
+
+from content.factories import create_collateral
+from content.models import CollateralEvent, CollateralPage, ContentRequest
+from personas.factories import create_note, create_objection
+from personas.models import Helped
+from search.models import QueryLog
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = "/admin/reports/loop/"
+
+
+def csv_rows(client, report):
+    response = client.get(DASHBOARD, {"report": report, "format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_a_gap_is_listed_and_the_asset_is_created_from_it(marketer_client, marketer, rep, persona, objection):
+    for _ in range(3):
+        create_note(persona, objection, rep, outcome="lost")
+    page = marketer_client.get(DASHBOARD).text
+    assert "Content gaps (1)" in page and "No asset answers it" in page
+    create = f"/admin/reports/loop/create-asset/?persona={persona.pk}&amp;objection={objection.pk}"
+    assert create in page
+    assert csv_rows(marketer_client, "gaps")[1] == ["CFO", "Price is too high", "3", "3", "No asset answers it"]
+
+    response = marketer_client.post(create.replace("&amp;", "&"))
+    draft = CollateralPage.objects.get()
+    assert response.url == f"/admin/pages/{draft.pk}/edit/"
+    assert not draft.live and draft.content_owner == marketer
+    assert list(draft.personas.all()) == [persona] and list(draft.objections.all()) == [objection]
+    editor = marketer_client.get(response.url).text
+    assert "Price is too high — for CFO" in editor
+
+
+def test_an_asset_that_helps_closes_the_gap_and_one_that_rarely_helps_does_not(
+    marketer_client, rep, persona, objection
+):
+    flop = create_collateral(title="Old deck", objections=[objection])
+    for _ in range(4):
+        create_note(persona, objection, rep, collateral=flop, helped=Helped.NO)
+    assert "Best asset rarely helps: “Old deck”, helped 0 of 4" in marketer_client.get(DASHBOARD).text
+    good = create_collateral(title="ROI sheet", objections=[objection])
+    for _ in range(3):
+        create_note(persona, objection, rep, collateral=good, helped=Helped.YES)
+    page = marketer_client.get(DASHBOARD).text
+    assert "Content gaps (0)" in page
+    effectiveness = csv_rows(marketer_client, "effectiveness")
+    assert effectiveness[1][:5] == ["Price is too high", "ROI sheet", "3", "0", "80%"]
+    assert effectiveness[2][:5] == ["Price is too high", "Old deck", "0", "4", "17%"]
+
+
+def test_searches_that_found_nothing_most_frequent_first_with_who_searched(marketer_client, rep, marketer):
+    for user, query in [(rep, "blockchain"), (marketer, "blockchain"), (rep, "=HYPERLINK(evil)"), (rep, "pricing")]:
+        QueryLog.objects.create(
+            query=query, result_count=0 if query != "pricing" else 4, user=user, engine="embedded", took_ms=1
+        )
+    rows = csv_rows(marketer_client, "searches")
+    assert [row[0] for row in rows[1:]] == ["blockchain", "'=HYPERLINK(evil)"]
+    assert rows[1][1] == "2" and rows[1][3] == "Morgan, Riley"
+    page = marketer_client.get(DASHBOARD).text
+    assert "Searches that found nothing (2)" in page and "/search/?q=blockchain" in page
+
+
+def test_assets_past_review_or_unviewed_are_listed_by_owner(marketer_client, rep_client, marketer):
+    stale = create_collateral(
+        title="Stale deck", review_by=timezone.localdate() - datetime.timedelta(days=1), content_owner=marketer
+    )
+    fresh = create_collateral(title="Fresh deck", review_by=timezone.localdate() + datetime.timedelta(days=30))
+    rep_client.get(fresh.url)  # a view
+    rows = {row[1]: row for row in csv_rows(marketer_client, "neglected")[1:]}
+    assert rows["Stale deck"][0] == "Morgan"
+    assert "Past review date" in rows["Stale deck"][2] and "No views in 90 days" in rows["Stale deck"][2]
+    assert "Fresh deck" not in rows
+    assert CollateralEvent.objects.filter(collateral=fresh, type="view").exists()
+    assert stale.pk != fresh.pk
+
+
+def test_overdue_requests_are_on_the_dashboard(marketer_client, rep, persona, objection):
+    ContentRequest.objects.create(
+        persona=persona,
+        objection=objection,
+        description="x",
+        requested_by=rep,
+        due=timezone.localdate() - datetime.timedelta(days=2),
+    )
+    assert "Overdue requests (1)" in marketer_client.get(DASHBOARD).text
+
+
+def test_only_marketing_sees_the_dashboard(client, rep_client, persona, objection):
+    assert rep_client.get(DASHBOARD).status_code in (302, 403)
+    assert "Where the loop breaks" not in rep_client.get("/admin/").text
+    create = f"/admin/reports/loop/create-asset/?persona={persona.pk}&objection={objection.pk}"
+    assert rep_client.post(create).status_code in (302, 403)
+    assert not CollateralPage.objects.exists()
+    assert client.get(DASHBOARD).status_code == 302
+
+
+def test_bad_links_get_404_not_500(marketer_client, persona):
+    assert marketer_client.post("/admin/reports/loop/create-asset/?persona=abc&objection=").status_code == 404
+    assert marketer_client.get(DASHBOARD, {"report": "nope", "format": "csv"}).status_code == 404
+    assert marketer_client.get("/admin/reports/loop/create-asset/").status_code == 405
+    assert create_objection("Unused") is not None
