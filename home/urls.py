@@ -24,6 +24,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("notes/", persona_views.MyNotesView.as_view(), name="my_notes"),
     path("notes/new/", persona_views.NoteCreateView.as_view(), name="note_create"),
+    path("notes/<int:pk>/edit/", persona_views.NoteEditView.as_view(), name="note_edit"),
+    path("notes/<int:pk>/delete/", persona_views.NoteDeleteView.as_view(), name="note_delete"),
     path("collateral-events/<int:page_id>/", content_views.record_event, name="collateral_event"),
     path("requests/", content_views.MyRequestsView.as_view(), name="my_requests"),
     path("requests/new/", content_views.RequestCreateView.as_view(), name="request_create"),

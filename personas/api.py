@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from home.roles import can_file_notes
 from personas.forms import ObjectionNoteForm
 from personas.insights import persona_insights
-from personas.models import DealStage, Helped, Objection, ObjectionNote, Outcome, PersonaPage
+from personas.models import DealStage, Helped, MergedObjection, Objection, ObjectionNote, Outcome, PersonaPage
 from search.api import authenticated_user, token_user, unauthorised
 
 
@@ -110,7 +110,8 @@ def rate_limited(user):
 def form_data(payload):
     """The site form's fields from the API's JSON: slugs for persona and objection, true/false for helped."""
     persona = PersonaPage.objects.live().filter(slug=str(payload.get("persona", ""))).first()
-    objection = Objection.objects.filter(slug=str(payload.get("objection", ""))).first()
+    slug = str(payload.get("objection", ""))
+    objection = Objection.objects.filter(slug=slug).first() or MergedObjection.survivor(former_slug=slug)
     helped = payload.get("helped")
     return {
         "persona": persona.pk if persona else ("" if not payload.get("persona") else -1),

@@ -1,7 +1,7 @@
 from django import forms
 
 from content.models import CollateralPage
-from personas.models import NOTE_TEXT_MAX_LENGTH, Helped, Objection, ObjectionNote, PersonaPage
+from personas.models import NOTE_TEXT_MAX_LENGTH, Helped, MergedObjection, Objection, ObjectionNote, PersonaPage
 
 
 class ObjectionNoteForm(forms.ModelForm):
@@ -28,6 +28,12 @@ class ObjectionNoteForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        objection_id = self.data.get("objection", "") if self.is_bound else ""
+        if str(objection_id).isdigit() and not Objection.objects.filter(pk=objection_id).exists():
+            survivor = MergedObjection.survivor(former_id=int(objection_id))
+            if survivor is not None:  # the form was opened before a merge
+                self.data = self.data.copy()
+                self.data["objection"] = str(survivor.pk)
         self.fields["persona"].queryset = PersonaPage.objects.live().order_by("title")
         self.fields["objection"].queryset = Objection.objects.order_by("name")
         self.fields["collateral"].queryset = CollateralPage.objects.live().order_by("title")

@@ -1,7 +1,10 @@
+import datetime
+
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.text import slugify
 
 from wagtail import blocks
@@ -15,6 +18,7 @@ from home.text import person_name, split_synonyms
 BRIEF_RICH_TEXT = ["bold", "italic", "ul", "ol", "link"]
 NOTE_TEXT_MAX_LENGTH = 5000
 NOTES_PER_PAGE = 20
+NOTE_EDIT_WINDOW = datetime.timedelta(hours=24)  # reps may change or delete their own notes this long
 
 
 class Objection(index.Indexed, models.Model):
@@ -212,6 +216,53 @@ class ObjectionNote(models.Model):
     def __str__(self):
         return f"{self.objection} — {self.persona} ({self.created:%Y-%m-%d})" if self.created else str(self.objection)
 
+    def save(self, *args, **kwargs):
+        """Save; a note naming an objection merged away while it was being written is filed under
+        the objection it was merged into, rather than lost."""
+        if self.objection_id and not Objection.objects.filter(pk=self.objection_id).exists():
+            self.objection = MergedObjection.survivor(former_id=self.objection_id) or self.objection
+        try:
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+        except IntegrityError:
+            survivor = MergedObjection.survivor(former_id=self.objection_id)
+            if survivor is None:
+                raise
+            self.objection = survivor
+            super().save(*args, **kwargs)
+
     @property
     def author_name(self):
         return person_name(self.author, missing="Former colleague")
+
+    @property
+    def editable_by_author(self):
+        return self.created is not None and timezone.now() - self.created < NOTE_EDIT_WINDOW
+
+
+class MergedObjection(models.Model):
+    """An objection that was merged into another: where its notes went, and how late arrivals
+    that still name it (an open form, an integration's cached slug) find the survivor."""
+
+    former_id = models.PositiveIntegerField(unique=True)
+    former_slug = models.SlugField(max_length=120, db_index=True)
+    former_name = models.CharField(max_length=120)
+    merged_into = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="merged_from")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    merged_at = models.DateTimeField(default=timezone.now)
+    notes_moved = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.former_name} → {self.merged_into}"
+
+    @classmethod
+    def survivor(cls, former_id=None, former_slug=None):
+        """The objection a merged one lives on as (following merges of merges), or None."""
+        merged = (
+            cls.objects.filter(
+                models.Q(former_id=former_id) if former_id is not None else models.Q(former_slug=former_slug)
+            )
+            .select_related("merged_into")
+            .first()
+        )
+        return merged.merged_into if merged else None

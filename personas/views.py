@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.generic import CreateView, ListView
+from django.views.generic import CreateView, DeleteView, ListView, UpdateView
 
 from home.roles import NOTE_ADD_PERMISSION
 from personas.forms import ObjectionNoteForm, initial_from_query
@@ -50,3 +52,37 @@ class MyNotesView(ListView):
         return ObjectionNote.objects.by_author(self.request.user).select_related(
             "persona", "objection", "collateral", "author"
         )
+
+
+class OwnRecentNoteMixin:
+    """Reps may change or delete their own notes for EDIT_WINDOW after filing them; after that a
+    note is part of the record and only marketing moderates it."""
+
+    def get_object(self, queryset=None):
+        note = get_object_or_404(ObjectionNote, pk=self.kwargs["pk"])
+        if note.author_id != self.request.user.pk:
+            raise PermissionDenied("You can only change your own notes.")
+        if not note.editable_by_author:
+            raise PermissionDenied("Notes can be changed for 24 hours after filing; ask marketing to correct it.")
+        return note
+
+    def get_success_url(self):
+        return reverse("my_notes")
+
+
+class NoteEditView(OwnRecentNoteMixin, UpdateView):
+    form_class = ObjectionNoteForm
+    template_name = "personas/note_form.html"
+    extra_context = {"editing": True}
+
+    def form_valid(self, form):
+        messages.success(self.request, "Note updated.")
+        return super().form_valid(form)
+
+
+class NoteDeleteView(OwnRecentNoteMixin, DeleteView):
+    template_name = "personas/note_confirm_delete.html"
+
+    def form_valid(self, form):
+        messages.success(self.request, "Note deleted.")
+        return super().form_valid(form)

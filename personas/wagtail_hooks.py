@@ -2,13 +2,16 @@ import django_filters
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import path, reverse
 
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from personas.admin_views import MERGE_PERMISSION, MergeObjectionView
 from personas.models import Objection, ObjectionNote, PersonaPage
 
 
@@ -86,3 +89,14 @@ def keep_objections_with_notes(request, instances):
             )
             return redirect("wagtailsnippets_personas_objection:list")
     return None
+
+
+@hooks.register("register_admin_urls")
+def merge_objection_urls():
+    return [path("objections/<int:pk>/merge/", MergeObjectionView.as_view(), name="merge_objection")]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def merge_objection_button(snippet, user, next_url=None):
+    if isinstance(snippet, Objection) and user.has_perm(MERGE_PERMISSION):
+        yield ListingButton("Merge into…", reverse("merge_objection", args=[snippet.pk]), priority=60)
