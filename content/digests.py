@@ -1,0 +1,77 @@
+"""The weekly nudge: each owner hears about their assets due for review and overdue requests."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from content.models import CollateralPage, ContentRequest
+from home.text import person_name
+
+DUE_SOON = datetime.timedelta(days=14)
+
+
+def absolute(path):
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def digests(today=None):
+    """{user: {"assets": [...], "requests": [...]}} for everyone with something to act on."""
+    today = today or timezone.localdate()
+    found = {}
+    for page in (
+        CollateralPage.objects.live()
+        .filter(review_by__lte=today + DUE_SOON, content_owner__isnull=False, content_owner__is_active=True)
+        .select_related("content_owner")
+        .order_by("review_by", "title")
+    ):
+        found.setdefault(page.content_owner, {"assets": [], "requests": []})["assets"].append(page)
+    overdue = ContentRequest.objects.overdue(today).select_related("persona", "objection", "owner", "requested_by")
+    marketers = list(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__name=settings.MARKETING_GROUP) | Q(is_superuser=True))
+        .distinct()
+    )
+    for item in overdue:
+        for user in [item.owner] if item.owner and item.owner.is_active else marketers:
+            found.setdefault(user, {"assets": [], "requests": []})["requests"].append(item)
+    return {user: items for user, items in found.items() if user.email}
+
+
+def digest_text(user, items, today):
+    lines = [f"Hello {person_name(user)},", ""]
+    if items["assets"]:
+        lines.append("Collateral you own that is due for review:")
+        for page in items["assets"]:
+            when = "past due since" if page.review_by < today else "due"
+            lines.append(
+                f"  - {page.title} ({when} {page.review_by:%-d %b %Y}): {absolute(f'/admin/pages/{page.pk}/edit/')}"
+            )
+        lines.append("")
+    if items["requests"]:
+        lines.append("Content requests past their due date:")
+        for item in items["requests"]:
+            edit = reverse("wagtailsnippets_content_contentrequest:edit", args=[item.pk])
+            lines.append(
+                f"  - {item} for {item.requester_name}, due {item.due:%-d %b %Y}"
+                f"{'' if item.owner else ' (nobody has taken it)'}: {absolute(edit)}"
+            )
+        lines.append("")
+    lines.append("Common Ground")
+    return "\n".join(lines)
+
+
+def send_digests(today=None):
+    """Send each person one email; returns how many were sent."""
+    today = today or timezone.localdate()
+    sent = 0
+    for user, items in digests(today).items():
+        count = len(items["assets"]) + len(items["requests"])
+        subject = f"Common Ground: {count} thing{'s' if count != 1 else ''} need{'' if count != 1 else 's'} you"
+        sent += send_mail(subject, digest_text(user, items, today), None, [user.email])
+    return sent
