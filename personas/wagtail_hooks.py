@@ -12,6 +12,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from personas.admin_views import MERGE_PERMISSION, MergeObjectionView
+from personas.bulk_actions import HideNotesBulkAction, RecategoriseNotesBulkAction, ShowNotesBulkAction
 from personas.models import Objection, ObjectionNote, PersonaPage
 
 
@@ -100,3 +101,7 @@ def merge_objection_urls():
 def merge_objection_button(snippet, user, next_url=None):
     if isinstance(snippet, Objection) and user.has_perm(MERGE_PERMISSION):
         yield ListingButton("Merge into…", reverse("merge_objection", args=[snippet.pk]), priority=60)
+
+
+for bulk_action in (HideNotesBulkAction, ShowNotesBulkAction, RecategoriseNotesBulkAction):
+    hooks.register("register_bulk_action", bulk_action)

@@ -1,0 +1,87 @@
+"""Marketing moderates notes in bulk from the admin listing: hide, show, re-categorise."""
+
+from django import forms
+
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+
+from personas.insights import invalidate
+from personas.models import Objection, ObjectionNote
+
+
+class NoteBulkAction(SnippetBulkAction):
+    models = [ObjectionNote]
+    template_name = "personas/admin/confirm_bulk_notes.html"
+    action_priority = 20
+    question = ""
+
+    def check_perm(self, snippet):
+        return self.permission_policy.user_has_permission_for_instance(self.request.user, "change", snippet)
+
+    @classmethod
+    def changed(cls, notes, **values):
+        """Update the notes; `update()` sends no signals, so refresh what they would have."""
+        from search.signal_handlers import reindex_after_commit
+
+        notes = ObjectionNote.objects.filter(pk__in=[note.pk for note in notes])
+        collateral = set(notes.exclude(collateral=None).values_list("collateral_id", flat=True))
+        count = notes.update(**values)
+        invalidate()
+        reindex_after_commit(collateral)
+        return count, 0
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "question": self.question, "action_label": self.display_name}
+
+
+class HideNotesBulkAction(NoteBulkAction):
+    display_name = "Hide"
+    action_type = "hide_notes"
+    aria_label = "Hide the selected notes"
+    question = "Hide these notes from persona pages, insights and search? They stay stored and can be shown again."
+
+    @classmethod
+    def execute_action(cls, objects, **kwargs):
+        return cls.changed(objects, status=ObjectionNote.Status.HIDDEN)
+
+    def get_success_message(self, count, _children):
+        return f"{count} note{'s' if count != 1 else ''} hidden."
+
+
+class ShowNotesBulkAction(NoteBulkAction):
+    display_name = "Show"
+    action_type = "show_notes"
+    aria_label = "Show the selected notes again"
+    question = "Show these notes on persona pages, in insights and in search again?"
+
+    @classmethod
+    def execute_action(cls, objects, **kwargs):
+        return cls.changed(objects, status=ObjectionNote.Status.VISIBLE)
+
+    def get_success_message(self, count, _children):
+        return f"{count} note{'s' if count != 1 else ''} shown again."
+
+
+class RecategoriseForm(forms.Form):
+    objection = forms.ModelChoiceField(
+        queryset=Objection.objects.order_by("name"), label="Move to objection", empty_label="Pick an objection"
+    )
+
+
+class RecategoriseNotesBulkAction(NoteBulkAction):
+    display_name = "Re-categorise"
+    action_type = "recategorise_notes"
+    aria_label = "Move the selected notes to another objection"
+    question = "Move these notes to another objection?"
+    form_class = RecategoriseForm
+    template_name = "personas/admin/confirm_bulk_notes_with_fields.html"
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "objection": self.cleaned_form.cleaned_data["objection"]}
+
+    @classmethod
+    def execute_action(cls, objects, objection=None, **kwargs):
+        return cls.changed(objects, objection=objection)
+
+    def get_success_message(self, count, _children):
+        objection = self.cleaned_form.cleaned_data["objection"]
+        return f"{count} note{'s' if count != 1 else ''} moved to “{objection}”."
