@@ -33,32 +33,69 @@ class Report:
         return [(row, [row[key] for key, _label in self.columns]) for row in self.rows]
 
 
+def helped_counts():
+    """{page id: [helped, did not help]} from visible notes and one-click feedback, in two scans."""
+    counts = {}
+    notes = (
+        ObjectionNote.objects.visible()
+        .exclude(collateral=None)
+        .order_by()
+        .values("collateral")
+        .annotate(yes=Count("pk", filter=Q(helped="yes")), no=Count("pk", filter=Q(helped="no")))
+    )
+    events = (
+        CollateralEvent.objects.filter(type__in=CollateralEvent.FEEDBACK)
+        .order_by()
+        .values("collateral")
+        .annotate(yes=Count("pk", filter=Q(type="helped")), no=Count("pk", filter=Q(type="not_helped")))
+    )
+    for row in [*notes, *events]:
+        total = counts.setdefault(row["collateral"], [0, 0])
+        total[0] += row["yes"]
+        total[1] += row["no"]
+    return counts
+
+
 def rated_assets():
-    """Live collateral with how often it helped (notes and feedback) and its objections."""
-    from search.documents import with_helped_counts
+    """Live collateral as plain rows: title, owner, review date, objections, how often it helped.
+    Plain values, not page objects: building hundreds of Wagtail pages costs more than the report."""
+    counts = helped_counts()
+    objections = {}
+    for page_id, objection_id, name in CollateralPage.objections.through.objects.values_list(
+        "collateralpage_id", "objection_id", "objection__name"
+    ):
+        objections.setdefault(page_id, []).append((objection_id, name))
+    assets = []
+    for row in CollateralPage.objects.live().values(
+        "pk", "title", "review_by", "content_owner__first_name", "content_owner__last_name", "content_owner__username"
+    ):
+        helped, not_helped = counts.get(row["pk"], (0, 0))
+        owner = " ".join(filter(None, [row["content_owner__first_name"], row["content_owner__last_name"]]))
+        assets.append(
+            {
+                "id": row["pk"],
+                "title": row["title"],
+                "review_by": row["review_by"],
+                "owner": owner or row["content_owner__username"] or "Nobody",
+                "objections": objections.get(row["pk"], []),
+                "helped": helped,
+                "not_helped": not_helped,
+                "rate": smoothed_rate(helped, not_helped),
+            }
+        )
+    return assets
 
-    pages = with_helped_counts(CollateralPage.objects.live()).prefetch_related("objections", "personas")
-    return [
-        {
-            "page": page,
-            "helped": page.helped_count,
-            "not_helped": page.not_helped_count,
-            "rate": smoothed_rate(page.helped_count, page.not_helped_count),
-        }
-        for page in pages.select_related("content_owner")
-    ]
 
-
-def edit_url(page):
-    return f"/admin/pages/{page.pk}/edit/"
+def edit_url(page_id):
+    return f"/admin/pages/{page_id}/edit/"
 
 
 def content_gaps(assets, since):
     """Persona and objection pairs heard often with no asset, or only assets that rarely help."""
     answers = {}
     for asset in assets:
-        for objection in asset["page"].objections.all():
-            answers.setdefault(objection.pk, []).append(asset)
+        for objection_id, _name in asset["objections"]:
+            answers.setdefault(objection_id, []).append(asset)
     pairs = (
         ObjectionNote.objects.visible()
         .filter(created__gte=since, persona__live=True)
@@ -77,7 +114,7 @@ def content_gaps(assets, since):
             "No asset answers it"
             if best is None
             else (
-                f"Best asset rarely helps: “{best['page'].title}”, helped {best['helped']} of "
+                f"Best asset rarely helps: “{best['title']}”, helped {best['helped']} of "
                 f"{best['helped'] + best['not_helped']}"
             )
         )
@@ -156,20 +193,19 @@ def neglected_assets(assets, today, since):
     unviewed = set(CollateralPage.objects.live().filter(~Exists(viewed)).values_list("pk", flat=True))
     rows = []
     for asset in assets:
-        page = asset["page"]
         reasons = []
-        if page.review_by and page.review_by < today:
-            reasons.append(f"Past review date ({page.review_by:%-d %b %Y})")
-        if page.pk in unviewed:
+        if asset["review_by"] and asset["review_by"] < today:
+            reasons.append(f"Past review date ({asset['review_by']:%-d %b %Y})")
+        if asset["id"] in unviewed:
             reasons.append("No views in 90 days")
         if reasons:
             rows.append(
                 {
-                    "owner": page.owner_name,
-                    "asset": page.title,
+                    "owner": asset["owner"],
+                    "asset": asset["title"],
                     "why": "; ".join(reasons),
-                    "review_by": page.review_by,
-                    "actions": [("Edit", edit_url(page), "get")],
+                    "review_by": asset["review_by"],
+                    "actions": [("Edit", edit_url(asset["id"]), "get")],
                 }
             )
     rows.sort(key=lambda row: (row["owner"], row["review_by"] or today, row["asset"]))
@@ -188,10 +224,10 @@ def effectiveness(assets):
     for asset in assets:
         if asset["helped"] + asset["not_helped"] == 0:
             continue
-        for objection in asset["page"].objections.all():
-            by_objection.setdefault(objection.name, []).append(asset)
+        for _objection_id, name in asset["objections"]:
+            by_objection.setdefault(name, []).append(asset)
     for objection, rated in sorted(by_objection.items()):
-        rated.sort(key=lambda asset: (-asset["rate"], asset["page"].title))
+        rated.sort(key=lambda asset: (-asset["rate"], asset["title"]))
         chosen = rated[:PER_OBJECTION] + [
             asset for asset in rated[-PER_OBJECTION:] if asset not in rated[:PER_OBJECTION]
         ]
@@ -199,12 +235,12 @@ def effectiveness(assets):
             rows.append(
                 {
                     "objection": objection,
-                    "asset": asset["page"].title,
+                    "asset": asset["title"],
                     "helped": asset["helped"],
                     "not_helped": asset["not_helped"],
                     "rate": f"{asset['rate']:.0%}",
                     "rank": "helps most" if position < PER_OBJECTION and asset["rate"] >= 0.5 else "helps least",
-                    "actions": [("Edit", edit_url(asset["page"]), "get")],
+                    "actions": [("Edit", edit_url(asset["id"]), "get")],
                 }
             )
     return Report(

@@ -208,6 +208,9 @@ class ObjectionNote(models.Model):
     )
 
     objects = ObjectionNoteQuerySet.as_manager()
+    # Notes are many and cheap: Wagtail's reference index would cost a task per note filed, and
+    # what refers to a persona or an asset is already one query away (persona.notes, page.notes).
+    wagtail_reference_index_ignore = True
 
     class Meta:
         ordering = ["-created", "-pk"]

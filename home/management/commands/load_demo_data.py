@@ -45,6 +45,7 @@ class Command(BaseCommand):
             personas = {spec["slug"]: self.create_persona(spec) for spec in demo.PERSONAS}
             collateral = self.create_collateral(personas, objections, users)
             notes = self.create_notes(personas, objections, collateral, users)
+            self.create_requests(personas, objections, collateral, users)
         indexed = search_service.rebuild()
         passwords = self.set_passwords(users, Path(options["logins_file"]))
         self.stdout.write(
@@ -56,6 +57,26 @@ class Command(BaseCommand):
         self.stdout.write("Log in at http://127.0.0.1:8000/login/ with:")
         for username, password in passwords.items():
             self.stdout.write(f"    {username:<9} {password}")
+
+    def create_requests(self, personas, objections, collateral, users):
+        """Two content requests: one delivered (the rep has a notification), one waiting."""
+        from content.models import ContentRequest
+
+        rep, marketer = users[demo.REPS[0][0]], users[demo.MARKETERS[0][0]]
+        for description, persona, objection, delivered in [
+            ("A one-page answer to 'we already have a tool for this' for CFOs.", "cfo", "price", True),
+            ("Something short on data residency for EU security reviews.", "head-of-security", "data-privacy", False),
+        ]:
+            if persona not in personas or objection not in objections:
+                continue
+            request, created = ContentRequest.objects.get_or_create(
+                description=description,
+                defaults={"persona": personas[persona], "objection": objections[objection], "requested_by": rep},
+            )
+            if created and delivered and collateral:
+                request.status, request.owner = ContentRequest.Status.DELIVERED, marketer
+                request.delivered_asset = collateral[0]
+                request.save()
 
     def create_users(self):
         User = get_user_model()

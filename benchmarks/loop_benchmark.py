@@ -1,0 +1,225 @@
+"""Loop benchmark: persona page and marketing dashboard render times, and notes accepted per second.
+
+    .venv/bin/python benchmarks/loop_benchmark.py [--notes 100000] [--hot-persona 10000] [--seconds 10]
+
+Runs against a throwaway SQLite database in a temporary folder: 12 personas, 24 objections,
+300 collateral pages, `--notes` objection notes over the last 400 days (`--hot-persona` of them
+on one persona), 20,000 feedback and usage events and 5,000 logged searches. Prints p50/p95
+of the persona page (the one with the most notes) warm (insights cached) and cold (cache
+emptied before each request), of the dashboard, and notes per second through POST /api/notes
+under gunicorn (2 workers, 4 clients on loopback).
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def timed(function, runs, before=None):
+    samples = []
+    for _ in range(runs):
+        if before:
+            before()
+        started = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples), percentile(samples, 0.95)
+
+
+def build(args, rng):
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.utils import timezone
+
+    from content.factories import create_collateral
+    from content.models import CollateralEvent
+    from personas.factories import create_objection, create_persona
+    from personas.models import ObjectionNote
+    from search.models import QueryLog
+    from search.signal_handlers import deferred_indexing
+
+    users = [get_user_model().objects.create_user(f"rep{n}", first_name=f"Rep {n}") for n in range(50)]
+    with deferred_indexing():
+        personas = [create_persona(f"Persona {n}", slug=f"persona-{n}") for n in range(12)]
+        objections = [create_objection(f"Objection {n}", slug=f"objection-{n}") for n in range(24)]
+        assets = [
+            create_collateral(
+                title=f"Asset {n}",
+                personas=[personas[n % 12]],
+                objections=[objections[n % 24], objections[(n * 7) % 24]],
+            )
+            for n in range(300)
+        ]
+    started = time.perf_counter()
+    hot, others = personas[0], personas[1:]
+    notes = []
+    for n in range(args.notes):
+        persona = hot if n < args.hot_persona else others[n % len(others)]
+        used = assets[rng.randrange(len(assets))] if n % 3 == 0 else None
+        notes.append(
+            ObjectionNote(
+                persona=persona,
+                objection=objections[int(rng.paretovariate(1.2)) % 24],
+                text=f"Note {n}: they said the price is too high compared with what they pay now.",
+                outcome=rng.choice(["open", "won", "lost"]),
+                collateral=used,
+                helped=rng.choice(["yes", "no", "unknown"]) if used else "unknown",
+                author=users[n % len(users)],
+            )
+        )
+    ObjectionNote.objects.bulk_create(notes, batch_size=5000)
+    with connection.cursor() as cursor:  # spread them over the last 400 days
+        cursor.execute("UPDATE personas_objectionnote SET created = datetime('now', '-' || (id * 7 % 400) || ' days')")
+    CollateralEvent.objects.bulk_create(
+        [
+            CollateralEvent(
+                collateral=assets[rng.randrange(len(assets))],
+                type=rng.choice(["view", "view", "download", "helped", "not_helped"]),
+                user=users[n % len(users)],
+            )
+            for n in range(20_000)
+        ],
+        batch_size=5000,
+    )
+    QueryLog.objects.bulk_create(
+        [
+            QueryLog(query=f"search {n % 700}", result_count=n % 3, user=users[n % 50], engine="embedded", took_ms=5)
+            for n in range(5_000)
+        ],
+        batch_size=5000,
+    )
+    print(f"data written in {time.perf_counter() - started:.1f} s ({timezone.now():%H:%M})")
+    return hot
+
+
+def load_notes(url, seconds, tokens, persona):
+    done = []
+    deadline = time.perf_counter() + seconds
+
+    def client(token):
+        count = 0
+        while time.perf_counter() < deadline:
+            body = json.dumps({"persona": persona, "objection": "objection-1", "text": f"Benchmark note {count}"})
+            request = urllib.request.Request(
+                url,
+                data=body.encode(),
+                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            )
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert response.status == 201, response.status
+            count += 1
+        done.append(count)
+
+    workers = [threading.Thread(target=client, args=(token,)) for token in tokens]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return sum(done) / seconds
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--notes", type=int, default=100_000)
+    parser.add_argument("--hot-persona", type=int, default=10_000, help="notes on the busiest persona")
+    parser.add_argument("--runs", type=int, default=30, help="timed renders of each page")
+    parser.add_argument("--seconds", type=float, default=10, help="length of the notes API load run")
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="cg-loop-bench-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "home.settings.dev",
+        "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
+        "SEARCH_INDEX_PATH": str(folder / "index.sqlite3"),
+        "CACHE_LOCATION": str(folder / "cache"),
+        "MEDIA_ROOT": str(folder / "media"),
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "*",
+        "NOTES_API_PER_MINUTE": "100000",
+    }
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import Group
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.test import Client
+
+    from wagtail.models import APIToken
+
+    call_command("migrate", verbosity=0)
+    print(
+        f"data: {args.notes:,} notes ({args.hot_persona:,} on one persona), 300 assets, 20,000 events, 5,000 searches"
+    )
+    hot = build(args, random.Random(3))
+    from django.contrib.auth import get_user_model
+
+    marketer = get_user_model().objects.create_user("marketer")
+    marketer.groups.add(Group.objects.get(name="Marketing"))
+    rep = get_user_model().objects.create_user("rep")
+    rep.groups.add(Group.objects.get(name="Sales"))
+    rep_client, marketer_client = Client(), Client()
+    rep_client.force_login(rep)
+    marketer_client.force_login(marketer)
+
+    def persona_page():
+        assert rep_client.get(hot.url).status_code == 200
+
+    def dashboard():
+        assert marketer_client.get("/admin/reports/loop/").status_code == 200
+
+    persona_page()
+    cold = timed(persona_page, args.runs, before=cache.clear)
+    warm = timed(persona_page, args.runs)
+    board = timed(dashboard, max(5, args.runs // 3))
+    print(f"persona page ({args.hot_persona:,} notes), cold: p50 {cold[0]:.0f} ms, p95 {cold[1]:.0f} ms")
+    print(f"persona page ({args.hot_persona:,} notes), warm: p50 {warm[0]:.0f} ms, p95 {warm[1]:.0f} ms")
+    print(f"dashboard: p50 {board[0]:.0f} ms, p95 {board[1]:.0f} ms")
+
+    sales = Group.objects.get(name="Sales")
+    tokens = []
+    for n in range(4):
+        user = get_user_model().objects.create_user(f"crm{n}")
+        user.groups.add(sales)
+        tokens.append(APIToken.create_token(user=user, name="benchmark")[1])
+    port = 19000 + random.randrange(1000)
+    gunicorn = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "home.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "home.settings.dev"},
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        rate = load_notes(f"http://127.0.0.1:{port}/api/notes", args.seconds, tokens, hot.slug)
+        print(f"POST /api/notes (gunicorn, 2 workers, 4 clients, {args.seconds:.0f} s): {rate:.0f} notes/s accepted")
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
