@@ -128,3 +128,9 @@ def test_overdue_requests_are_listed(marketer_client, request_made, persona, obj
     assert list(ContentRequest.objects.overdue()) == [request_made]
     listing = marketer_client.get(queue_url("list"), {"overdue": "true"}).text
     assert f"/edit/{request_made.pk}/" in listing and f"/edit/{on_time.pk}/" not in listing
+
+
+def test_a_search_that_found_nothing_offers_a_request(rep_client, no_role_user):
+    page = rep_client.get("/search/", {"q": "blockchain & invoices"}).text
+    assert "/requests/new/?q=blockchain%20%26%20invoices" in page
+    assert "/requests/new/" not in client_for(no_role_user).get("/search/", {"q": "blockchain"}).text
