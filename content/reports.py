@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from content.models import CollateralEvent, CollateralPage
+from content.models import CollateralEvent, CollateralPage, helped_counts
 from home.text import person_name
 from personas.insights import smoothed_rate
 from personas.models import ObjectionNote
@@ -31,29 +31,6 @@ class Report:
     def table(self):
         """(row, its cells in column order), for templates."""
         return [(row, [row[key] for key, _label in self.columns]) for row in self.rows]
-
-
-def helped_counts():
-    """{page id: [helped, did not help]} from visible notes and one-click feedback, in two scans."""
-    counts = {}
-    notes = (
-        ObjectionNote.objects.visible()
-        .exclude(collateral=None)
-        .order_by()
-        .values("collateral")
-        .annotate(yes=Count("pk", filter=Q(helped="yes")), no=Count("pk", filter=Q(helped="no")))
-    )
-    events = (
-        CollateralEvent.objects.filter(type__in=CollateralEvent.FEEDBACK)
-        .order_by()
-        .values("collateral")
-        .annotate(yes=Count("pk", filter=Q(type="helped")), no=Count("pk", filter=Q(type="not_helped")))
-    )
-    for row in [*notes, *events]:
-        total = counts.setdefault(row["collateral"], [0, 0])
-        total[0] += row["yes"]
-        total[1] += row["no"]
-    return counts
 
 
 def rated_assets():

@@ -1,40 +1,24 @@
 """Turn collateral pages into index documents. The database is the source of truth."""
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils.html import strip_tags
 
-from content.models import CollateralEvent, CollateralPage
-from personas.models import Helped, ObjectionNote
+from content.models import CollateralPage, helped_counts
 from search.engines.base import IndexDocument
 
 
-def count_per_collateral(queryset):
-    """How many rows of `queryset` point at each collateral page, as an annotation (0 when none)."""
-    counts = queryset.filter(collateral=OuterRef("pk")).order_by().values("collateral").annotate(n=Count("pk"))
-    return Coalesce(Subquery(counts.values("n"), output_field=IntegerField()), 0)
-
-
-def with_helped_counts(collateral):
-    """Annotate how often each asset helped and did not: reps' notes plus one-click feedback."""
-    notes = ObjectionNote.objects.visible()
-    events = CollateralEvent.objects.all()
-    return collateral.annotate(
-        helped_count=count_per_collateral(notes.filter(helped=Helped.YES))
-        + count_per_collateral(events.filter(type=CollateralEvent.Type.HELPED)),
-        not_helped_count=count_per_collateral(notes.filter(helped=Helped.NO))
-        + count_per_collateral(events.filter(type=CollateralEvent.Type.NOT_HELPED)),
-    )
-
-
 def collateral_for_index():
-    """Live collateral with everything the index needs, in a fixed number of queries."""
-    return with_helped_counts(
-        CollateralPage.objects.live().prefetch_related("personas", "objections", "tags", "files__document")
-    )
+    """Live collateral with everything the index needs but the helped counts (see documents())."""
+    return CollateralPage.objects.live().prefetch_related("personas", "objections", "tags", "files__document")
 
 
-def to_document(page):
+def documents(pages):
+    """Index documents for these pages, with how often each helped, in a fixed number of queries."""
+    pages = list(pages)
+    counts = helped_counts([page.pk for page in pages])
+    return [to_document(page, *counts.get(page.pk, (0, 0))) for page in pages]
+
+
+def to_document(page, helped=0, not_helped=0):
     personas = list(page.personas.all())
     objections = list(page.objections.all())
     tags = list(page.tags.all())
@@ -65,8 +49,8 @@ def to_document(page):
             "tag": {tag.slug: tag.name for tag in tags},
         },
         stale=page.is_stale,
-        helped=getattr(page, "helped_count", 0),
-        not_helped=getattr(page, "not_helped_count", 0),
+        helped=helped,
+        not_helped=not_helped,
         external_id=page.external_id,
         published=page.first_published_at.isoformat() if page.first_published_at else "",
     )

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from personas.models import Objection
-from search.documents import collateral_for_index, to_document
+from search.documents import collateral_for_index, documents
 from search.engines.base import FACETS, SearchQuery
 from search.engines.elastic import ElasticEngine
 from search.engines.embedded import WORD, EmbeddedEngine
@@ -67,12 +67,12 @@ def uses_server():
 def index_collateral(page_ids):
     """(Re)index these pages if live, remove them if not: in the embedded index, then on the server."""
     page_ids = set(page_ids)
-    documents = [to_document(page) for page in collateral_for_index().filter(pk__in=page_ids)]
-    removed = page_ids - {document.id for document in documents}
+    current = documents(collateral_for_index().filter(pk__in=page_ids))
+    removed = page_ids - {document.id for document in current}
     for engine in [embedded_engine()] + ([get_engine()] if uses_server() else []):
         try:
             engine.delete(removed)
-            engine.index(documents)
+            engine.index(current)
         except SERVER_ERRORS:
             logger.warning("Search server missed %s; will replay when it answers", sorted(page_ids), exc_info=True)
             PendingIndexing.objects.bulk_create([PendingIndexing(page_id=pk) for pk in page_ids], ignore_conflicts=True)
@@ -87,11 +87,11 @@ def replay_pending():
     pending = list(PendingIndexing.objects.values_list("page_id", flat=True))
     if not pending:
         return 0
-    documents = [to_document(page) for page in collateral_for_index().filter(pk__in=pending)]
+    current = documents(collateral_for_index().filter(pk__in=pending))
     try:
         engine = get_engine()
-        engine.delete(set(pending) - {document.id for document in documents})
-        engine.index(documents)
+        engine.delete(set(pending) - {document.id for document in current})
+        engine.index(current)
     except SERVER_ERRORS:
         return 0
     PendingIndexing.objects.filter(page_id__in=pending).delete()
@@ -99,8 +99,11 @@ def replay_pending():
 
 
 def all_documents():
-    for page in collateral_for_index().order_by("pk").iterator(chunk_size=REBUILD_BATCH):
-        yield to_document(page)
+    pages = collateral_for_index().order_by("pk")
+    last = 0
+    while batch := list(pages.filter(pk__gt=last)[:REBUILD_BATCH]):
+        yield from documents(batch)
+        last = batch[-1].pk
 
 
 def rebuild():

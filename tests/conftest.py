@@ -8,6 +8,7 @@ from django.test import Client
 
 from content.factories import create_collateral, create_document_for
 from personas.factories import create_objection, create_persona
+from search import service
 
 PASSWORD = "correct horse battery staple"
 
@@ -20,9 +21,12 @@ def empty_cache():
 
 @pytest.fixture(autouse=True)
 def search_index(settings, tmp_path):
-    """Each test gets an empty search index of its own."""
+    """Each test gets an empty search index of its own, closed afterwards."""
     settings.SEARCH_INDEX_PATH = tmp_path / "search-index.sqlite3"
-    return settings.SEARCH_INDEX_PATH
+    yield settings.SEARCH_INDEX_PATH
+    engine = service.embedded_engine_at(str(settings.SEARCH_INDEX_PATH))
+    engine.close()
+    service.embedded_engine_at.cache_clear()
 
 
 def make_user(username, group_name=None, **fields):

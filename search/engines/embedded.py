@@ -14,13 +14,14 @@ import html
 import json
 import logging
 import operator
+import os
 import re
 import sqlite3
 import threading
 import time
 import unicodedata
 from collections import Counter, OrderedDict
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -184,6 +185,14 @@ def edits1(word):
     )
 
 
+def file_identity(path):
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
 def result_key(generation, query):
     filters = tuple(sorted((facet, tuple(values)) for facet, values in query.filters.items()))
     return generation, query.text, filters, query.objections, query.page, query.page_size
@@ -215,6 +224,33 @@ class EmbeddedEngine:
         self._results = OrderedDict()
         self._results_lock = threading.Lock()
         self.result_cache_size = result_cache_size
+        self._local = threading.local()
+
+    @contextmanager
+    def connection(self):
+        """This thread's connection, kept open: closing the last connection to an SQLite file in
+        WAL mode copies the whole log back into it, which made every write pay for a checkpoint.
+        A connection to a file that was deleted or replaced since is dropped for a new one."""
+        local = self._local
+        connection = getattr(local, "connection", None)
+        if connection is not None and local.file != file_identity(self.path):
+            connection.close()
+            connection = None
+        if connection is None:
+            connection = local.connection = self.connect()
+            local.file = file_identity(self.path)
+        try:
+            yield connection
+        finally:
+            if connection.in_transaction:
+                connection.rollback()  # a read's snapshot must not outlive the read
+
+    def close(self):
+        """Close this thread's connection (the next use opens a new one)."""
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._local.connection = None
 
     def connect(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -240,7 +276,7 @@ class EmbeddedEngine:
     def writing(self, doc_ids):
         """A transaction that records which documents it changed (None: all of them), so every
         process's catalogue catches up with it."""
-        with closing(self.connect()) as connection, connection:
+        with self.connection() as connection, connection:
             connection.execute("BEGIN IMMEDIATE")
             yield connection
             connection.execute(
@@ -321,7 +357,7 @@ class EmbeddedEngine:
     # Reading
 
     def count(self):
-        with closing(self.connect()) as connection:
+        with self.connection() as connection:
             return connection.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
 
     def catalogue(self, connection):
@@ -384,7 +420,7 @@ class EmbeddedEngine:
         started = time.perf_counter()
         page_size = max(1, query.page_size)
         offset = (max(1, query.page) - 1) * page_size
-        with closing(self.connect()) as connection:
+        with self.connection() as connection:
             connection.execute("BEGIN")  # one snapshot for the catalogue, the matches and the hits
             catalogue = self.catalogue(connection)
             key = result_key(catalogue.generation, query)
