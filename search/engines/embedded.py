@@ -198,6 +198,15 @@ def result_key(generation, query):
     return generation, query.text, filters, query.objections, query.page, query.page_size
 
 
+def with_filters(expression, filters):
+    """Filters go into the full-text query (weighted 0 in ranking), so only the matching documents
+    that pass them are ranked: a filtered search costs what its filtered matches cost."""
+    tokens = [filter_token(facet, value) for facet, values in filters.items() for value in values]
+    if not tokens:
+        return expression
+    return f"({expression}) AND " + " AND ".join(f"filters : {token}" for token in tokens)
+
+
 def filter_token(facet, value):
     """A word that stands for one facet value in the full-text index, and can't be typed by chance."""
     return "f" + hashlib.sha1(f"{facet}\x1f{value}".encode()).hexdigest()[:16]
@@ -432,7 +441,8 @@ class EmbeddedEngine:
             if query.text.strip() and not expression:
                 scores = {}
             elif expression:
-                scores = self._text_scores(connection, catalogue, expression, query.filters, allowed)
+                expression = with_filters(expression, query.filters)
+                scores = self._text_scores(connection, catalogue, expression, allowed)
             else:
                 scores = self._browse_scores(catalogue, allowed)
             # Only the page asked for is ordered: the best offset + page_size, never every match.
@@ -465,16 +475,10 @@ class EmbeddedEngine:
             while len(self._results) > self.result_cache_size:
                 self._results.popitem(last=False)
 
-    def _text_scores(self, connection, catalogue, expression, filters, allowed):
-        """id -> score for every match: BM25 with field weights, times helped rate and freshness.
-
-        Filters go into the full-text query (weighted 0), so only matching documents that pass
-        them are ranked: a filtered search costs what its filtered matches cost."""
+    def _text_scores(self, connection, catalogue, expression, allowed):
+        """id -> score for every match: BM25 with field weights, times helped rate and freshness."""
         if allowed is not None and not allowed:
             return {}
-        tokens = [filter_token(facet, value) for facet, values in filters.items() for value in values]
-        if tokens:
-            expression = f"({expression}) AND " + " AND ".join(f"filters : {token}" for token in tokens)
         weights = ", ".join(str(weight) for weight in (*self.weights, 0.0))
         rows = connection.execute(f"SELECT rowid, -bm25(fts, {weights}) FROM fts WHERE fts MATCH ?", [expression])
         boost = catalogue.boost if self.use_boosts else dict.fromkeys(catalogue.boost, 1.0)
@@ -504,8 +508,10 @@ class EmbeddedEngine:
             columns = ", ".join(
                 f"snippet(fts, {COLUMNS.index(column)}, '{START}', '{END}', '…', 16)" for column in HIGHLIGHT_COLUMNS
             )
+            # "+rowid": check the page's ids while scanning the matches once; handed to FTS5 as a
+            # constraint, each id would restart the match from the start of its word lists.
             for doc_id, *passages in connection.execute(
-                f"SELECT rowid, {columns} FROM fts WHERE fts MATCH ? AND rowid IN ({placeholders})", [expression, *ids]
+                f"SELECT rowid, {columns} FROM fts WHERE fts MATCH ? AND +rowid IN ({placeholders})", [expression, *ids]
             ):
                 snippets[doc_id] = [
                     {"field": label, "html": marked_html(passage)}
