@@ -75,7 +75,8 @@ class Command(BaseCommand):
             )
             if created and delivered and collateral:
                 request.status, request.owner = ContentRequest.Status.DELIVERED, marketer
-                request.delivered_asset = collateral[0]
+                answering = [page for page in collateral if objections[objection] in page.objections.all()]
+                request.delivered_asset = (answering or collateral)[0]
                 request.save()
 
     def create_users(self):
