@@ -60,7 +60,8 @@ def safe_cell(value):
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def whole_number(value):
+def id_from(value):
+    """A whole-number id from a query parameter; 0 (found nowhere) for anything else."""
     return int(value) if value and value.isdigit() else 0
 
 
@@ -68,8 +69,8 @@ def whole_number(value):
 def create_asset_for_gap(request):
     """A draft collateral page tagged with the gap's persona and objection, opened for editing."""
     marketing_only(request.user)
-    persona = get_object_or_404(PersonaPage, pk=whole_number(request.GET.get("persona")))
-    objection = get_object_or_404(Objection, pk=whole_number(request.GET.get("objection")))
+    persona = get_object_or_404(PersonaPage, pk=id_from(request.GET.get("persona")))
+    objection = get_object_or_404(Objection, pk=id_from(request.GET.get("objection")))
     index = CollateralIndexPage.objects.get()
     page = index.add_child(
         instance=CollateralPage(

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from content.models import CollateralPage, ContentRequest
+from content.reports import edit_url
 from home.text import person_name
 
 DUE_SOON = datetime.timedelta(days=14)
@@ -49,9 +50,7 @@ def digest_text(user, items, today):
         lines.append("Collateral you own that is due for review:")
         for page in items["assets"]:
             when = "past due since" if page.review_by < today else "due"
-            lines.append(
-                f"  - {page.title} ({when} {page.review_by:%-d %b %Y}): {absolute(f'/admin/pages/{page.pk}/edit/')}"
-            )
+            lines.append(f"  - {page.title} ({when} {page.review_by:%-d %b %Y}): {absolute(edit_url(page.pk))}")
         lines.append("")
     if items["requests"]:
         lines.append("Content requests past their due date:")

@@ -3,6 +3,7 @@ from django import forms
 from wagtail.documents.forms import BaseDocumentForm
 
 from content.models import ContentRequest
+from home.text import without_nul
 
 
 class CollateralDocumentForm(BaseDocumentForm):
@@ -54,9 +55,6 @@ class ContentRequestForm(forms.ModelForm):
         self.fields["persona"].empty_label = "Pick a persona"
         self.fields["objection"].empty_label = "Pick an objection"
 
-    def clean_description(self):
-        return self.cleaned_data["description"].replace("\x00", "").strip()
-
 
 def request_initial(params):
     """Pre-fill from ?persona=&objection= slugs and ?q= (a search that found nothing).
@@ -66,14 +64,14 @@ def request_initial(params):
     initial, problems = {}, []
     lookups = {"persona": PersonaPage.objects.live(), "objection": Objection.objects.all()}
     for name, queryset in lookups.items():
-        slug = params.get(name, "").replace("\x00", "").strip()
+        slug = without_nul(params.get(name)).strip()
         if slug:
             found = queryset.filter(slug=slug).first()
             if found:
                 initial[name] = found.pk
             else:
                 problems.append(f"There is no {name} called “{slug}”; pick one from the list.")
-    query = params.get("q", "").replace("\x00", "").strip()[:200]
+    query = without_nul(params.get("q")).strip()[:200]
     if query:
         initial["description"] = f"I searched for “{query}” and found nothing that answers it."
     return initial, problems

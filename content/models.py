@@ -351,29 +351,37 @@ class ContentRequest(models.Model):
         return "Overdue" if self.is_overdue else ""
 
 
+def feedback_counts(page_ids=None):
+    """{page id: [helped, did not help]} from one-click feedback (for these pages, or all)."""
+    events = CollateralEvent.objects.filter(type__in=CollateralEvent.FEEDBACK)
+    if page_ids is not None:
+        events = events.filter(collateral__in=page_ids)
+    rows = (
+        events.order_by()
+        .values("collateral")
+        .annotate(
+            yes=Count("pk", filter=Q(type=CollateralEvent.Type.HELPED)),
+            no=Count("pk", filter=Q(type=CollateralEvent.Type.NOT_HELPED)),
+        )
+    )
+    return {row["collateral"]: [row["yes"], row["no"]] for row in rows}
+
+
 def helped_counts(page_ids=None):
     """{page id: [helped, did not help]} from visible notes and one-click feedback, in two
     aggregate queries (for these pages, or all)."""
     from personas.models import Helped, ObjectionNote
 
     notes = ObjectionNote.objects.visible().exclude(collateral=None)
-    events = CollateralEvent.objects.filter(type__in=CollateralEvent.FEEDBACK)
     if page_ids is not None:
-        notes, events = notes.filter(collateral__in=page_ids), events.filter(collateral__in=page_ids)
-    counts = {}
-    for rows in (
+        notes = notes.filter(collateral__in=page_ids)
+    counts = feedback_counts(page_ids)
+    for row in (
         notes.order_by()
         .values("collateral")
-        .annotate(yes=Count("pk", filter=Q(helped=Helped.YES)), no=Count("pk", filter=Q(helped=Helped.NO))),
-        events.order_by()
-        .values("collateral")
-        .annotate(
-            yes=Count("pk", filter=Q(type=CollateralEvent.Type.HELPED)),
-            no=Count("pk", filter=Q(type=CollateralEvent.Type.NOT_HELPED)),
-        ),
+        .annotate(yes=Count("pk", filter=Q(helped=Helped.YES)), no=Count("pk", filter=Q(helped=Helped.NO)))
     ):
-        for row in rows:
-            total = counts.setdefault(row["collateral"], [0, 0])
-            total[0] += row["yes"]
-            total[1] += row["no"]
+        total = counts.setdefault(row["collateral"], [0, 0])
+        total[0] += row["yes"]
+        total[1] += row["no"]
     return counts

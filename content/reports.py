@@ -4,12 +4,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from content.models import CollateralEvent, CollateralPage, helped_counts
 from home.text import person_name
-from personas.insights import smoothed_rate
-from personas.models import ObjectionNote
+from personas.models import ObjectionNote, PersonaPage
+from search.engines.base import smoothed_helped_rate
 from search.models import QueryLog
 
 RECENT = datetime.timedelta(days=90)
@@ -57,14 +59,14 @@ def rated_assets():
                 "objections": objections.get(row["pk"], []),
                 "helped": helped,
                 "not_helped": not_helped,
-                "rate": smoothed_rate(helped, not_helped),
+                "rate": smoothed_helped_rate(helped, not_helped),
             }
         )
     return assets
 
 
 def edit_url(page_id):
-    return f"/admin/pages/{page_id}/edit/"
+    return reverse("wagtailadmin_pages:edit", args=[page_id])
 
 
 def content_gaps(assets, since):
@@ -81,20 +83,21 @@ def content_gaps(assets, since):
         .filter(notes__gte=GAP_MIN_NOTES)
         .order_by("-notes", "persona__title", "objection__name")
     )
-    rows = []
+    gaps = []
     for pair in pairs:
-        candidates = answers.get(pair["objection"], [])
-        best = max(candidates, key=lambda asset: asset["rate"], default=None)
-        if best is not None and best["rate"] >= RARELY_HELPS:
-            continue
-        reason = (
-            "No asset answers it"
-            if best is None
-            else (
-                f"Best asset rarely helps: “{best['title']}”, helped {best['helped']} of "
-                f"{best['helped'] + best['not_helped']}"
-            )
-        )
+        best = max(answers.get(pair["objection"], []), key=lambda asset: asset["rate"], default=None)
+        if best is None or best["rate"] < RARELY_HELPS:
+            gaps.append((pair, best))
+    persona_urls = {page.pk: page.url for page in PersonaPage.objects.filter(pk__in={p["persona"] for p, _ in gaps})}
+    create = reverse("loop_create_asset")
+    rows = []
+    for pair, best in gaps:
+        reason = "No asset answers it"
+        if best is not None:
+            answered = best["helped"] + best["not_helped"]
+            reason = f"Best asset rarely helps: “{best['title']}”, helped {best['helped']} of {answered}"
+        tags = urlencode({"persona": pair["persona"], "objection": pair["objection"]})
+        persona_page = f"{persona_urls.get(pair['persona']) or ''}#objection-{pair['objection__slug']}"
         rows.append(
             {
                 "persona": pair["persona__title"],
@@ -103,12 +106,8 @@ def content_gaps(assets, since):
                 "lost": pair["lost"],
                 "why": reason,
                 "actions": [
-                    (
-                        "Create asset",
-                        f"/admin/reports/loop/create-asset/?persona={pair['persona']}&objection={pair['objection']}",
-                        "post",
-                    ),
-                    ("Persona page", f"/personas/{pair['persona__slug']}/#objection-{pair['objection__slug']}", "get"),
+                    ("Create asset", f"{create}?{tags}", "post"),
+                    ("Persona page", persona_page, "get"),
                 ],
             }
         )
@@ -151,7 +150,7 @@ def failed_searches(since):
                 "times": search["times"],
                 "last": search["last"],
                 "who": ", ".join(sorted(people.get(search["query"], ()))),
-                "actions": [("Search again", f"/search/?q={search['query']}", "get")],
+                "actions": [("Search again", f"{reverse('search')}?{urlencode({'q': search['query']})}", "get")],
             }
         )
     return Report(

@@ -15,6 +15,7 @@ from content.forms import ContentRequestForm, request_initial
 from content.models import CollateralEvent, CollateralPage, ContentRequest
 from home.models import Notification
 from home.roles import REQUEST_ADD_PERMISSION, can_file_notes, can_publish_collateral
+from home.text import without_nul
 
 MAX_COMMENT_LENGTH = 1000
 # A second click within this time replaces the first: one person's opinion counts once a day.
@@ -40,7 +41,7 @@ def answer(request, page, message, status=200):
 def record_event(request, page_id):
     page = get_object_or_404(CollateralPage.objects.live(), pk=page_id)
     event_type = request.POST.get("type", "")
-    comment = request.POST.get("comment", "").replace("\x00", "").strip()
+    comment = without_nul(request.POST.get("comment")).strip()
     if event_type in CollateralEvent.FEEDBACK:
         if not can_give_feedback(request.user):
             return HttpResponseForbidden("Only sales and marketing can say whether an asset helped.")

@@ -11,3 +11,8 @@ def person_name(user, missing="Nobody"):
     if user is None:
         return missing
     return user.get_full_name() or user.get_username()
+
+
+def without_nul(value):
+    """Text as PostgreSQL can store it: no NUL characters (None becomes "")."""
+    return (value or "").replace("\x00", "")

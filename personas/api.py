@@ -15,11 +15,12 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from home.api_auth import authenticated_user, token_user, unauthorised
 from home.roles import can_file_notes
+from home.text import without_nul
 from personas.forms import ObjectionNoteForm
 from personas.insights import persona_insights
 from personas.models import DealStage, Helped, MergedObjection, Objection, ObjectionNote, Outcome, PersonaPage
-from search.api import authenticated_user, token_user, unauthorised
 
 
 def asset_json(asset):
@@ -159,7 +160,7 @@ def create_note_api(request):
             {"error": "persona, objection, text, stage and outcome are text; collateral is a page id or null."},
             status=400,
         )
-    external_id = str(payload.get("external_id") or "").replace("\x00", "")[:100] or None
+    external_id = without_nul(str(payload.get("external_id") or ""))[:100] or None
     if external_id:
         existing = ObjectionNote.objects.filter(external_id=external_id).select_related("persona", "objection").first()
         if existing is not None:  # a retry: never a duplicate

@@ -15,6 +15,7 @@ from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from personas.models import Helped, Objection, ObjectionNote, Outcome
+from search.engines.base import smoothed_helped_rate
 
 WINDOW = datetime.timedelta(days=90)
 QUOTES_SHOWN = 3
@@ -23,11 +24,6 @@ CHART_WEEKS = 12
 CHART_SERIES = 5  # the most frequent objections get a colour each; the rest are "Other"
 CACHE_SECONDS = 60 * 60 * 24
 VERSION_KEY = "persona-insights-version"
-
-
-def smoothed_rate(helped, not_helped, prior=1):
-    """Share of 'helped', pulled towards one half so one answer does not decide it."""
-    return (helped + prior) / (helped + not_helped + 2 * prior)
 
 
 @dataclass
@@ -41,7 +37,7 @@ class AssetRecord:
 
     @property
     def rate(self):
-        return smoothed_rate(self.helped, self.not_helped)
+        return smoothed_helped_rate(self.helped, self.not_helped)
 
     @property
     def answers(self):
@@ -160,7 +156,7 @@ def add_quotes(notes, insights):
 def add_top_assets(persona, notes, insights):
     """Per objection, the live assets that answer it, best helped rate first: those tagged with it
     and those reps used against it, scored by this persona's notes plus everyone's feedback."""
-    from content.models import CollateralEvent, CollateralPage
+    from content.models import CollateralPage, feedback_counts
 
     used = (
         notes.filter(collateral__live=True)
@@ -180,37 +176,34 @@ def add_top_assets(persona, notes, insights):
         counts[0] += row["helped_count"]
         counts[1] += row["not_helped_count"]
     page_ids = {page_id for pages in per_objection.values() for page_id in pages}
-    feedback = {
-        row["collateral"]: row
-        for row in CollateralEvent.objects.filter(collateral__in=page_ids, type__in=CollateralEvent.FEEDBACK)
-        .order_by()
-        .values("collateral")
-        .annotate(
-            helped=Count("pk", filter=Q(type=CollateralEvent.Type.HELPED)),
-            not_helped=Count("pk", filter=Q(type=CollateralEvent.Type.NOT_HELPED)),
-        )
-    }
-    pages = {page.pk: page for page in CollateralPage.objects.live().filter(pk__in=page_ids)}
+    feedback = feedback_counts(page_ids)
+    live = CollateralPage.objects.live().filter(pk__in=page_ids)
+    details = {row["pk"]: row for row in live.values("pk", "title", "external_id")}
     for objection_id, assets in per_objection.items():
         if objection_id not in insights:
             continue
         records = []
         for page_id, (helped, not_helped) in assets.items():
-            if page_id not in pages:
-                continue
-            page, extra = pages[page_id], feedback.get(page_id, {})
-            records.append(
-                AssetRecord(
-                    id=page.pk,
-                    external_id=page.external_id,
-                    title=page.title,
-                    url=page.url or "",
-                    helped=helped + extra.get("helped", 0),
-                    not_helped=not_helped + extra.get("not_helped", 0),
+            if page_id in details:
+                extra_helped, extra_not = feedback.get(page_id, (0, 0))
+                row = details[page_id]
+                records.append(
+                    AssetRecord(
+                        id=page_id,
+                        external_id=row["external_id"],
+                        title=row["title"],
+                        url="",
+                        helped=helped + extra_helped,
+                        not_helped=not_helped + extra_not,
+                    )
                 )
-            )
         records.sort(key=lambda record: (-record.rate, -record.helped, record.title))
         insights[objection_id].top_assets = records[:TOP_ASSETS]
+    # Page objects (for their URLs) only for the few shown, not for every candidate.
+    shown = [record for insight in insights.values() for record in insight.top_assets]
+    urls = {page.pk: page.url for page in CollateralPage.objects.filter(pk__in={record.id for record in shown})}
+    for record in shown:
+        record.url = urls.get(record.id) or ""
 
 
 def weekly_chart(notes, ranked, today):

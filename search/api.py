@@ -9,14 +9,14 @@ from django.db.models import Q
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
-from wagtail.api.v3.auth import BearerTokenAuth
-
 from content.models import CollateralPage
+from home.api_auth import authenticated_user, unauthorised
+from home.text import without_nul
 from personas.models import Objection, PersonaPage
 from search import service
 from search.engines.base import FACETS
 from search.models import QueryLog
-from search.views import MAX_QUERY_LENGTH, known_values, param
+from search.views import MAX_QUERY_LENGTH, known_values
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -26,23 +26,8 @@ class BadRequest(Exception):
     pass
 
 
-def authenticated_user(request):
-    """The session's user, else the owner of a valid, unrevoked bearer token, else None."""
-    if request.user.is_authenticated:
-        return request.user
-    return token_user(request)
-
-
-def token_user(request):
-    """The owner of a valid, unrevoked bearer token, else None (a session does not count)."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return request.user if BearerTokenAuth().authenticate(request, token.strip()) else None
-
-
 def whole_number(params, name, default, low, high):
-    value = param(params.get(name))
+    value = without_nul(params.get(name))
     if value == "":
         return default
     if not value.isdigit() or not low <= int(value) <= high:
@@ -53,7 +38,7 @@ def whole_number(params, name, default, low, high):
 def parse_filters(params):
     filters = {}
     for facet in FACETS:
-        values = [param(value) for value in params.getlist(facet) if param(value)]
+        values = [without_nul(value) for value in params.getlist(facet) if without_nul(value)]
         if not values:
             continue
         known = known_values(facet, values)
@@ -83,12 +68,6 @@ def hit_json(hit):
     }
 
 
-def unauthorised():
-    response = JsonResponse({"error": "Log in, or send Authorization: Bearer <your API token>."}, status=401)
-    response.headers["WWW-Authenticate"] = "Bearer"
-    return response
-
-
 @login_not_required  # it answers 401 itself, as JSON, rather than redirecting to a login page
 @require_GET
 def search_api(request):
@@ -102,7 +81,7 @@ def search_api(request):
         filters = parse_filters(params)
     except BadRequest as error:
         return JsonResponse({"error": str(error)}, status=400)
-    query = param(params.get("q")).strip()[:MAX_QUERY_LENGTH]
+    query = without_nul(params.get("q")).strip()[:MAX_QUERY_LENGTH]
     results = service.search(query, filters, page=page, page_size=page_size)
     QueryLog.objects.record(user, query, filters, results)
     return JsonResponse(
@@ -130,7 +109,7 @@ SUGGESTION_LIMIT = 8
 @require_GET
 def suggest_api(request):
     """GET /api/suggest?q=pri: titles, personas and objections starting with what was typed."""
-    text = param(request.GET.get("q")).strip()[:MAX_QUERY_LENGTH]
+    text = without_nul(request.GET.get("q")).strip()[:MAX_QUERY_LENGTH]
     if len(text) < 2:
         return JsonResponse({"suggestions": []})
     suggestions = [

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from taggit.models import Tag
 
 from content.models import BuyerStage, Kind
+from home.text import without_nul
 from personas.models import Objection, ObjectionNote, PersonaPage
 from search import service
 from search.engines.base import FACETS
@@ -16,11 +17,6 @@ RESULTS_PER_PAGE = 20
 NOTES_SHOWN = 5
 MAX_QUERY_LENGTH = 200
 FACET_TITLES = {"persona": "Persona", "objection": "Objection", "stage": "Buyer stage", "kind": "Kind", "tag": "Tag"}
-
-
-def param(value):
-    """A request parameter as text PostgreSQL can store: no NUL characters."""
-    return (value or "").replace("\x00", "")
 
 
 def known_values(facet, values):
@@ -44,9 +40,9 @@ def parse_page(value):
 
 def search(request):
     """The rep's search: words as they talk, filters with counts, why each result matched."""
-    query = param(request.GET.get("q")).strip()[:MAX_QUERY_LENGTH]
+    query = without_nul(request.GET.get("q")).strip()[:MAX_QUERY_LENGTH]
     filters = {
-        facet: known_values(facet, [param(value) for value in request.GET.getlist(facet)[:10]])
+        facet: known_values(facet, [without_nul(value) for value in request.GET.getlist(facet)[:10]])
         for facet in FACETS
         if request.GET.getlist(facet)
     }
