@@ -15,21 +15,15 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, WORKERS, gunicorn, load, percentile
+
 sys.path.insert(0, str(ROOT))
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
 def timed(function, runs, before=None):
@@ -109,30 +103,10 @@ def build(args, rng):
     return hot
 
 
-def load_notes(url, seconds, tokens, persona):
-    done = []
-    deadline = time.perf_counter() + seconds
-
-    def client(token):
-        count = 0
-        while time.perf_counter() < deadline:
-            body = json.dumps({"persona": persona, "objection": "objection-1", "text": f"Benchmark note {count}"})
-            request = urllib.request.Request(
-                url,
-                data=body.encode(),
-                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-            )
-            with urllib.request.urlopen(request, timeout=10) as response:
-                assert response.status == 201, response.status
-            count += 1
-        done.append(count)
-
-    workers = [threading.Thread(target=client, args=(token,)) for token in tokens]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return sum(done) / seconds
+def note_request(url, token, persona, number):
+    body = json.dumps({"persona": persona, "objection": "objection-1", "text": f"Benchmark note {number}"})
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    return urllib.request.Request(url, data=body.encode(), headers=headers)
 
 
 def main():
@@ -201,24 +175,11 @@ def main():
         user = get_user_model().objects.create_user(f"crm{n}")
         user.groups.add(sales)
         tokens.append(APIToken.create_token(user=user, name="benchmark")[1])
-    port = 19000 + random.randrange(1000)
-    gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "home.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "home.settings.dev"},
+    with gunicorn(env, 19000 + random.randrange(1000)) as base:
+        rate = load(lambda client, n: note_request(f"{base}/api/notes", tokens[client], hot.slug, n), args.seconds)
+    print(
+        f"POST /api/notes (gunicorn, {WORKERS} workers, 4 clients, {args.seconds:.0f} s): {rate:.0f} notes/s accepted"
     )
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.2)
-        rate = load_notes(f"http://127.0.0.1:{port}/api/notes", args.seconds, tokens, hot.slug)
-        print(f"POST /api/notes (gunicorn, 2 workers, 4 clients, {args.seconds:.0f} s): {rate:.0f} notes/s accepted")
-    finally:
-        gunicorn.terminate()
-        gunicorn.wait(timeout=10)
 
 
 if __name__ == "__main__":

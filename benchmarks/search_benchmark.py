@@ -10,21 +10,19 @@ throughput as a ratio to a trivial view measured in the same run under the same 
 """
 
 import argparse
-import itertools
 import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, WORKERS, gunicorn, load, percentile
+
 sys.path.insert(0, str(ROOT))
 
 VOCABULARY = re.findall(
@@ -44,11 +42,6 @@ QUERIES = [
     "invoce", "payback", "roi calculator", "executive briefing", "reliability", "scale uptime",
     "asset 123", "asset 9999", "salesforse", "term4321", "term17 term99",
 ]  # fmt: skip
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
 def make_documents(count, rng):
@@ -103,31 +96,6 @@ def time_engine(engine, documents, repeats):
             samples.append((time.perf_counter() - started) * 1000)
         rows.append((query, statistics.median(samples), percentile(samples, 0.95)))
     return build, rows
-
-
-def load(url, seconds, threads, headers):
-    """Requests per second from `threads` clients on loopback for `seconds`. `url` may be a function
-    of the request's number, to ask something new each time."""
-    done = []
-    deadline = time.perf_counter() + seconds
-    numbers = itertools.count()
-
-    def client():
-        count = 0
-        while time.perf_counter() < deadline:
-            address = url(next(numbers)) if callable(url) else url
-            request = urllib.request.Request(address, headers=headers)
-            with urllib.request.urlopen(request, timeout=10) as response:
-                response.read()
-            count += 1
-        done.append(count)
-
-    workers = [threading.Thread(target=client) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return sum(done) / seconds
 
 
 def main():
@@ -227,40 +195,25 @@ def main():
 
     user = get_user_model().objects.create_user("bench")
     _token, plaintext = APIToken.create_token(user=user, name="benchmark")
-    port = 18000 + rng.randrange(1000)
-    gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "home.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "home.settings.dev"},
-    )
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.2)
-        base = f"http://127.0.0.1:{port}"
-        trivial = load(f"{base}/healthz", args.seconds, 4, {})
-        headers = {"Authorization": f"Bearer {plaintext}"}
-        print(f"\nHTTP (gunicorn, 2 workers, 4 clients, {args.seconds:.0f} s each): trivial view {trivial:.0f} req/s")
+    headers = {"Authorization": f"Bearer {plaintext}"}
+    with gunicorn(env, 18000 + rng.randrange(1000)) as base:
+        trivial = load(lambda _client, _n: f"{base}/healthz", args.seconds)
+        print(f"\nHTTP (gunicorn, {WORKERS} workers, 4 clients, {args.seconds:.0f} s each): ", end="")
+        print(f"trivial view {trivial:.0f} req/s")
         # The same search again and again (answered from the result cache after the first), then a
         # new search every time: one of the 50 queries with a word no other request used.
-        FILTERED = "q=pricing+security&persona=persona-1"  # noqa: N806
+        filtered = "q=pricing+security&persona=persona-1"
         runs = {
-            "same search each time, q=pricing security, persona-1": f"{base}/api/search?{FILTERED}",
-            "same search each time, q=pricing security": f"{base}/api/search?q=pricing+security",
+            "same search each time, q=pricing security, persona-1": lambda _n: f"{base}/api/search?{filtered}",
+            "same search each time, q=pricing security": lambda _n: f"{base}/api/search?q=pricing+security",
             "a new search each time (50 queries x a unique word)": lambda n: (
                 f"{base}/api/search?"
                 + urllib.parse.urlencode({"q": f"{QUERIES[n % len(QUERIES)]} unique{n}", "persona": f"persona-{n % 6}"})
             ),
         }
         for label, url in runs.items():
-            api = load(url, args.seconds, 4, headers)
+            api = load(lambda _client, n, url=url: urllib.request.Request(url(n), headers=headers), args.seconds)
             print(f"    {label:60} {api:5.0f} req/s = {api / trivial:.1%} of the trivial view")
-    finally:
-        gunicorn.terminate()
-        gunicorn.wait(timeout=10)
 
 
 if __name__ == "__main__":

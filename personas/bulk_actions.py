@@ -33,32 +33,34 @@ class NoteBulkAction(SnippetBulkAction):
         return {**super().get_context_data(**kwargs), "question": self.question, "action_label": self.display_name}
 
 
-class HideNotesBulkAction(NoteBulkAction):
+class StatusBulkAction(NoteBulkAction):
+    status = None
+    done = ""  # what happened to them, for the message
+
+    @classmethod
+    def execute_action(cls, objects, **kwargs):
+        return cls.changed(objects, status=cls.status)
+
+    def get_success_message(self, count, _children):
+        return f"{count} note{'s' if count != 1 else ''} {self.done}."
+
+
+class HideNotesBulkAction(StatusBulkAction):
     display_name = "Hide"
     action_type = "hide_notes"
     aria_label = "Hide the selected notes"
     question = "Hide these notes from persona pages, insights and search? They stay stored and can be shown again."
-
-    @classmethod
-    def execute_action(cls, objects, **kwargs):
-        return cls.changed(objects, status=ObjectionNote.Status.HIDDEN)
-
-    def get_success_message(self, count, _children):
-        return f"{count} note{'s' if count != 1 else ''} hidden."
+    status = ObjectionNote.Status.HIDDEN
+    done = "hidden"
 
 
-class ShowNotesBulkAction(NoteBulkAction):
+class ShowNotesBulkAction(StatusBulkAction):
     display_name = "Show"
     action_type = "show_notes"
     aria_label = "Show the selected notes again"
     question = "Show these notes on persona pages, in insights and in search again?"
-
-    @classmethod
-    def execute_action(cls, objects, **kwargs):
-        return cls.changed(objects, status=ObjectionNote.Status.VISIBLE)
-
-    def get_success_message(self, count, _children):
-        return f"{count} note{'s' if count != 1 else ''} shown again."
+    status = ObjectionNote.Status.VISIBLE
+    done = "shown again"
 
 
 class RecategoriseForm(forms.Form):
@@ -73,7 +75,6 @@ class RecategoriseNotesBulkAction(NoteBulkAction):
     aria_label = "Move the selected notes to another objection"
     question = "Move these notes to another objection?"
     form_class = RecategoriseForm
-    template_name = "personas/admin/confirm_bulk_notes_with_fields.html"
 
     def get_execution_context(self):
         return {**super().get_execution_context(), "objection": self.cleaned_form.cleaned_data["objection"]}

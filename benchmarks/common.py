@@ -1,0 +1,64 @@
+"""What both benchmarks share: percentiles, a gunicorn to measure against, and loopback clients."""
+
+import itertools
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKERS = 2
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+@contextmanager
+def gunicorn(env, port):
+    """The site under gunicorn (WORKERS sync workers) on loopback; yields its base URL once it answers."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "home.wsgi", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}"]
+        + ["--log-level", "warning"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "home.settings.dev"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def load(make_request, seconds, clients=4):
+    """Requests per second from `clients` threads for `seconds`. make_request(client, n) gives the
+    n-th request (a URL or a urllib Request); an error status raises and stops the run."""
+    done = []
+    deadline = time.perf_counter() + seconds
+    numbers = itertools.count()
+
+    def client(number):
+        count = 0
+        while time.perf_counter() < deadline:
+            with urllib.request.urlopen(make_request(number, next(numbers)), timeout=10) as response:
+                response.read()
+            count += 1
+        done.append(count)
+
+    threads = [threading.Thread(target=client, args=(number,)) for number in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / seconds
