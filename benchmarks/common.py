@@ -1,8 +1,10 @@
 """What both benchmarks share: percentiles, a gunicorn to measure against, and loopback clients."""
 
 import itertools
+import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -62,3 +64,29 @@ def load(make_request, seconds, clients=4):
     for thread in threads:
         thread.join()
     return sum(done) / seconds
+
+
+def throwaway_site(prefix, **extra_env):
+    """Django set up on a new SQLite database, search index, cache and media folder in a temporary
+    folder, migrated. Returns the environment, for the gunicorn it will measure."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "home.settings.dev",
+        "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
+        "SEARCH_INDEX_PATH": str(folder / "index.sqlite3"),
+        "CACHE_LOCATION": str(folder / "cache"),
+        "MEDIA_ROOT": str(folder / "media"),
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        **extra_env,
+    }
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return env

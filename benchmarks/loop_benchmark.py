@@ -12,18 +12,12 @@ under gunicorn (2 workers, 4 clients on loopback).
 
 import argparse
 import json
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
 import urllib.request
-from pathlib import Path
 
-from common import ROOT, WORKERS, gunicorn, load, percentile
-
-sys.path.insert(0, str(ROOT))
+from common import WORKERS, gunicorn, load, percentile, throwaway_site
 
 
 def timed(function, runs, before=None):
@@ -117,30 +111,13 @@ def main():
     parser.add_argument("--seconds", type=float, default=10, help="length of the notes API load run")
     args = parser.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="cg-loop-bench-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "home.settings.dev",
-        "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
-        "SEARCH_INDEX_PATH": str(folder / "index.sqlite3"),
-        "CACHE_LOCATION": str(folder / "cache"),
-        "MEDIA_ROOT": str(folder / "media"),
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "*",
-        "NOTES_API_PER_MINUTE": "100000",
-    }
-    os.environ.update(env)
-    import django
-
-    django.setup()
+    env = throwaway_site("cg-loop-bench-", NOTES_API_PER_MINUTE="100000")
     from django.contrib.auth.models import Group
     from django.core.cache import cache
-    from django.core.management import call_command
     from django.test import Client
 
     from wagtail.models import APIToken
 
-    call_command("migrate", verbosity=0)
     print(
         f"data: {args.notes:,} notes ({args.hot_persona:,} on one persona), 300 assets, 20,000 events, 5,000 searches"
     )

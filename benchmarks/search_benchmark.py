@@ -10,20 +10,14 @@ throughput as a ratio to a trivial view measured in the same run under the same 
 """
 
 import argparse
-import os
 import random
 import re
 import statistics
-import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
-from common import ROOT, WORKERS, gunicorn, load, percentile
-
-sys.path.insert(0, str(ROOT))
+from common import WORKERS, gunicorn, load, percentile, throwaway_site
 
 VOCABULARY = re.findall(
     r"\w+",
@@ -107,22 +101,7 @@ def main():
     parser.add_argument("--osmem", action="store_true", help="also measure the Elasticsearch engine on osmem-server")
     args = parser.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="cg-bench-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "home.settings.dev",
-        "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
-        "SEARCH_INDEX_PATH": str(folder / "index.sqlite3"),
-        "MEDIA_ROOT": str(folder / "media"),
-        "DEBUG": "0",
-    }
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    env = throwaway_site("cg-bench-")
     from content.factories import create_collateral
     from personas.factories import create_objection, create_persona
     from personas.models import ObjectionNote
@@ -151,7 +130,7 @@ def main():
     print(f"notes written: {time.perf_counter() - started:.1f} s")
 
     # Every timed query is computed afresh: no result cache here.
-    engines = [EmbeddedEngine(folder / "index.sqlite3", result_cache_size=0)]
+    engines = [EmbeddedEngine(env["SEARCH_INDEX_PATH"], result_cache_size=0)]
     server = None
     if args.osmem:
         from osmem_server import OsmemServer

@@ -20,6 +20,7 @@ from wagtail.search import index
 
 from content.extraction import extract_text
 from content.page_forms import CollateralPageForm
+from home.roles import can_give_feedback
 from home.text import person_name
 
 COLLATERAL_PER_PAGE = 24
@@ -180,8 +181,6 @@ class CollateralPage(Page):
         return bool(self.review_by and self.review_by < timezone.localdate())
 
     def get_context(self, request, *args, **kwargs):
-        from content.views import can_give_feedback
-
         context = super().get_context(request, *args, **kwargs)
         context["files"] = [item.document for item in self.files.select_related("document")]
         # A preview of a page not yet saved has no notes (and no pk to look them up by).

@@ -14,16 +14,12 @@ from django.views.generic import CreateView, ListView
 from content.forms import ContentRequestForm, request_initial
 from content.models import CollateralEvent, CollateralPage, ContentRequest
 from home.models import Notification
-from home.roles import REQUEST_ADD_PERMISSION, can_file_notes, can_publish_collateral
+from home.roles import REQUEST_ADD_PERMISSION, can_give_feedback
 from home.text import without_nul
 
 MAX_COMMENT_LENGTH = 1000
 # A second click within this time replaces the first: one person's opinion counts once a day.
 FEEDBACK_WINDOW = timedelta(hours=24)
-
-
-def can_give_feedback(user):
-    return can_file_notes(user) or can_publish_collateral(user)
 
 
 def answer(request, page, message, status=200):

@@ -20,3 +20,8 @@ def can_publish_collateral(user):
 
 def can_request_content(user):
     return user.is_authenticated and user.has_perm(REQUEST_ADD_PERMISSION)
+
+
+def can_give_feedback(user):
+    """Say whether an asset helped: the two teams, not someone who only reads."""
+    return can_file_notes(user) or can_publish_collateral(user)
