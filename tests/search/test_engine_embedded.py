@@ -1,10 +1,12 @@
 """The engine contract on the embedded SQLite FTS5 engine."""
 
+import random
 import sqlite3
 from contextlib import closing
 
 import pytest
 
+from search.engines import embedded
 from search.engines.base import SearchQuery
 from search.engines.embedded import EmbeddedEngine
 from tests.search.contract import LIBRARY, EngineContract, doc
@@ -65,3 +67,50 @@ def test_an_index_file_made_again_is_never_mistaken_for_the_old_one(tmp_path):
     results = engine.search(SearchQuery(text="pricing"))
     assert [hit.id for hit in results.hits] == [9]
     assert results.facets["persona"] == [("cfo", "Cfo", 1)]
+
+
+def test_stopping_early_ranks_exactly_as_scoring_every_match(tmp_path, monkeypatch):
+    """Many matches are ranked by reading each word's postings best first and stopping once nothing
+    unread can reach the page; the pages must be the very ones scoring every match gives, with the
+    same scores, for common and rare words, filters, later pages and helped or stale assets."""
+    rng = random.Random(3)
+    words = [f"w{n}" for n in range(60)]
+    weights = [1 / (rank + 1) for rank in range(len(words))]  # a few words everywhere, most rare
+
+    def text(count):
+        return " ".join(rng.choices(words, weights=weights, k=count))
+
+    library = [
+        doc(
+            number,
+            f"Asset {text(3)}",
+            summary=text(rng.randint(5, 30)),
+            body=text(rng.randint(20, 200)),
+            files=text(rng.randint(0, 100)),
+            facets={"persona": [rng.choice(["cfo", "ciso", "it"])]},
+            helped=rng.randint(0, 5),
+            not_helped=rng.randint(0, 5),
+            stale=rng.random() < 0.2,
+        )
+        for number in range(1, 401)
+    ]
+    engine = EmbeddedEngine(tmp_path / "index.sqlite3", result_cache_size=0)
+    engine.rebuild(library)
+    queries = [
+        SearchQuery(text="w0"),
+        SearchQuery(text="w0 w1 w2"),
+        SearchQuery(text="w1 w30", page=3, page_size=7),
+        SearchQuery(text="w2 w45 w59", filters={"persona": ["cfo"]}),
+        SearchQuery(text="w0 w5", filters={"persona": ["it"]}, page=2),
+        SearchQuery(text="w3 w4 w5 w6 w7", page_size=50),
+    ]
+
+    def pages():
+        return [[(hit.id, hit.score) for hit in engine.search(query).hits] for query in queries]
+
+    monkeypatch.setattr(embedded, "DIRECT_SCORING", 10**9)
+    every_match_scored = pages()
+    monkeypatch.setattr(embedded, "DIRECT_SCORING", 0)
+    monkeypatch.setattr(embedded, "CHUNK", 8)  # many rounds, so the stopping rule decides
+    assert pages() == every_match_scored
+    assert all(every_match_scored)

@@ -67,10 +67,21 @@ def test_typos_are_corrected_and_said(rep_client, library):
     assert "you typed “encyption”" in response.text
 
 
-def test_stale_assets_are_marked_and_ranked_below_current_ones(rep_client, library):
-    response = rep_client.get("/search/", {"q": "price"})
+def test_stale_assets_are_marked_and_ranked_below_current_ones(rep_client, library, persona, objection):
+    """Demoted, not hidden: past its review date, an asset ranks below a current one that matches
+    as well (not below one that barely matches)."""
+    create_collateral(
+        title="New price list",
+        summary="This year's prices.",
+        kind="one_pager",
+        stage="decision",
+        personas=[persona],
+        objections=[objection],
+    )
+    service.rebuild()
+    response = rep_client.get("/search/", {"q": "price list"})
     found = titles(response)
-    assert found.index("ROI one-pager") < found.index("Old price list")
+    assert found.index("New price list") < found.index("Old price list")
     assert "Past review date" in response.text
 
 
