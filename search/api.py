@@ -30,7 +30,8 @@ def whole_number(params, name, default, low, high):
     value = without_nul(params.get(name))
     if value == "":
         return default
-    if not value.isdigit() or not low <= int(value) <= high:
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    if not (value.isascii() and value.isdecimal()) or not low <= int(value) <= high:
         raise BadRequest(f"{name} must be a whole number from {low} to {high}, not {value!r}.")
     return int(value)
 

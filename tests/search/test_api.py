@@ -113,3 +113,11 @@ def test_any_input_gives_200_or_a_clear_400(rep_client, indexed, q, page, page_s
     assert response.status_code in (200, 400), response.content
     body = response.json()
     assert "results" in body if response.status_code == 200 else body["error"]
+
+
+@pytest.mark.parametrize("page", ["²", "٣", "1.5", " 2"])
+def test_a_page_number_that_is_not_plain_digits_is_a_clear_400(rep_client, indexed, page):
+    """Python's isdigit() accepts "²" and "٣", which int() refuses (found by hypothesis)."""
+    response = rep_client.get("/api/search", {"q": "price", "page": page})
+    assert response.status_code == 400
+    assert "page must be a whole number" in response.json()["error"]
