@@ -41,6 +41,7 @@ COLUMNS = ("title", "taxonomy", "summary", "body", "files")
 WEIGHTS = (5.0, 3.0, 2.0, 1.5, 1.0)
 # Where a match is shown from, in order of preference, with how a rep reads it.
 HIGHLIGHT_COLUMNS = {"summary": "Summary", "body": "Body", "files": "Inside the file", "taxonomy": "Tagged"}
+PASSAGES = 2  # highlighted passages per hit, from the first fields above that matched
 MAX_QUERY_WORDS = 32
 MIN_TYPO_LENGTH = 5
 # Everyday words reps type around the real question; never "corrected" into something else.
@@ -61,7 +62,7 @@ SCORE_BATCH = 64  # documents scored in full at a time
 RENORMALISE_DRIFT = 0.25  # re-weigh every posting when the average length moved this much
 
 # Bumped when the tables change; an index file from an older version is emptied and rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 8
 KEEP_CHANGES = 1000  # a process further behind than this many writes reloads its catalogue
 RESULT_CACHE_SIZE = 256  # answers kept per process; 0 turns the cache off
 # Each document's rows, by table and the column holding its id; labels and vocabulary are shared.
@@ -86,6 +87,7 @@ CREATE TABLE IF NOT EXISTS docs (
 CREATE TABLE IF NOT EXISTS postings (
     term TEXT NOT NULL, doc_id INTEGER NOT NULL,
     weighted REAL NOT NULL,  -- occurrences times their field's weight
+    columns INTEGER NOT NULL,  -- the fields it is in, one bit each (bit 0: title), to pick highlights
     impact REAL NOT NULL,  -- weighted, saturated, length-normalised, times the boost (BM25 but the idf)
     PRIMARY KEY (term, doc_id)
 ) WITHOUT ROWID;
@@ -101,7 +103,8 @@ CREATE TABLE IF NOT EXISTS labels (
     facet TEXT NOT NULL, value TEXT NOT NULL, label TEXT NOT NULL, PRIMARY KEY (facet, value)
 ) WITHOUT ROWID;
 -- Every word people really wrote, unstemmed, so a typo can be corrected into one of them.
-CREATE TABLE IF NOT EXISTS vocabulary (term TEXT PRIMARY KEY) WITHOUT ROWID;
+-- With the write that first used it, so each process adds only the words it has not seen.
+CREATE TABLE IF NOT EXISTS vocabulary (term TEXT PRIMARY KEY, generation INTEGER NOT NULL) WITHOUT ROWID;
 -- One row per write, naming the documents it touched (NULL: all of them), so each process can
 -- bring its catalogue up to date by reading only what changed.
 CREATE TABLE IF NOT EXISTS changes (generation INTEGER PRIMARY KEY, doc_ids TEXT);
@@ -138,10 +141,11 @@ class Catalogue:
     combinations: dict  # combination -> its number, and number -> combination: ((facet, value), ...)
     postings: dict  # (facet, value) -> frozenset of ids
     labels: dict  # (facet, value) -> display name
+    vocabulary: frozenset  # every word written in the index, unstemmed, to correct typos into
 
     @classmethod
     def load(cls, connection, generation):
-        empty = cls(generation, {}, {}, {}, {}, {}, {})
+        empty = cls(generation, {}, {}, {}, {}, {}, {}, frozenset())
         return empty.updated(connection, generation, None)
 
     def updated(self, connection, generation, doc_ids):
@@ -150,7 +154,10 @@ class Catalogue:
         if doc_ids is None:
             boost, published, combination, combinations, postings = {}, {}, {}, {}, {}
             where, params = "", []
+            vocabulary = frozenset(term for (term,) in connection.execute("SELECT term FROM vocabulary"))
         else:
+            new_words = connection.execute("SELECT term FROM vocabulary WHERE generation > ?", [self.generation[1]])
+            vocabulary = self.vocabulary.union(term for (term,) in new_words)
             boost, published, combination = dict(self.boost), dict(self.published), dict(self.combination)
             combinations, postings = dict(self.combinations), dict(self.postings)
             for doc_id in doc_ids:
@@ -180,7 +187,7 @@ class Catalogue:
         for key, ids in added.items():
             postings[key] = postings.get(key, frozenset()) | ids
         labels = {(facet, value): label for facet, value, label in connection.execute("SELECT * FROM labels")}
-        return Catalogue(generation, boost, published, combination, combinations, postings, labels)
+        return Catalogue(generation, boost, published, combination, combinations, postings, labels, vocabulary)
 
     def allowed(self, filters):
         """Ids having every filter value, or None when nothing is filtered."""
@@ -355,6 +362,9 @@ class EmbeddedEngine:
         process's catalogue catches up with it. Yields the connection and the index's totals."""
         with self.connection() as connection, connection:
             connection.execute("BEGIN IMMEDIATE")
+            connection.execute(
+                "INSERT INTO changes (doc_ids) VALUES (?)", [None if doc_ids is None else json.dumps(sorted(doc_ids))]
+            )
             totals = Counter(dict(connection.execute("SELECT name, value FROM totals")))
             yield connection, totals
             if totals["documents"] and abs(totals["length"] / totals["documents"] / totals["reference"] - 1) > (
@@ -362,9 +372,6 @@ class EmbeddedEngine:
             ):
                 self._renormalise(connection, totals)
             connection.executemany("INSERT OR REPLACE INTO totals (name, value) VALUES (?, ?)", totals.items())
-            connection.execute(
-                "INSERT INTO changes (doc_ids) VALUES (?)", [None if doc_ids is None else json.dumps(sorted(doc_ids))]
-            )
             connection.execute(
                 "DELETE FROM changes WHERE generation < (SELECT MAX(generation) FROM changes) - ?", [KEEP_CHANGES]
             )
@@ -410,10 +417,16 @@ class EmbeddedEngine:
                 ),
             )
             connection.executemany(
-                "INSERT INTO postings (term, doc_id, weighted, impact) VALUES (?, ?, ?, ?)",
+                "INSERT INTO postings (term, doc_id, weighted, columns, impact) VALUES (?, ?, ?, ?, ?)",
                 [
-                    (term, doc.id, value, impact(value, length, totals["reference"], self.k1) * self.boost(boost))
-                    for term, value in weighted.items()
+                    (
+                        term,
+                        doc.id,
+                        value,
+                        columns,
+                        impact(value, length, totals["reference"], self.k1) * self.boost(boost),
+                    )
+                    for term, (value, columns) in weighted.items()
                 ],
             )
             connection.executemany(
@@ -428,7 +441,7 @@ class EmbeddedEngine:
                 (doc.id, *fields, " ".join([*tokens, document_token(doc.id)])),
             )
             connection.executemany(
-                "INSERT OR IGNORE INTO vocabulary (term) VALUES (?)",
+                "INSERT OR IGNORE INTO vocabulary (term, generation) SELECT ?, MAX(generation) FROM changes",
                 [(term,) for term in set(terms(" ".join(fields)))],
             )
             connection.executemany(
@@ -442,17 +455,21 @@ class EmbeddedEngine:
 
     def weighted_terms(self, connection, doc):
         """The document's length in words, and each of its terms (FTS5's stems, and the objections
-        it is tagged with) with its occurrences times their field's weight."""
+        it is tagged with): (its occurrences times their field's weight, the fields it is in)."""
         occurrences = Counter()
         for column, text in enumerate((doc.title, doc.taxonomy, doc.summary, doc.body, doc.files)):
             occurrences.update((word, column) for word in terms(text))
         stem = self.stems(connection, {word for word, _column in occurrences})
-        weighted = Counter()
+        weighted, columns = Counter(), Counter()
         for (word, column), count in occurrences.items():
             weighted[stem[word]] += self.weights[column] * count
+            columns[stem[word]] |= 1 << column
         for name in doc.labels.get("objection", {}).values():
             weighted[objection_term(name)] += self.objection_weight
-        return sum(occurrences.values()), {term: value for term, value in weighted.items() if value > 0}
+            columns[objection_term(name)] |= 1 << COLUMNS.index("taxonomy")
+        return sum(occurrences.values()), {
+            term: (value, columns[term]) for term, value in weighted.items() if value > 0
+        }
 
     def stems(self, connection, words):
         """word -> the stem FTS5's porter tokenizer makes of it, asked of FTS5 itself (a scratch table
@@ -539,31 +556,19 @@ class EmbeddedEngine:
         self._catalogue = catalogue
         return catalogue
 
-    def known_terms(self, connection, candidates):
-        candidates = list(candidates)
-        found = set()
-        for start in range(0, len(candidates), 500):  # SQLite limits the number of parameters
-            batch = candidates[start : start + 500]
-            placeholders = ", ".join("?" * len(batch))
-            found.update(
-                term
-                for (term,) in connection.execute(f"SELECT term FROM vocabulary WHERE term IN ({placeholders})", batch)
-            )
-        return found
-
-    def match_expression(self, connection, text, objections=()):
+    def match_expression(self, catalogue, text, objections=()):
         """An FTS5 expression from what a person typed: any word may match, typos are corrected
         into words the index holds.
 
         Nothing the user types reaches FTS5 as syntax: every word is quoted.
         """
         words = list(dict.fromkeys(terms(text)))[:MAX_QUERY_WORDS]
-        known = self.known_terms(connection, words) if self.correct_typos else set(words)
+        known = catalogue.vocabulary.intersection(words) if self.correct_typos else set(words)
         alternatives, corrections = [], {}
         for word in words:
             options = [word]
             if word not in known and len(word) >= MIN_TYPO_LENGTH and word not in PLAIN_WORDS:
-                close = sorted(self.known_terms(connection, edits1(word)))
+                close = sorted(catalogue.vocabulary.intersection(edits1(word)))
                 if close:
                     corrections[word] = close
                     options = close
@@ -586,7 +591,8 @@ class EmbeddedEngine:
             if cached is not None:
                 return dataclasses.replace(cached, took_ms=(time.perf_counter() - started) * 1000)
             allowed = catalogue.allowed(query.filters)
-            expression, corrections, words = self.match_expression(connection, query.text, query.objections)
+            expression, corrections, words = self.match_expression(catalogue, query.text, query.objections)
+            weights = {}  # term -> idf
             if (query.text.strip() and not expression) or (allowed is not None and not allowed):
                 matches, best = set(), []
             elif expression:
@@ -597,7 +603,7 @@ class EmbeddedEngine:
             else:
                 matches = catalogue.boost.keys() if allowed is None else allowed
                 best = self._browsed(catalogue, matches, offset + page_size)[offset:]
-            hits = self._hits(connection, expression, best)
+            hits = self._hits(connection, expression, best, weights)
         results = SearchResults(
             hits=hits,
             total=len(matches),
@@ -719,7 +725,7 @@ class EmbeddedEngine:
         ranked = (((boost[doc_id], catalogue.published[doc_id]), -doc_id) for doc_id in ids)
         return [(-negative_id, key) for key, negative_id in heapq.nlargest(count, ranked)]
 
-    def _hits(self, connection, expression, best):
+    def _hits(self, connection, expression, best, weights):
         """Stored fields and highlighted passages, for the page of results only."""
         if not best:
             return []
@@ -731,23 +737,52 @@ class EmbeddedEngine:
                 f"SELECT id, data, stale FROM docs WHERE id IN ({placeholders})", ids
             )
         }
-        snippets = {}
-        if expression:
-            columns = ", ".join(
-                f"snippet(fts, {COLUMNS.index(column)}, '{START}', '{END}', '…', 16)" for column in HIGHLIGHT_COLUMNS
-            )
-            # The page's own tokens narrow the match to its documents inside FTS5, which skips to them;
-            # "rowid IN (...)" would restart the match for each id, "+rowid IN" would read every match.
-            page_only = f"({expression}) AND filters : ({' OR '.join(map(document_token, ids))})"
-            for doc_id, *passages in connection.execute(
-                f"SELECT rowid, {columns} FROM fts WHERE fts MATCH ?", [page_only]
-            ):
-                snippets[doc_id] = [
-                    {"field": label, "html": marked_html(passage)}
-                    for label, passage in zip(HIGHLIGHT_COLUMNS.values(), passages, strict=True)
-                    if passage and START in passage
-                ]
+        snippets = self._highlights(connection, expression, ids, weights) if expression else {}
         return [self._hit(doc_id, score, *stored[doc_id], snippets.get(doc_id, [])) for doc_id, score in best]
+
+    def _highlights(self, connection, expression, ids, weights):
+        """id -> up to PASSAGES highlighted passages, from the first fields (in HIGHLIGHT_COLUMNS' order)
+        the postings say the words are in: FTS5 makes a snippet only where one will show."""
+        found = Counter()
+        if weights:
+            for doc_id, columns in connection.execute(
+                f"SELECT doc_id, columns FROM postings WHERE term IN ({', '.join('?' * len(weights))})"
+                f" AND doc_id IN ({', '.join('?' * len(ids))})",
+                [*weights, *ids],
+            ):
+                found[doc_id] |= columns
+        shown = {
+            doc_id: [column for column in HIGHLIGHT_COLUMNS if found[doc_id] & 1 << COLUMNS.index(column)][:PASSAGES]
+            for doc_id in ids
+        }
+        passages, parameters = [], []
+        for number in range(PASSAGES):
+            cases = [
+                (doc_id, COLUMNS.index(columns[number])) for doc_id, columns in shown.items() if len(columns) > number
+            ]
+            if cases:
+                # One snippet call per row and passage; a document without this passage asks for the
+                # short filters column, and that answer is dropped.
+                passages.append(
+                    f"snippet(fts, CASE rowid {' '.join('WHEN ? THEN ?' for _ in cases)} ELSE {len(COLUMNS)} END,"
+                    f" '{START}', '{END}', '…', 16)"
+                )
+                parameters += [value for case in cases for value in case]
+        if not passages:
+            return {}
+        # The page's own tokens narrow the match to its documents inside FTS5, which skips to them;
+        # "rowid IN (...)" would restart the match for each id, "+rowid IN" would read every match.
+        page_only = f"({expression}) AND filters : ({' OR '.join(map(document_token, ids))})"
+        snippets = {}
+        for doc_id, *texts in connection.execute(
+            f"SELECT rowid, {', '.join(passages)} FROM fts WHERE fts MATCH ?", [*parameters, page_only]
+        ):
+            snippets[doc_id] = [
+                {"field": HIGHLIGHT_COLUMNS[column], "html": marked_html(text)}
+                for column, text in zip(shown[doc_id], texts, strict=False)
+                if text and START in text
+            ]
+        return snippets
 
     def _hit(self, doc_id, score, data, stale, highlights):
         if isinstance(score, tuple):  # browsing: (boost, published)
