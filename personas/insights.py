@@ -6,7 +6,6 @@ every worker without a nightly job.
 """
 
 import datetime
-import time
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -14,6 +13,7 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
+from home import versions
 from personas.models import Helped, Objection, ObjectionNote, Outcome
 from search.engines.base import smoothed_helped_rate
 
@@ -73,17 +73,12 @@ class Insights:
 
 
 def version():
-    current = cache.get(VERSION_KEY)
-    if current is None:
-        current = time.time_ns()
-        cache.add(VERSION_KEY, current, None)
-        current = cache.get(VERSION_KEY, current)
-    return current
+    return versions.current(VERSION_KEY)
 
 
 def invalidate(*args, **kwargs):
     """Called on any change that could alter insights (signature fits Django signals)."""
-    cache.set(VERSION_KEY, time.time_ns(), None)
+    versions.bump(VERSION_KEY)
 
 
 def persona_insights(persona, today=None):

@@ -16,7 +16,8 @@ from personas.models import Objection, PersonaPage
 from search import service
 from search.engines.base import FACETS
 from search.models import QueryLog
-from search.views import MAX_QUERY_LENGTH, known_values
+from search.taxonomy import known_values
+from search.views import MAX_QUERY_LENGTH
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20

@@ -15,12 +15,12 @@ from elasticsearch import ApiError
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from personas.models import Objection
 from search.documents import collateral_for_index, documents
 from search.engines.base import FACETS, SearchQuery
 from search.engines.elastic import ElasticEngine
-from search.engines.embedded import WORD, EmbeddedEngine
+from search.engines.embedded import EmbeddedEngine
 from search.models import PendingIndexing
+from search.taxonomy import mentioned_objections
 
 logger = logging.getLogger(__name__)
 
@@ -113,21 +113,6 @@ def rebuild():
         count = get_engine().rebuild(all_documents())
     PendingIndexing.objects.all().delete()
     return count
-
-
-def normalised(text):
-    return " " + " ".join(WORD.findall(text.lower())) + " "
-
-
-def mentioned_objections(text):
-    """Names of the objections whose synonyms the text uses: "too pricey" names "Price is too high",
-    and the engines then also find the assets tagged with it (as an exact tag, not as loose words)."""
-    words = normalised(text)
-    return tuple(
-        objection.name
-        for objection in Objection.objects.only("name", "synonyms")
-        if any(normalised(synonym) in words for synonym in objection.synonym_list)
-    )
 
 
 def search(text="", filters=None, page=1, page_size=20):

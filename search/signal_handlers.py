@@ -8,11 +8,12 @@ from contextvars import ContextVar
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from taggit.models import Tag
 from wagtail.signals import page_published, page_unpublished
 
 from content.models import CollateralEvent, CollateralPage
 from personas.models import Objection, ObjectionNote, PersonaPage
-from search import service, tasks
+from search import service, tasks, taxonomy
 
 logger = logging.getLogger(__name__)
 
@@ -92,3 +93,9 @@ def register_signal_handlers():
     post_delete.connect(feedback_given, sender=CollateralEvent)
     post_save.connect(objection_changed, sender=Objection)
     page_published.connect(persona_published, sender=PersonaPage)
+    # The filter values and synonyms each search checks (search/taxonomy.py).
+    for model in (Objection, Tag, PersonaPage):
+        post_save.connect(taxonomy.changed, sender=model, dispatch_uid=f"taxonomy-save-{model.__name__}")
+        post_delete.connect(taxonomy.changed, sender=model, dispatch_uid=f"taxonomy-delete-{model.__name__}")
+    for signal in (page_published, page_unpublished):
+        signal.connect(taxonomy.changed, sender=PersonaPage, dispatch_uid=f"taxonomy-{signal is page_published}")

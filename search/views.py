@@ -4,31 +4,17 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.template.response import TemplateResponse
 
-from taggit.models import Tag
-
-from content.models import BuyerStage, Kind
 from home.text import without_nul
-from personas.models import Objection, ObjectionNote, PersonaPage
+from personas.models import ObjectionNote, PersonaPage
 from search import service
 from search.engines.base import FACETS
 from search.models import QueryLog
+from search.taxonomy import known_values
 
 RESULTS_PER_PAGE = 20
 NOTES_SHOWN = 5
 MAX_QUERY_LENGTH = 200
 FACET_TITLES = {"persona": "Persona", "objection": "Objection", "stage": "Buyer stage", "kind": "Kind", "tag": "Tag"}
-
-
-def known_values(facet, values):
-    """Keep only filter values that name something real (anything else is ignored)."""
-    if facet == "persona":
-        return list(PersonaPage.objects.live().filter(slug__in=values).values_list("slug", flat=True))
-    if facet == "objection":
-        return list(Objection.objects.filter(slug__in=values).values_list("slug", flat=True))
-    if facet == "tag":
-        return list(Tag.objects.filter(slug__in=values).values_list("slug", flat=True))
-    choices = {"stage": BuyerStage.values, "kind": Kind.values}[facet]
-    return [value for value in values if value in choices]
 
 
 def parse_page(value):

@@ -8,6 +8,7 @@ from django.test import Client
 
 from wagtail.models import APIToken
 
+from personas.factories import create_persona
 from search import service
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +122,24 @@ def test_a_page_number_that_is_not_plain_digits_is_a_clear_400(rep_client, index
     response = rep_client.get("/api/search", {"q": "price", "page": page})
     assert response.status_code == 400
     assert "page must be a whole number" in response.json()["error"]
+
+
+def test_taxonomy_changes_count_at_once_though_each_worker_keeps_it_in_memory(rep_client, indexed, objection):
+    """Filter values and synonyms are held per worker; a new persona, a tag, a synonym or an
+    unpublished persona must change what the next search accepts and understands."""
+    assert rep_client.get("/api/search", {"persona": "ciso"}).status_code == 400
+    ciso = create_persona("Head of Security", slug="ciso")
+    assert rep_client.get("/api/search", {"persona": "ciso"}).status_code == 200
+    ciso.unpublish()
+    assert rep_client.get("/api/search", {"persona": "ciso"}).status_code == 400
+
+    assert rep_client.get("/api/search", {"tag": "roi"}).status_code == 400
+    indexed.tags.add("roi")
+    assert rep_client.get("/api/search", {"tag": "roi"}).status_code == 200
+
+    assert rep_client.get("/api/search", {"q": "daylight robbery"}).json()["total"] == 0
+    objection.synonyms += ", daylight robbery"
+    objection.save()
+    service.rebuild()
+    found = rep_client.get("/api/search", {"q": "daylight robbery"}).json()["results"]
+    assert [hit["title"] for hit in found] == ["ROI one-pager"]

@@ -1,0 +1,74 @@
+"""The filter values and objection synonyms every search checks, kept in each worker's memory.
+
+Reading them from the database cost two queries per search. Any change to personas, objections
+or tags moves a shared version on (search/signal_handlers.py), and every worker reloads.
+"""
+
+import threading
+from dataclasses import dataclass
+
+from taggit.models import Tag
+
+from content.models import BuyerStage, Kind
+from home import versions
+from personas.models import Objection, PersonaPage
+from search.engines.embedded import WORD
+
+VERSION_KEY = "search-taxonomy-version"
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    values: dict  # facet -> every value a filter may name
+    synonyms: tuple  # (objection name, its synonyms as normalised phrases)
+
+
+_loaded = (None, None)  # (version, Taxonomy)
+_lock = threading.Lock()
+
+
+def normalised(text):
+    return " " + " ".join(WORD.findall(text.lower())) + " "
+
+
+def taxonomy():
+    global _loaded
+    version = versions.current(VERSION_KEY)
+    loaded_version, loaded = _loaded
+    if loaded_version == version:
+        return loaded
+    with _lock:
+        objections = list(Objection.objects.only("slug", "name", "synonyms"))
+        loaded = Taxonomy(
+            values={
+                "persona": frozenset(PersonaPage.objects.live().values_list("slug", flat=True)),
+                "objection": frozenset(objection.slug for objection in objections),
+                "tag": frozenset(Tag.objects.values_list("slug", flat=True)),
+                "stage": frozenset(BuyerStage.values),
+                "kind": frozenset(Kind.values),
+            },
+            synonyms=tuple(
+                (objection.name, tuple(normalised(synonym) for synonym in objection.synonym_list))
+                for objection in objections
+            ),
+        )
+        _loaded = (version, loaded)
+    return loaded
+
+
+def changed(*args, **kwargs):
+    """Called on any change to personas, objections or tags (signature fits Django signals)."""
+    versions.bump(VERSION_KEY)
+
+
+def known_values(facet, values):
+    """The filter values that name something real, each once (anything else is dropped)."""
+    known = taxonomy().values[facet]
+    return [value for value in dict.fromkeys(values) if value in known]
+
+
+def mentioned_objections(text):
+    """Names of the objections whose synonyms the text uses: "too pricey" names "Price is too high",
+    and the engines then also find the assets tagged with it (as an exact tag, not as loose words)."""
+    words = normalised(text)
+    return tuple(name for name, synonyms in taxonomy().synonyms if any(synonym in words for synonym in synonyms))
