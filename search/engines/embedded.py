@@ -53,6 +53,7 @@ PLAIN_WORDS = {
 START, END = "\x02", "\x03"  # placeholders for <mark>, escaped separately from the text
 WORD = re.compile(r"\w+", re.UNICODE)
 TERM = re.compile(r"[^\W_]+")  # letters and digits: the tokenizer splits on "_" too
+COMBINING = re.compile(f"[{''.join(chr(c) for c in range(0x300, 0x10000) if unicodedata.combining(chr(c)))}]")
 
 # BM25's constants, as in FTS5's bm25() and Lucene; k1 is per engine (see EmbeddedEngine.k1).
 K1, B = 1.2, 0.75
@@ -234,8 +235,10 @@ def document_token(doc_id):
 
 def terms(text):
     """Lower-case words without accents, as the full-text tokenizer sees them (before stemming)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return TERM.findall("".join(char for char in decomposed if not unicodedata.combining(char)))
+    text = text.lower()
+    if not text.isascii():
+        text = COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return TERM.findall(text)
 
 
 def edits1(word):
@@ -391,15 +394,20 @@ class EmbeddedEngine:
                 connection.execute(f"DELETE FROM {table}")
             connection.execute("DROP INDEX postings_by_impact")
             totals.clear()
-            self._index(connection, totals, documents)
+            self._index(connection, totals, documents, fresh=True)
             self._renormalise(connection, totals)  # for the final average length
             connection.execute(IMPACT_ORDER)
         return self.count()
 
-    def _index(self, connection, totals, documents):
+    def _index(self, connection, totals, documents, fresh=False):
+        """Write the documents. `fresh`: into emptied tables, so nothing to replace first."""
+        term_documents, vocabulary = Counter(), set()
         for doc in documents:
-            self._delete(connection, totals, doc.id)
-            length, weighted = self.weighted_terms(connection, doc)
+            if not fresh:
+                self._delete(connection, totals, doc.id)
+            length, weighted, words = self.weighted_terms(connection, doc)
+            term_documents.update(weighted.keys())
+            vocabulary |= words
             boost = ranking_boost(doc.helped, doc.not_helped, doc.stale)
             totals["documents"] += 1
             totals["length"] += length
@@ -429,20 +437,11 @@ class EmbeddedEngine:
                     for term, (value, columns) in weighted.items()
                 ],
             )
-            connection.executemany(
-                "INSERT INTO term_documents (term, documents) VALUES (?, 1)"
-                " ON CONFLICT (term) DO UPDATE SET documents = documents + 1",
-                [(term,) for term in weighted],
-            )
             fields = (doc.title, doc.taxonomy, doc.summary, doc.body, doc.files)
             tokens = [filter_token(facet, value) for facet, values in doc.facets.items() for value in values]
             connection.execute(
                 f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}, filters) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (doc.id, *fields, " ".join([*tokens, document_token(doc.id)])),
-            )
-            connection.executemany(
-                "INSERT OR IGNORE INTO vocabulary (term, generation) SELECT ?, MAX(generation) FROM changes",
-                [(term,) for term in set(terms(" ".join(fields)))],
             )
             connection.executemany(
                 "INSERT OR IGNORE INTO facets (doc_id, facet, value) VALUES (?, ?, ?)",
@@ -452,10 +451,20 @@ class EmbeddedEngine:
                 "INSERT OR REPLACE INTO labels (facet, value, label) VALUES (?, ?, ?)",
                 [(facet, value, label) for facet, names in doc.labels.items() for value, label in names.items()],
             )
+        connection.executemany(
+            "INSERT INTO term_documents (term, documents) VALUES (?, ?)"
+            " ON CONFLICT (term) DO UPDATE SET documents = documents + excluded.documents",
+            term_documents.items(),
+        )
+        connection.executemany(
+            "INSERT OR IGNORE INTO vocabulary (term, generation) SELECT ?, MAX(generation) FROM changes",
+            [(word,) for word in vocabulary],
+        )
 
     def weighted_terms(self, connection, doc):
         """The document's length in words, and each of its terms (FTS5's stems, and the objections
-        it is tagged with): (its occurrences times their field's weight, the fields it is in)."""
+        it is tagged with): (its occurrences times their field's weight, the fields it is in); and its
+        words as written."""
         occurrences = Counter()
         for column, text in enumerate((doc.title, doc.taxonomy, doc.summary, doc.body, doc.files)):
             occurrences.update((word, column) for word in terms(text))
@@ -467,9 +476,8 @@ class EmbeddedEngine:
         for name in doc.labels.get("objection", {}).values():
             weighted[objection_term(name)] += self.objection_weight
             columns[objection_term(name)] |= 1 << COLUMNS.index("taxonomy")
-        return sum(occurrences.values()), {
-            term: (value, columns[term]) for term, value in weighted.items() if value > 0
-        }
+        found = {term: (value, columns[term]) for term, value in weighted.items() if value > 0}
+        return sum(occurrences.values()), found, set(stem)
 
     def stems(self, connection, words):
         """word -> the stem FTS5's porter tokenizer makes of it, asked of FTS5 itself (a scratch table
