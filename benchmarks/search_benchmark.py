@@ -92,6 +92,32 @@ def time_engine(engine, documents, repeats):
     return build, rows
 
 
+def compare_early_stop(engine, repeats):
+    """The same queries with the ranking's early stop turned off (every match scored), same index, same run."""
+    from search.engines import embedded
+    from search.engines.base import SearchQuery
+
+    queries = [*QUERIES, "invoice payment cash", "invoice payment cash dso revenue"]
+    medians, original = {}, embedded.DIRECT_SCORING
+    for label, direct in (("stops early", original), ("scores every match", 10**9)):
+        embedded.DIRECT_SCORING = direct
+        samples = {query: [] for query in queries}
+        for query in queries:
+            engine.search(SearchQuery(text=query))
+            for _ in range(repeats):
+                started = time.perf_counter()
+                engine.search(SearchQuery(text=query))
+                samples[query].append((time.perf_counter() - started) * 1000)
+        medians[label] = {query: statistics.median(values) for query, values in samples.items()}
+    embedded.DIRECT_SCORING = original
+    early, every = medians["stops early"], medians["scores every match"]
+    print(f"[embedded] ranking that stops early vs scoring every match ({len(queries)} queries, medians):")
+    print(f"    median {statistics.median(early.values()):.1f} ms vs {statistics.median(every.values()):.1f} ms; "
+          f"worst {max(early.values()):.1f} ms vs {max(every.values()):.1f} ms")  # fmt: skip
+    for query in queries[-2:]:
+        print(f"    {query!r:36} {early[query]:6.1f} ms vs {every[query]:6.1f} ms = {early[query] / every[query]:.2f}x")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=10_000)
@@ -152,6 +178,8 @@ def main():
             )
             for query, median, p95 in sorted(rows, key=lambda row: -row[2])[:8]:
                 print(f"    slowest: {query!r:32} p50 {median:6.1f} ms  p95 {p95:6.1f} ms")
+            if isinstance(engine, EmbeddedEngine):
+                compare_early_stop(engine, args.repeats)
     finally:
         if server:
             server.close()

@@ -712,6 +712,8 @@ class EmbeddedEngine:
                         heapq.heapreplace(best, item)
             ceiling = sum(weights[term] * frontier[term] for term in weights)
             if len(best) == count and best[0][0] > ceiling:
+                for cursor in cursors.values():
+                    cursor.close()  # the rest of each list stays unread
                 return sorted(best, reverse=True)
         # Every list read: matches in none of them (found by FTS5 alone) score nothing.
         return heapq.nlargest(count, best + [(0.0, -doc_id) for doc_id in matches - seen])
