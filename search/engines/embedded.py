@@ -606,8 +606,7 @@ class EmbeddedEngine:
             if (query.text.strip() and not expression) or (allowed is not None and not allowed):
                 matches, best = set(), []
             elif expression:
-                expression = with_filters(expression, query.filters)
-                matches = self._matches(connection, catalogue, expression)
+                matches = self._matches(connection, catalogue, with_filters(expression, query.filters))
                 weights = self._term_weights(connection, catalogue, words, query.objections)
                 best = self._ranked(connection, weights, matches, offset + page_size)[offset:]
             else:
