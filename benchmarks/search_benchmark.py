@@ -10,6 +10,7 @@ throughput as a ratio to a trivial view measured in the same run under the same 
 """
 
 import argparse
+import itertools
 import random
 import re
 import statistics
@@ -123,7 +124,8 @@ def main():
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--notes", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=15, help="timed runs per query")
-    parser.add_argument("--seconds", type=float, default=10, help="length of each HTTP load run")
+    parser.add_argument("--seconds", type=float, default=6, help="length of each HTTP load run")
+    parser.add_argument("--rounds", type=int, default=3, help="HTTP rounds, each measuring every run")
     parser.add_argument("--osmem", action="store_true", help="also measure the Elasticsearch engine on osmem-server")
     args = parser.parse_args()
 
@@ -203,24 +205,35 @@ def main():
     user = get_user_model().objects.create_user("bench")
     _token, plaintext = APIToken.create_token(user=user, name="benchmark")
     headers = {"Authorization": f"Bearer {plaintext}"}
+    fresh = itertools.count()  # never the same unique word twice, across rounds
     with gunicorn(env, 18000 + rng.randrange(1000)) as base:
-        trivial = load(lambda _client, _n: f"{base}/healthz", args.seconds)
-        print(f"\nHTTP (gunicorn, {WORKERS} workers, 4 clients, {args.seconds:.0f} s each): ", end="")
-        print(f"trivial view {trivial:.0f} req/s")
+
+        def new_search(n):
+            words = f"{QUERIES[n % len(QUERIES)]} unique{n}"
+            return f"{base}/api/search?" + urllib.parse.urlencode({"q": words, "persona": f"persona-{n % 6}"})
+
         # The same search again and again (answered from the result cache after the first), then a
         # new search every time: one of the 50 queries with a word no other request used.
         filtered = "q=pricing+security&persona=persona-1"
         runs = {
-            "same search each time, q=pricing security, persona-1": lambda _n: f"{base}/api/search?{filtered}",
-            "same search each time, q=pricing security": lambda _n: f"{base}/api/search?q=pricing+security",
-            "a new search each time (50 queries x a unique word)": lambda n: (
-                f"{base}/api/search?"
-                + urllib.parse.urlencode({"q": f"{QUERIES[n % len(QUERIES)]} unique{n}", "persona": f"persona-{n % 6}"})
-            ),
+            "same search each time, q=pricing security, persona-1": lambda: f"{base}/api/search?{filtered}",
+            "same search each time, q=pricing security": lambda: f"{base}/api/search?q=pricing+security",
+            "a new search each time (50 queries x a unique word)": lambda: new_search(next(fresh)),
         }
-        for label, url in runs.items():
-            api = load(lambda _client, n, url=url: urllib.request.Request(url(n), headers=headers), args.seconds)
-            print(f"    {label:60} {api:5.0f} req/s = {api / trivial:.1%} of the trivial view")
+        # Rounds alternate the trivial view and each search, so a drift in the machine's speed
+        # falls on both sides of each ratio; the median ratio and the range are printed.
+        ratios, trivials = {label: [] for label in runs}, []
+        for _round in range(args.rounds):
+            trivial = load(lambda _client, _n: f"{base}/healthz", args.seconds)
+            trivials.append(trivial)
+            for label, url in runs.items():
+                api = load(lambda _client, _n, url=url: urllib.request.Request(url(), headers=headers), args.seconds)
+                ratios[label].append(api / trivial)
+        print(f"\nHTTP (gunicorn, {WORKERS} workers, 4 clients, {args.rounds} rounds of {args.seconds:.0f} s each): "
+              f"trivial view {statistics.median(trivials):.0f} req/s (median)")  # fmt: skip
+        for label, values in ratios.items():
+            print(f"    {label:56} {statistics.median(values):6.1%} of the trivial view "
+                  f"(rounds: {', '.join(f'{value:.1%}' for value in values)})")  # fmt: skip
 
 
 if __name__ == "__main__":
