@@ -15,6 +15,13 @@ from search.models import QueryLog
 pytestmark = pytest.mark.django_db
 
 
+def price_list(title, summary, persona, objection, **fields):
+    return create_collateral(
+        title=title, summary=summary, kind="one_pager", stage="decision", personas=[persona], objections=[objection],
+        **fields,
+    )  # fmt: skip
+
+
 @pytest.fixture
 def library(persona, objection, collateral):
     """Three assets and a fresh index built from the database."""
@@ -30,15 +37,8 @@ def library(persona, objection, collateral):
         objections=[security],
         documents=[create_document_for("Trust pack", "pdf", ["Frankfurt hosting and AES-256 encryption."])],
     )
-    old = create_collateral(
-        title="Old price list",
-        summary="Last year's prices.",
-        kind="one_pager",
-        stage="decision",
-        personas=[persona],
-        objections=[objection],
-        review_by=timezone.localdate() - datetime.timedelta(days=10),
-    )
+    past_review = timezone.localdate() - datetime.timedelta(days=10)
+    old = price_list("Old price list", "Last year's prices.", persona, objection, review_by=past_review)
     service.rebuild()
     return {"roi": collateral, "trust": trust, "old": old}
 
@@ -70,14 +70,7 @@ def test_typos_are_corrected_and_said(rep_client, library):
 def test_stale_assets_are_marked_and_ranked_below_current_ones(rep_client, library, persona, objection):
     """Demoted, not hidden: past its review date, an asset ranks below a current one that matches
     as well (not below one that barely matches)."""
-    create_collateral(
-        title="New price list",
-        summary="This year's prices.",
-        kind="one_pager",
-        stage="decision",
-        personas=[persona],
-        objections=[objection],
-    )
+    price_list("New price list", "This year's prices.", persona, objection)
     service.rebuild()
     response = rep_client.get("/search/", {"q": "price list"})
     found = titles(response)
