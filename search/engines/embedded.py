@@ -77,7 +77,7 @@ SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS docs (
     id INTEGER PRIMARY KEY,
     stale INTEGER NOT NULL,
-    boost REAL NOT NULL,  -- helped rate and freshness, applied after text relevance
+    boost REAL NOT NULL,  -- helped rate and freshness (1 for an engine without them)
     published TEXT NOT NULL,
     length INTEGER NOT NULL,  -- words in all its fields, for BM25's length normalisation
     terms TEXT NOT NULL,  -- its postings' terms (JSON), to remove them
@@ -408,7 +408,7 @@ class EmbeddedEngine:
             length, weighted, words = self.weighted_terms(connection, doc)
             term_documents.update(weighted.keys())
             vocabulary |= words
-            boost = ranking_boost(doc.helped, doc.not_helped, doc.stale)
+            boost = ranking_boost(doc.helped, doc.not_helped, doc.stale) if self.use_boosts else 1.0
             totals["documents"] += 1
             totals["length"] += length
             totals["reference"] = totals["reference"] or length  # the average length impacts assume
@@ -432,7 +432,7 @@ class EmbeddedEngine:
                         doc.id,
                         value,
                         columns,
-                        impact(value, length, totals["reference"], self.k1) * self.boost(boost),
+                        impact(value, length, totals["reference"], self.k1) * boost,
                     )
                     for term, (value, columns) in weighted.items()
                 ],
@@ -492,18 +492,14 @@ class EmbeddedEngine:
             connection.execute("DELETE FROM temp.stemmer")
         return {word: self._stems.get(word, word) for word in words}
 
-    def boost(self, value):
-        return value if self.use_boosts else 1.0
-
     def _renormalise(self, connection, totals):
         """Weigh every posting again for today's average length (BM25's avgdl). Runs when the average
         moved by more than RENORMALISE_DRIFT since they were weighed: rare once the index is large."""
         if not totals["documents"]:
             return
         average = totals["length"] / totals["documents"]
-        boost = "doc.boost * " if self.use_boosts else ""
         connection.execute(
-            f"UPDATE postings SET impact = {boost}weighted * ? / (weighted + ? * (? + ? * doc.length / ?))"
+            "UPDATE postings SET impact = doc.boost * weighted * ? / (weighted + ? * (? + ? * doc.length / ?))"
             " FROM docs AS doc WHERE doc.id = postings.doc_id",
             [self.k1 + 1, self.k1, 1 - B, B, average],
         )
@@ -602,17 +598,17 @@ class EmbeddedEngine:
                 return dataclasses.replace(cached, took_ms=(time.perf_counter() - started) * 1000)
             allowed = catalogue.allowed(query.filters)
             expression, corrections, words = self.match_expression(catalogue, query.text, query.objections)
-            weights = {}  # term -> idf
+            weights, fields = {}, Counter()  # term -> idf; id -> the fields its searched words are in
             if (query.text.strip() and not expression) or (allowed is not None and not allowed):
                 matches, best = set(), []
             elif expression:
                 matches = self._matches(connection, catalogue, with_filters(expression, query.filters))
                 weights = self._term_weights(connection, catalogue, words, query.objections)
-                best = self._ranked(connection, weights, matches, offset + page_size)[offset:]
+                best = self._ranked(connection, weights, matches, offset + page_size, fields)[offset:]
             else:
                 matches = catalogue.boost.keys() if allowed is None else allowed
                 best = self._browsed(catalogue, matches, offset + page_size)[offset:]
-            hits = self._hits(connection, expression, best, weights)
+            hits = self._hits(connection, expression, best, fields)
         results = SearchResults(
             hits=hits,
             total=len(matches),
@@ -653,19 +649,21 @@ class EmbeddedEngine:
         )
         return {term: idf(count, len(catalogue.boost)) for term, count in documents}
 
-    def _ranked(self, connection, weights, matches, count):
+    def _ranked(self, connection, weights, matches, count, fields):
         """The best `count` matches as (id, score), best first. The score is BM25 with field weights
         (as FTS5's bm25() computes it) times the helped rate and freshness, which every posting
         carries; ties go to the older id.
 
         Few matches are scored one by one. Otherwise each term's postings are read best first, a chunk
         at a time, until the count-th best score beats the most any document not yet seen could score
-        (Fagin's threshold algorithm). Either way the answer is the same; only the second stops early."""
+        (Fagin's threshold algorithm). Either way the answer is the same; only the second stops early.
+        Every document scored leaves in `fields` the fields its searched words are in, for highlights."""
 
         def scored(ids):
             scores = dict.fromkeys(ids, 0.0)
-            for doc_id, term, value in self._impacts(connection, weights, list(scores)):
+            for doc_id, term, value, columns in self._impacts(connection, weights, list(scores)):
                 scores[doc_id] += weights[term] * value
+                fields[doc_id] |= columns
             return [(score, -doc_id) for doc_id, score in scores.items()]
 
         if len(matches) <= DIRECT_SCORING or not weights:
@@ -720,23 +718,22 @@ class EmbeddedEngine:
         return heapq.nlargest(count, best + [(0.0, -doc_id) for doc_id in matches - seen])
 
     def _impacts(self, connection, weights, ids):
-        """(id, term, impact) for these documents and terms."""
-        terms_asked = list(weights)
+        """(id, term, impact, the fields it is in) for these documents and terms."""
+        asked = list(weights)
         for start in range(0, len(ids), 2000):
             batch = ids[start : start + 2000]
             yield from connection.execute(
-                f"SELECT doc_id, term, impact FROM postings WHERE term IN ({', '.join('?' * len(terms_asked))})"
+                f"SELECT doc_id, term, impact, columns FROM postings WHERE term IN ({', '.join('?' * len(asked))})"
                 f" AND doc_id IN ({', '.join('?' * len(batch))})",
-                [*terms_asked, *batch],
+                [*asked, *batch],
             )
 
     def _browsed(self, catalogue, ids, count):
         """No words, maybe filters: the most helpful current assets first, then the newest."""
-        boost = catalogue.boost if self.use_boosts else dict.fromkeys(catalogue.boost, 1.0)
-        ranked = (((boost[doc_id], catalogue.published[doc_id]), -doc_id) for doc_id in ids)
+        ranked = (((catalogue.boost[doc_id], catalogue.published[doc_id]), -doc_id) for doc_id in ids)
         return [(-negative_id, key) for key, negative_id in heapq.nlargest(count, ranked)]
 
-    def _hits(self, connection, expression, best, weights):
+    def _hits(self, connection, expression, best, fields):
         """Stored fields and highlighted passages, for the page of results only."""
         if not best:
             return []
@@ -748,22 +745,14 @@ class EmbeddedEngine:
                 f"SELECT id, data, stale FROM docs WHERE id IN ({placeholders})", ids
             )
         }
-        snippets = self._highlights(connection, expression, ids, weights) if expression else {}
+        snippets = self._highlights(connection, expression, ids, fields)
         return [self._hit(doc_id, score, *stored[doc_id], snippets.get(doc_id, [])) for doc_id, score in best]
 
-    def _highlights(self, connection, expression, ids, weights):
+    def _highlights(self, connection, expression, ids, fields):
         """id -> up to PASSAGES highlighted passages, from the first fields (in HIGHLIGHT_COLUMNS' order)
         the postings say the words are in: FTS5 makes a snippet only where one will show."""
-        found = Counter()
-        if weights:
-            for doc_id, columns in connection.execute(
-                f"SELECT doc_id, columns FROM postings WHERE term IN ({', '.join('?' * len(weights))})"
-                f" AND doc_id IN ({', '.join('?' * len(ids))})",
-                [*weights, *ids],
-            ):
-                found[doc_id] |= columns
         shown = {
-            doc_id: [column for column in HIGHLIGHT_COLUMNS if found[doc_id] & 1 << COLUMNS.index(column)][:PASSAGES]
+            doc_id: [column for column in HIGHLIGHT_COLUMNS if fields[doc_id] & 1 << COLUMNS.index(column)][:PASSAGES]
             for doc_id in ids
         }
         passages, parameters = [], []
