@@ -75,20 +75,26 @@ def make_documents(count, rng):
         )
 
 
-def time_engine(engine, documents, repeats):
+def query_times(engine, query, repeats):
+    """Milliseconds for `repeats` runs of one query, after one to warm up."""
     from search.engines.base import SearchQuery
 
+    engine.search(SearchQuery(text=query))
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        engine.search(SearchQuery(text=query))
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def time_engine(engine, documents, repeats):
     started = time.perf_counter()
     engine.rebuild(documents)
     build = time.perf_counter() - started
     rows = []
     for query in QUERIES:
-        engine.search(SearchQuery(text=query))  # warm
-        samples = []
-        for _ in range(repeats):
-            started = time.perf_counter()
-            engine.search(SearchQuery(text=query))
-            samples.append((time.perf_counter() - started) * 1000)
+        samples = query_times(engine, query, repeats)
         rows.append((query, statistics.median(samples), percentile(samples, 0.95)))
     return build, rows
 
@@ -96,20 +102,12 @@ def time_engine(engine, documents, repeats):
 def compare_early_stop(engine, repeats):
     """The same queries with the ranking's early stop turned off (every match scored), same index, same run."""
     from search.engines import embedded
-    from search.engines.base import SearchQuery
 
     queries = [*QUERIES, "invoice payment cash", "invoice payment cash dso revenue"]
     medians, original = {}, embedded.DIRECT_SCORING
     for label, direct in (("stops early", original), ("scores every match", 10**9)):
         embedded.DIRECT_SCORING = direct
-        samples = {query: [] for query in queries}
-        for query in queries:
-            engine.search(SearchQuery(text=query))
-            for _ in range(repeats):
-                started = time.perf_counter()
-                engine.search(SearchQuery(text=query))
-                samples[query].append((time.perf_counter() - started) * 1000)
-        medians[label] = {query: statistics.median(values) for query, values in samples.items()}
+        medians[label] = {query: statistics.median(query_times(engine, query, repeats)) for query in queries}
     embedded.DIRECT_SCORING = original
     early, every = medians["stops early"], medians["scores every match"]
     print(f"[embedded] ranking that stops early vs scoring every match ({len(queries)} queries, medians):")
