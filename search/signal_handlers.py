@@ -97,5 +97,6 @@ def register_signal_handlers():
     for model in (Objection, Tag, PersonaPage):
         post_save.connect(taxonomy.changed, sender=model, dispatch_uid=f"taxonomy-save-{model.__name__}")
         post_delete.connect(taxonomy.changed, sender=model, dispatch_uid=f"taxonomy-delete-{model.__name__}")
-    for signal in (page_published, page_unpublished):
-        signal.connect(taxonomy.changed, sender=PersonaPage, dispatch_uid=f"taxonomy-{signal is page_published}")
+    # Sent for the specific page class even when the page was saved as a plain Page.
+    page_published.connect(taxonomy.changed, sender=PersonaPage, dispatch_uid="taxonomy-published")
+    page_unpublished.connect(taxonomy.changed, sender=PersonaPage, dispatch_uid="taxonomy-unpublished")
