@@ -40,6 +40,15 @@ class CollateralDocument(AbstractDocument):
     # AbstractDocument leaves the admin form's fields to the concrete model; keep Wagtail's.
     admin_form_fields = Document.admin_form_fields
 
+    def clean(self):
+        """Wagtail's check of the file's extension (``WAGTAILDOCS_EXTENSIONS``), when there is a file.
+
+        When the form refused the upload (too big, empty) the instance has no file, and Wagtail's
+        check would add a second, wrong error: "File extension “” is not allowed".
+        """
+        if self.file:
+            super().clean()
+
     def save(self, *args, **kwargs):
         if self.file and not getattr(self.file, "_committed", True):
             self.read_text()

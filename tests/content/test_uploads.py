@@ -75,6 +75,22 @@ def test_files_over_the_size_limit_are_refused(marketer_client, settings):
     assert not CollateralDocument.objects.exists()
 
 
+@pytest.mark.parametrize("extra", [0, 1], ids=["at-the-limit", "one-byte-over"])
+def test_one_byte_over_the_limit_shows_only_the_size_error(marketer_client, settings, extra):
+    """A file one byte too big used to also show "File extension “” is not allowed" for a .pdf."""
+    header = b"%PDF-1.4\n"
+    data = header + b"0" * (settings.WAGTAILDOCS_MAX_UPLOAD_SIZE - len(header) + extra)
+    response = upload(marketer_client, "deck.pdf", data, title="Big deck")
+    if extra:
+        assert response.status_code == 200
+        assert response.text.count("This file is too big") == 1
+        assert "is not allowed" not in response.text
+        assert not CollateralDocument.objects.exists()
+    else:
+        assert response.status_code == 302, "exactly the limit is allowed"
+        assert CollateralDocument.objects.get().title == "Big deck"
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
