@@ -7,17 +7,49 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
+from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from content.admin_views import LoopDashboardView, create_asset_for_gap
+from content.file_access import check_document_access
 from content.models import ContentRequest
 from content.views import record_download
 from home.roles import can_publish_collateral
 
-hooks.register("before_serve_document", record_download)
+# Before Wagtail's own check_view_restrictions (order 0): a file the user may not see is a 404.
+hooks.register("before_serve_document", check_document_access, order=-1)
+# After every check: only a download that happens is recorded.
+hooks.register("before_serve_document", record_download, order=1)
+
+
+class PermittedItemsMixin:
+    """Wagtail's admin API lists every document or image outside a restricted collection, to anyone
+    who can open the admin. List only those the user may choose or change (Wagtail's permission
+    policy for the model, by collection): nothing for Sales, everything for Marketing."""
+
+    def get_queryset(self):
+        policy = policy_registry.get_by_type(self.model)
+        permitted = policy.instances_user_has_any_permission_for(self.request.user, ["choose", "change"])
+        return super().get_queryset().filter(pk__in=permitted.values("pk"))
+
+
+class PermittedDocumentsAdminAPIViewSet(PermittedItemsMixin, DocumentsAdminAPIViewSet):
+    pass
+
+
+class PermittedImagesAdminAPIViewSet(PermittedItemsMixin, ImagesAdminAPIViewSet):
+    pass
+
+
+@hooks.register("construct_admin_api", order=1)
+def permitted_admin_api_endpoints(router):
+    """Replace the endpoints wagtail.documents and wagtail.images registered (order 0) at the same names."""
+    router.register_endpoint("documents", PermittedDocumentsAdminAPIViewSet)
+    router.register_endpoint("images", PermittedImagesAdminAPIViewSet)
 
 
 @hooks.register("register_admin_urls")

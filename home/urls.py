@@ -1,13 +1,11 @@
-import re
-
-from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, re_path
+from django.urls import include, path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from content import file_access
 from content import views as content_views
 from home import views as home_views
 from personas import api as persona_api
@@ -22,6 +20,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     # Files are streamed by Wagtail's serve view, which sits behind the login middleware.
     path("documents/", include(wagtaildocs_urls)),
+    # Images and their renditions, by the exact name they are stored under, with a permission
+    # check (content/file_access.py). Nothing serves MEDIA_ROOT by path.
+    path("files/<path:name>", file_access.serve_image_file, name="stored_file"),
     path("notes/", persona_views.MyNotesView.as_view(), name="my_notes"),
     path("notes/new/", persona_views.NoteCreateView.as_view(), name="note_create"),
     path("notes/<int:pk>/edit/", persona_views.NoteEditView.as_view(), name="note_edit"),
@@ -35,6 +36,5 @@ urlpatterns = [
     path("api/suggest", search_api.suggest_api, name="api_suggest"),
     path("api/notes", persona_api.create_note_api, name="api_notes"),
     path("api/personas/<slug:slug>/insights", persona_api.persona_insights_api, name="api_persona_insights"),
-    re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", home_views.serve_media, name="media"),
     path("", include(wagtail_urls)),
 ]
