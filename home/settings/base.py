@@ -206,12 +206,28 @@ if TASK_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASK_BACKEND!r}.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
 
-# Shared by every worker process (persona insights, rate limits); files need no server.
+
+def cache_from_url(url, folder):
+    """Django's CACHES["default"] from CACHE_URL (a redis:// or rediss:// URL), else the local folder.
+
+    Redis (Django's own RedisCache backend, through redis-py) is what several machines share; its
+    add and incr are atomic, so a rate limit holds across workers and nodes. The folder cache is
+    for one machine (every worker of it shares the folder). Raises ImproperlyConfigured for any
+    other scheme, rather than silently keeping a cache each node has on its own.
+    """
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": folder}
+    if url.split("://", 1)[0] in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(f"CACHE_URL must start with redis:// or rediss://, not {url.split(':', 1)[0]!r}.")
+
+
+# Shared by every worker process (persona insights, versions, rate limits): a folder on one
+# machine needs no server; CACHE_URL (Redis) is shared by several machines.
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("CACHE_LOCATION", str(BASE_DIR / "var" / "cache")),
-    }
+    "default": cache_from_url(
+        os.environ.get("CACHE_URL", ""), os.environ.get("CACHE_LOCATION", str(BASE_DIR / "var" / "cache"))
+    )
 }
 
 # POST /api/notes: notes one user may send per minute before getting 429.
