@@ -349,3 +349,11 @@ def test_every_case_file_is_found_by_its_words_after_upload(marketer_client, dja
         for word in case_words:
             hits = [hit.title for hit in service.search(word).hits]
             assert f"Page for Case {name}" in hits, (word, hits)
+
+
+@pytest.mark.django_db
+def test_a_heading_and_the_paragraph_under_it_are_searched_as_separate_words(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        create_collateral(title="Battlecard", body="<h3>Talking points</h3><p>Move from price to value.</p>")
+    assert [hit.title for hit in service.search("points").hits] == ["Battlecard"]
+    assert [hit.title for hit in service.search("move").hits] == ["Battlecard"]
