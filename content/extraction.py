@@ -135,6 +135,10 @@ _NS = {
         "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
         "http://purl.oclc.org/ooxml/officeDocument/relationships",
     ),
+    "m": (
+        "http://schemas.openxmlformats.org/officeDocument/2006/math",
+        "http://purl.oclc.org/ooxml/officeDocument/math",
+    ),
     "mc": ("http://schemas.openxmlformats.org/markup-compatibility/2006",),
     "rel": ("http://schemas.openxmlformats.org/package/2006/relationships",),
 }
@@ -183,12 +187,29 @@ def _separators(mapping):
     return {tag: separator for names, separator in mapping.items() for tag in _tags(*names.split())}
 
 
+_SHOWING_PROMPT = _tag("w:showingPlcHdr")
+
+
+def _skip_unfilled_control(element):
+    """A content control nobody filled in shows its prompt ("Click or tap here to enter text."):
+    w:showingPlcHdr in its w:sdtPr. Skip the whole w:sdt."""
+    if element.tag in _SHOWING_PROMPT:
+        properties = element.getparent()
+        return properties.getparent() if properties is not None else None
+    return None
+
+
 _WORD = _Rules(
-    text=_tags("w:t"),  # w:delText (deleted) and w:instrText (field codes) are not read
-    after=_separators({"w:p w:tr w:br w:cr w:txbxContent": "\n", "w:tc w:tab w:ptab": "\t", "w:noBreakHyphen": "-"}),
+    # w:delText (deleted) and w:instrText (field codes) are not read; a:t is DrawingML text in
+    # shapes, m:t the text of equations.
+    text=_tags("w:t", "a:t", "m:t"),
+    after=_separators(
+        {"w:p w:tr w:br w:cr w:txbxContent a:p": "\n", "w:tc w:tab w:ptab": "\t", "w:noBreakHyphen": "-"}
+    ),
     before=_separators({"w:txbxContent w:tbl": "\n"}),  # a text box sits inside a paragraph
-    # Deleted and moved-away text, and properties (tab stops, placeholders) that hold no text.
-    skipped=_tags("w:del", "w:moveFrom", "w:pPr", "w:rPr", "w:sdtPr"),
+    # Deleted and moved-away text, and properties (tab stops, run marks) that hold no text.
+    skipped=_tags("w:del", "w:moveFrom", "w:pPr", "w:rPr"),
+    skip=_skip_unfilled_control,
 )
 _DRAWING_AFTER = _separators({"a:p a:br a:tr c:v": "\n", "a:tc": "\t"})
 _DRAWING = _Rules(

@@ -124,6 +124,10 @@ INLINE_CONTROL = f"""
 <w:sdt {NAMESPACES}><w:sdtPr><w:alias w:val="Customer"/></w:sdtPr><w:sdtContent>
 <w:r><w:t>Customer Fellside</w:t></w:r></w:sdtContent></w:sdt>"""
 
+UNFILLED_CONTROL = f"""
+<w:sdt {NAMESPACES}><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>
+<w:p><w:r><w:t>Click or tap here to enter text.</w:t></w:r></w:p></w:sdtContent></w:sdt>"""
+
 TRACKED = f"""
 <w:p {NAMESPACES}><w:r><w:t xml:space="preserve">Reviewed: </w:t></w:r>
 <w:ins w:id="1" w:author="Ana" w:date="2026-01-01T00:00:00Z"><w:r><w:t>Grasmere inserted</w:t></w:r></w:ins>
@@ -153,6 +157,7 @@ def full_docx():
     customer = document.add_paragraph("Prepared for ")
     customer._p.append(parse_xml(INLINE_CONTROL))
     document.element.body.append(parse_xml(TRACKED))
+    document.element.body.append(parse_xml(UNFILLED_CONTROL))
     document.add_paragraph("Ｋｉｒｋｂｙ full-width")
     section = document.sections[0]
     section.header.paragraphs[0].text = "Header Glenridding"
@@ -182,6 +187,7 @@ def test_docx_every_visible_part_is_read_once():
         assert word in found
     assert extraction.text.count("Cindertop") == 1, "a text box stored twice (Choice and Fallback) is read once"
     assert "Haweswater" not in found, "tracked deletions are not what the document says"
+    assert "Click or tap" not in extraction.text, "an unfilled content control shows only a prompt"
 
 
 def test_docx_heading_and_paragraph_stay_separate_words():
