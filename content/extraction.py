@@ -48,6 +48,8 @@ MAX_TEXT_CHARS = 500_000
 MAX_PART_BYTES = 64 * 1024 * 1024
 # Largest uncompressed size of the small parts read whole (relationships, workbook, styles).
 MAX_SMALL_PART_BYTES = 8 * 1024 * 1024
+# Most shared strings of a workbook kept (each costs memory even when empty).
+MAX_SHARED_STRINGS = 1_000_000
 # Most reasons listed in one message (the field holds 255 characters).
 MAX_REASONS = 3
 
@@ -64,8 +66,15 @@ class UnreadableFile(Exception):
     """A file we understood but could not read; the message is shown to people."""
 
 
+class _Damaged(UnreadableFile):
+    """An Office package missing what every such file has; people see the "damaged" message."""
+
+
 class _Full(Exception):
     """The text budget (MAX_TEXT_CHARS) is used up: stop reading."""
+
+
+_SEPARATORS = {"\t": 0, "\n": 1, "\n\n": 2}  # how wide each is
 
 
 class _Text:
@@ -77,6 +86,7 @@ class _Text:
         self.limit = limit
         self.problems = []
         self.full = False
+        self.separated = True  # nothing to keep apart at the start: no separator needed
 
     def add(self, text):
         if not text:
@@ -84,14 +94,25 @@ class _Text:
         room = self.limit - self.chars
         if len(text) >= room:
             self.pieces.append(text[:room])
+            self.separated = False
             self.chars = self.limit
             self.full = True
             raise _Full
         self.pieces.append(text)
         self.chars += len(text)
+        self.separated = False
+        if len(self.pieces) >= 4096:  # many small pieces cost more than their text: join them
+            self.pieces = ["".join(self.pieces)]
 
     def sep(self, separator):
+        """Keep words apart; separators in a row are one (the widest), so a part of empty
+        paragraphs or cells costs no memory."""
+        if self.separated:
+            if self.pieces and _SEPARATORS[separator] > _SEPARATORS[self.pieces[-1]]:
+                self.pieces[-1] = separator
+            return
         self.pieces.append(separator)
+        self.separated = True
 
     def problem(self, where):
         if where not in self.problems:
@@ -167,6 +188,7 @@ def _attr(element, name):
     return None
 
 
+_HYPHEN = _tag("w:noBreakHyphen")  # a character written as an element
 _ALTERNATE, _CHOICE, _FALLBACK = _tag("mc:AlternateContent"), _tag("mc:Choice"), _tag("mc:Fallback")
 
 
@@ -181,6 +203,7 @@ class _Rules:
     before: dict = None
     skipped: frozenset = frozenset()
     skip: object = None
+    skip_on: frozenset = frozenset()  # the tags `skip` looks at (it is called for no other)
 
 
 def _separators(mapping):
@@ -203,13 +226,12 @@ _WORD = _Rules(
     # w:delText (deleted) and w:instrText (field codes) are not read; a:t is DrawingML text in
     # shapes, m:t the text of equations.
     text=_tags("w:t", "a:t", "m:t"),
-    after=_separators(
-        {"w:p w:tr w:br w:cr w:txbxContent a:p": "\n", "w:tc w:tab w:ptab": "\t", "w:noBreakHyphen": "-"}
-    ),
+    after=_separators({"w:p w:tr w:br w:cr w:txbxContent a:p": "\n", "w:tc w:tab w:ptab": "\t"}),
     before=_separators({"w:txbxContent w:tbl": "\n"}),  # a text box sits inside a paragraph
     # Deleted and moved-away text, and properties (tab stops, run marks) that hold no text.
     skipped=_tags("w:del", "w:moveFrom", "w:pPr", "w:rPr"),
     skip=_skip_unfilled_control,
+    skip_on=_SHOWING_PROMPT,
 )
 _DRAWING_AFTER = _separators({"a:p a:br a:tr c:v": "\n", "a:tc": "\t"})
 _DRAWING = _Rules(
@@ -243,8 +265,16 @@ def _skip_notes_furniture(element):
 
 
 _SLIDE = _DRAWING
-_NOTES = _Rules(text=_DRAWING.text, after=_DRAWING_AFTER, skipped=_DRAWING.skipped, skip=_skip_notes_furniture)
-_LAYOUT = _Rules(text=_DRAWING.text, after=_DRAWING_AFTER, skipped=_DRAWING.skipped, skip=_skip_all_placeholders)
+_NOTES = _Rules(
+    text=_DRAWING.text, after=_DRAWING_AFTER, skipped=_DRAWING.skipped, skip=_skip_notes_furniture, skip_on=_PLACEHOLDER
+)
+_LAYOUT = _Rules(
+    text=_DRAWING.text,
+    after=_DRAWING_AFTER,
+    skipped=_DRAWING.skipped,
+    skip=_skip_all_placeholders,
+    skip_on=_PLACEHOLDER,
+)
 _PPT_COMMENTS = _Rules(text=_tags("p:text", "a:t"), after=_separators({"p:cm a:p": "\n"}))
 _SHEET_COMMENTS = _Rules(
     text=_tags("x:t"), after=_separators({"x:comment x:si": "\n"}), skipped=_tags("x:rPh", "x:phoneticPr")
@@ -257,6 +287,7 @@ class _Package:
     def __init__(self, fileobj):
         self.zip = zipfile.ZipFile(fileobj)
         self.names = {info.filename: info for info in self.zip.infolist()}
+        self.broken_links = False
 
     def size(self, name):
         return self.names[name].file_size
@@ -267,7 +298,7 @@ class _Package:
     def small(self, name):
         """Parse a small part whole (relationships, workbook, styles); too big is damaged."""
         if self.size(name) > MAX_SMALL_PART_BYTES:
-            raise UnreadableFile(f"{name} is too large")
+            raise _Damaged(f"{name} is too large")
         return etree.fromstring(self.zip.read(name), etree.XMLParser(**_XML))
 
     def open(self, name):
@@ -284,8 +315,16 @@ class _Package:
         rels_name = posixpath.join(folder, "_rels", f"{base}.rels")
         if not self.has(rels_name):
             return []
+        try:
+            rels = self.small(rels_name)
+        except Exception as error:
+            if not source:
+                raise _Damaged("the package's relationships cannot be read") from error
+            logger.info("Could not read %s: %r", rels_name, error)
+            self.broken_links = True  # the part itself is still read; what it links to is lost
+            return []
         found = []
-        for rel in self.small(rels_name):
+        for rel in rels:
             if rel.get("TargetMode") == "External" or not rel.get("Target"):
                 continue
             target = rel.get("Target")
@@ -300,7 +339,7 @@ class _Package:
     def main_part(self):
         parts = self.related("", "officeDocument")
         if not parts:
-            raise UnreadableFile("no main part")
+            raise _Damaged("no main part")
         return parts[0]
 
 
@@ -340,7 +379,7 @@ def _stream(package, name, rules, out):
                     out.sep(rules.before[tag])
                 if tag in rules.skipped:
                     skipping = element
-                elif rules.skip is not None and (shape := rules.skip(element)) is not None:
+                elif tag in rules.skip_on and (shape := rules.skip(element)) is not None:
                     skipping = shape
                 elif tag in _ALTERNATE:
                     alternates.append([False, out.chars])
@@ -353,6 +392,8 @@ def _stream(package, name, rules, out):
                 continue
             if tag in rules.text:
                 out.add(element.text)
+            elif tag in _HYPHEN:
+                out.add("-")
             separator = rules.after.get(tag)
             if separator:
                 out.sep(separator)
@@ -483,16 +524,19 @@ def _string_item(element):
 
 
 def _shared_strings(package, workbook_name, out):
-    """The shared string table as a list, kept to a text budget (cells past it read as "")."""
+    """The shared string table as a list, kept to a budget of text and of strings: cells whose
+    string lies past it read as "" (their text could not all be kept anyway)."""
     strings, budget = [], MAX_TEXT_CHARS * 2
     for name in package.related(workbook_name, "sharedStrings"):
         stream = package.open(name)
         try:
             for _, item in etree.iterparse(stream, events=("end",), tag=tuple(_SI), **_XML):
-                text = _string_item(item) if budget > 0 else ""
+                text = _string_item(item)
                 budget -= len(text)
                 strings.append(text)
                 _forget(item)
+                if budget <= 0 or len(strings) >= MAX_SHARED_STRINGS:
+                    break
         except Exception as error:
             logger.info("Could not read %s: %r", name, error)
             out.problem("the shared text of the workbook")
@@ -555,10 +599,9 @@ def _read_cells(package, name, strings, dates, epoch, out):
             if element.tag in _CELL:
                 out.add(_cell_text(element, strings, dates, epoch))
                 out.sep("\t")
-                element.clear(keep_tail=True)
             else:
                 out.sep("\n")
-                _forget(element)
+            _forget(element)
     finally:
         stream.close()
 
@@ -603,6 +646,8 @@ def read_pdf(fileobj, out):
 
 # --- Entry point -------------------------------------------------------------------------------
 
+# Encrypted Office files (and old .doc/.ppt/.xls) are OLE compound files, not zips.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 OFFICE_READERS = {"docx": read_docx, "pptx": read_pptx, "xlsx": read_xlsx}
 
 
@@ -636,14 +681,25 @@ def extract_text(fileobj, filename):
         if extension == "pdf":
             read_pdf(fileobj, out)
         else:
-            OFFICE_READERS[extension](_Package(fileobj), out)
+            if fileobj.read(len(_OLE_MAGIC)) == _OLE_MAGIC:
+                raise UnreadableFile(
+                    "The file is password-protected or in an old Office format, so its text cannot be "
+                    f"searched. Save it as .{extension} without a password and upload it again."
+                )
+            fileobj.seek(0)
+            package = _Package(fileobj)
+            try:
+                OFFICE_READERS[extension](package, out)
+            finally:
+                if package.broken_links:
+                    out.problem("parts linked from a damaged list of links")
     except _Full:
         pass
-    except UnreadableFile as error:
-        if extension == "pdf":
-            return Extraction(error=str(error))
+    except _Damaged as error:
         logger.info("Could not read %s: %s", filename, error)
         return Extraction(error=_damaged(extension))
+    except UnreadableFile as error:
+        return Extraction(error=str(error))
     except Exception as error:  # any parser failure means a damaged or mislabelled file
         logger.info("Could not read text from %s: %r", filename, error)
         if not out.chars:

@@ -251,6 +251,16 @@ def test_a_damaged_notes_page_loses_only_itself():
     assert extraction.error == "Part of the file could not be read (the notes of slide 1); the rest is searchable."
 
 
+def test_a_slide_whose_list_of_links_is_damaged_loses_only_what_it_links_to():
+    deck = rewrite_zip(three_deep_group_deck(), {"ppt/slides/_rels/slide1.xml.rels": lambda xml: xml[:50]})
+    extraction = read(deck, "deck.pptx")
+    assert {"Lindisfarne", "Ripon", "Sedbergh"} <= words(extraction)
+    assert "Ormskirk" not in words(extraction), "slide 1's notes were linked from the damaged list"
+    assert extraction.error == (
+        "Part of the file could not be read (parts linked from a damaged list of links); the rest is searchable."
+    )
+
+
 def test_a_damaged_footer_loses_only_itself():
     document = rewrite_zip(full_docx(), {"word/footer1.xml": lambda xml: b"<w:ftr garbage"})
     extraction = read(document, "proposal.docx")
@@ -363,3 +373,14 @@ def test_a_heading_and_the_paragraph_under_it_are_searched_as_separate_words(dja
         create_collateral(title="Battlecard", body="<h3>Talking points</h3><p>Move from price to value.</p>")
     assert [hit.title for hit in service.search("points").hits] == ["Battlecard"]
     assert [hit.title for hit in service.search("move").hits] == ["Battlecard"]
+
+
+def test_a_password_protected_office_file_says_so():
+    """Word, PowerPoint and Excel save an encrypted file as an OLE compound file, not a zip."""
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + b"EncryptedPackage"
+    extraction = read(ole, "pricing.xlsx")
+    assert extraction.text == ""
+    assert extraction.error == (
+        "The file is password-protected or in an old Office format, so its text cannot be searched. "
+        "Save it as .xlsx without a password and upload it again."
+    )
