@@ -58,6 +58,8 @@ _XML = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_
 
 @dataclass(frozen=True)
 class Extraction:
+    """What extract_text() read: the text for search, and why some or all of it is missing."""
+
     text: str = ""
     error: str = ""
 
@@ -434,6 +436,8 @@ def _read_drawings(package, source, out, where, seen):
 
 
 def read_pptx(package, out):
+    """Slides in presentation order, each with its charts, SmartArt, notes page and comments;
+    then the non-placeholder text of the layouts and masters those slides use, once each."""
     presentation = package.main_part()
     slides = {rel_id: name for rel_id, kind, name in package.relationships(presentation) if kind == "slide"}
     order = [_attr(slide_id, "r:id") for slide_id in package.small(presentation).iter(*_tags("p:sldId"))]
@@ -464,6 +468,8 @@ _WORD_PARTS = ("header", "footer", "footnotes", "endnotes", "comments")
 
 
 def read_docx(package, out):
+    """The body, then headers, footers, footnotes, endnotes and comments (each part once,
+    though every section may link the same header), with their charts and SmartArt."""
     document = package.main_part()
     seen = set()
     _read_part(package, document, _WORD, out, "the body")
@@ -477,6 +483,8 @@ def read_docx(package, out):
 
 
 def read_xlsx(package, out):
+    """Each sheet in workbook order: its name, every cell (streamed, whatever the declared
+    dimension), its comments, and the text boxes and charts drawn on it."""
     workbook_name = package.main_part()
     workbook = package.small(workbook_name)
     relationships = {rel_id: (kind, name) for rel_id, kind, name in package.relationships(workbook_name)}
