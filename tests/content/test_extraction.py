@@ -20,6 +20,9 @@ from docx.oxml import parse_xml
 from openpyxl.comments import Comment
 from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE
+from pptx.opc.constants import RELATIONSHIP_TYPE as PPTX_RT
+from pptx.opc.package import Part as PptxPart
+from pptx.opc.packuri import PackURI as PptxPackURI
 from pptx.util import Inches
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -197,6 +200,14 @@ def test_docx_heading_and_paragraph_stay_separate_words():
     assert "Prepared for Customer Fellside" in extraction.text
 
 
+SMART_ART = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram"
+ xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><dgm:ptLst>
+<dgm:pt modelId="1" type="doc"><dgm:t><a:bodyPr/>
+<a:p><a:r><a:t>SmartArt Ambleside step</a:t></a:r></a:p></dgm:t></dgm:pt>
+</dgm:ptLst></dgm:dataModel>"""
+
+
 def three_deep_group_deck():
     deck = pptx.Presentation()
     slide = deck.slides.add_slide(deck.slide_layouts[5])  # title only
@@ -214,6 +225,13 @@ def three_deep_group_deck():
     data.add_series("Quarrybank series", (3,))
     slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, Inches(5), Inches(1), Inches(3), Inches(3), data)
     slide.notes_slide.notes_text_frame.text = "Say Ormskirk first"
+    smart_art = PptxPart(
+        PptxPackURI("/ppt/diagrams/data1.xml"),
+        "application/vnd.openxmlformats-officedocument.drawingml.diagramData+xml",
+        deck.part.package,
+        SMART_ART.encode(),
+    )
+    slide.part.relate_to(smart_art, PPTX_RT.DIAGRAM_DATA)
     # A second slide whose notes page holds only a plain text box (no notes placeholder).
     second = deck.slides.add_slide(deck.slide_layouts[6])
     second.shapes.add_textbox(Inches(1), Inches(1), Inches(3), Inches(1)).text_frame.text = "Ｒｉｐｏｎ full-width"
@@ -232,11 +250,20 @@ def three_deep_group_deck():
     return saved(deck)
 
 
-def test_pptx_groups_tables_charts_notes_and_layout_text_are_read():
+def test_pptx_groups_tables_charts_smart_art_notes_and_layout_text_are_read():
     extraction = read(three_deep_group_deck(), "deck.pptx")
     found = words(extraction)
     assert extraction.error == ""
-    for word in ["Lindisfarne", "Morecambe", "Northallerton", "Penrith", "Quarrybank", "Ormskirk", "Sedbergh"]:
+    for word in [
+        "Lindisfarne",
+        "Morecambe",
+        "Northallerton",
+        "Penrith",
+        "Quarrybank",
+        "Ormskirk",
+        "Sedbergh",
+        "Ambleside",
+    ]:
         assert word in found
     assert {"Ripon", "Troutbeck"} <= found
     assert "Click to edit" not in extraction.text, "placeholder prompts on layouts are never shown"
