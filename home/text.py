@@ -1,5 +1,7 @@
 import re
 
+from django.utils.html import strip_tags
+
 
 def split_synonyms(text):
     """'too pricey, over budget\\nexpensive' -> ['too pricey', 'over budget', 'expensive']."""
@@ -16,3 +18,16 @@ def person_name(user, missing="Nobody"):
 def without_nul(value):
     """Text as PostgreSQL can store it: no NUL characters (None becomes "")."""
     return (value or "").replace("\x00", "")
+
+
+# Where an HTML element ends a line or a block on screen: the text on each side are separate words.
+_BLOCK_END = re.compile(
+    r"(<br\s*/?>|</(?:p|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|div|pre|table|tr|td|th|figure|figcaption)>)", re.I
+)
+
+
+def text_from_html(html):
+    """Rich text as words for search: tags dropped like strip_tags, but a line break after each
+    block (heading, paragraph, list item, cell), so "<h3>Talking points</h3><p>Move" does not
+    become "Talking pointsMove". Entities are left as they are (as strip_tags does)."""
+    return strip_tags(_BLOCK_END.sub("\\1\n", html or "")).strip()

@@ -1,8 +1,7 @@
 """Turn collateral pages into index documents. The database is the source of truth."""
 
-from django.utils.html import strip_tags
-
 from content.models import CollateralPage, helped_counts
+from home.text import text_from_html
 from search.engines.base import IndexDocument
 
 
@@ -31,7 +30,7 @@ def to_document(page, helped=0, not_helped=0):
         title=page.title,
         url=page.url or "",
         summary=page.summary,
-        body=strip_tags(page.body or ""),
+        body=text_from_html(page.body),
         files="\n".join(f"{item.document.title}\n{item.document.extracted_text}" for item in page.files.all()),
         taxonomy=" · ".join(taxonomy),
         facets={
