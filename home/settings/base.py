@@ -4,6 +4,7 @@ Everything a deployment changes comes from environment variables, each with a
 documented default (see the README's "Configuration" table).
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # login throttling (home/login_throttle.py)
 ]
 
 MIDDLEWARE = [
@@ -79,6 +81,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a login refused by django-axes into the login page saying so (429).
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks each login against its lock-outs first; then the usual user table.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "home.urls"
@@ -137,6 +147,17 @@ LOGIN_EXEMPT_URL_NAMES = [
     "wagtailadmin_password_reset_confirm",
     "wagtailadmin_password_reset_complete",
 ]
+# Login throttling (django-axes, home/login_throttle.py): after LOGIN_FAILURE_LIMIT failed logins
+# for one username, or from one address, within the cool-off, that username or address is locked
+# out for LOGIN_COOLOFF_MINUTES (each further try starts it again), even with the right password.
+# `manage.py axes_reset_username <name>` or `axes_reset_ip <address>` lifts a lock-out at once.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+# The address is REMOTE_ADDR: behind a reverse proxy that is the proxy's, shared by everyone, so
+# there turn LOGIN_LOCKOUT_BY_ADDRESS off (usernames stay throttled).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"] if env_bool("LOGIN_LOCKOUT_BY_ADDRESS", True) else ["username"]
+AXES_LOCKOUT_CALLABLE = "home.login_throttle.lockout_response"
+WAGTAILADMIN_USER_LOGIN_FORM = "home.login_throttle.AdminLoginForm"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
 
@@ -229,5 +250,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Wagtail's background tasks log every run at INFO; only problems are worth reading.
-    "loggers": {"django_tasks": {"level": "WARNING"}, "elastic_transport": {"level": "WARNING"}},
+    "loggers": {
+        "django_tasks": {"level": "WARNING"},
+        "elastic_transport": {"level": "WARNING"},
+        # django-axes logs every failed login at INFO; new failures and lock-outs are WARNINGs.
+        "axes": {"level": "WARNING"},
+    },
 }
