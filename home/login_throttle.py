@@ -4,8 +4,9 @@ Both login pages (the site's ``/login/`` and Wagtail's ``/admin/login/``) use a 
 here, so a locked-out attempt shows the login page again with :func:`lockout_message`
 instead of "did not match", answered with 429 (``AXES_LOCKOUT_CALLABLE``). While locked,
 even the right password is refused. The limit and the cool-off come from the
-``LOGIN_FAILURE_LIMIT`` and ``LOGIN_COOLOFF_MINUTES`` settings; an administrator lifts a
-lock-out with ``manage.py axes_reset_username <name>`` (or ``axes_reset_ip``, ``axes_reset``).
+``LOGIN_FAILURE_LIMIT`` and ``LOGIN_COOLOFF_MINUTES`` settings; a superuser lifts a lock-out
+in the admin (Settings → Failed logins, ``home/wagtail_hooks.py``) or with
+``manage.py axes_reset_username <name>`` (or ``axes_reset_ip``, ``axes_reset``).
 """
 
 from axes.helpers import get_cool_off

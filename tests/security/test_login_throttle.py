@@ -5,12 +5,14 @@ script would send them; django-axes counts the failures.
 """
 
 import pytest
+from axes.models import AccessAttempt
 
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +110,18 @@ def test_the_wagtail_admin_login_is_throttled_too_with_the_same_message(marketer
     right = log_in(client, "marketer", PASSWORD, url="/admin/login/")
     assert right.status_code == 429 and LOCKED in right.text
     assert client.get("/admin/").status_code == 302  # still sent to the login page
+
+
+def test_a_superuser_lifts_the_lock_out_in_the_wagtail_admin(rep, admin_user, marketer):
+    client = visitor()
+    fail_until_locked(client, "rep")
+    admin = client_for(admin_user)
+
+    listing = admin.get(reverse("login_lockouts:index"))
+    assert listing.status_code == 200 and "rep" in listing.text and "203.0.113.7" in listing.text
+    for attempt in AccessAttempt.objects.filter(username="rep"):
+        assert admin.post(reverse("login_lockouts:delete", args=[attempt.pk])).status_code == 302
+
+    assert log_in(client, "rep", PASSWORD).status_code == 302 and logged_in(client)
+    # Marketing cannot see who failed to log in, nor lift anything.
+    assert client_for(marketer).get(reverse("login_lockouts:index")).status_code in (302, 403)
