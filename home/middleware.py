@@ -25,8 +25,8 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     Site pages get ``CONTENT_SECURITY_POLICY``: scripts, styles and everything else from this
     site only, no inline code. Wagtail's admin still needs inline scripts and styles, so URLs
     under it get ``CONTENT_SECURITY_POLICY_ADMIN`` instead (still this site only). A view
-    decorated with django-csp's own ``@csp`` keeps what it asked for.
-    Files served by Wagtail's document view keep the ``default-src 'none'`` Wagtail sets.
+    decorated with django-csp's own ``@csp`` keeps what it asked for, and files served by
+    Wagtail's document view keep the ``default-src 'none'`` that Wagtail sets on them.
     """
 
     def get_policy_parts(self, request, response, report_only=False):

@@ -153,7 +153,8 @@ LOGIN_EXEMPT_URL_NAMES = [
 # Login throttling (django-axes, home/login_throttle.py): after LOGIN_FAILURE_LIMIT failed logins
 # for one username, or from one address, within the cool-off, that username or address is locked
 # out for LOGIN_COOLOFF_MINUTES (each further try starts it again), even with the right password.
-# `manage.py axes_reset_username <name>` or `axes_reset_ip <address>` lifts a lock-out at once.
+# A superuser lifts a lock-out at once in the admin (Settings → Failed logins) or with
+# `manage.py axes_reset_username <name>` or `axes_reset_ip <address>`.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 # The address is REMOTE_ADDR: behind a reverse proxy that is the proxy's, shared by everyone, so
