@@ -1,7 +1,5 @@
 """Marketing's view of where the loop breaks, in the Wagtail admin."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -14,6 +12,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from content.models import BuyerStage, CollateralIndexPage, CollateralPage, ContentRequest, Kind
 from content.reports import all_reports
+from home import spreadsheets
 from home.roles import can_publish_collateral
 from personas.models import Objection, PersonaPage
 
@@ -47,17 +46,11 @@ class LoopDashboardView(WagtailAdminTemplateMixin, TemplateView):
 def csv_response(report):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{report.slug}-{timezone.localdate():%Y-%m-%d}.csv"'
-    writer = csv.writer(response)
+    writer = spreadsheets.writer(response)
     writer.writerow([label for _key, label in report.columns])
     for row in report.rows:
-        writer.writerow([safe_cell(row[key]) for key, _label in report.columns])
+        writer.writerow([row[key] for key, _label in report.columns])
     return response
-
-
-def safe_cell(value):
-    """Spreadsheets run cells starting with = + - @ as formulas; a search typed by anyone must not."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def id_from(value):

@@ -1,5 +1,8 @@
+from csp.middleware import CSPMiddleware
+
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
+from django.urls import reverse
 
 
 class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
@@ -14,3 +17,20 @@ class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
         if match and match.url_name in settings.LOGIN_EXEMPT_URL_NAMES:
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, giving the Wagtail admin its own, looser policy.
+
+    Site pages get ``CONTENT_SECURITY_POLICY``: scripts, styles and everything else from this
+    site only, no inline code. Wagtail's admin still needs inline scripts and styles, so URLs
+    under it get ``CONTENT_SECURITY_POLICY_ADMIN`` instead (still this site only). A view
+    decorated with django-csp's own ``@csp`` keeps what it asked for, and files served by
+    Wagtail's document view keep the ``default-src 'none'`` that Wagtail sets on them.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and parts.config is None and request.path_info.startswith(reverse("wagtailadmin_home")):
+            parts.config = settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"]
+        return parts

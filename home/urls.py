@@ -8,13 +8,18 @@ from wagtail.documents import urls as wagtaildocs_urls
 from content import file_access
 from content import views as content_views
 from home import views as home_views
+from home.login_throttle import SiteLoginForm
 from personas import api as persona_api
 from personas import views as persona_views
 from search import api as search_api
 from search import views as search_views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SiteLoginForm),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", home_views.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),

@@ -4,10 +4,12 @@ Everything a deployment changes comes from environment variables, each with a
 documented default (see the README's "Configuration" table).
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -67,10 +69,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # login throttling (home/login_throttle.py)
+    "csp",  # Content-Security-Policy header (home.middleware.ContentSecurityPolicyMiddleware)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "home.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -79,6 +84,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a login refused by django-axes into the login page saying so (429).
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks each login against its lock-outs first; then the usual user table.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "home.urls"
@@ -137,6 +150,18 @@ LOGIN_EXEMPT_URL_NAMES = [
     "wagtailadmin_password_reset_confirm",
     "wagtailadmin_password_reset_complete",
 ]
+# Login throttling (django-axes, home/login_throttle.py): after LOGIN_FAILURE_LIMIT failed logins
+# for one username, or from one address, within the cool-off, that username or address is locked
+# out for LOGIN_COOLOFF_MINUTES (each further try starts it again), even with the right password.
+# A superuser lifts a lock-out at once in the admin (Settings → Failed logins) or with
+# `manage.py axes_reset_username <name>` or `axes_reset_ip <address>`.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+# The address is REMOTE_ADDR: behind a reverse proxy that is the proxy's, shared by everyone, so
+# there turn LOGIN_LOCKOUT_BY_ADDRESS off (usernames stay throttled).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"] if env_bool("LOGIN_LOCKOUT_BY_ADDRESS", True) else ["username"]
+AXES_LOCKOUT_CALLABLE = "home.login_throttle.lockout_response"
+WAGTAILADMIN_USER_LOGIN_FORM = "home.login_throttle.AdminLoginForm"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
 
@@ -178,6 +203,39 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 TAGGIT_CASE_INSENSITIVE = True
+
+# The admin shows initials, not avatars from gravatar.com (which would get a hash of each email).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Content-Security-Policy (django-csp). Site pages load scripts, styles, images and fonts from
+# this site only and run no inline code (templates/ has no inline script, style or on* handler).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# Wagtail's admin (home.middleware.ContentSecurityPolicyMiddleware): still this site only, but
+# with the inline scripts and styles Wagtail needs, blob: and data: images (uploads, previews)
+# and its own pages in frames (previews).
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "frame-src": [SELF],
+    }
+}
 
 # Roles (Django groups, created by home/migrations/0002_site_and_roles.py).
 MARKETING_GROUP = "Marketing"
@@ -245,5 +303,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Wagtail's background tasks log every run at INFO; only problems are worth reading.
-    "loggers": {"django_tasks": {"level": "WARNING"}, "elastic_transport": {"level": "WARNING"}},
+    "loggers": {
+        "django_tasks": {"level": "WARNING"},
+        "elastic_transport": {"level": "WARNING"},
+        # django-axes logs every failed login at INFO; new failures and lock-outs are WARNINGs.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -76,15 +76,34 @@ def keep_migrated_data(migrated_data, transactional_db):
     ContentType.objects.get_for_models(*apps.get_models(), for_concrete_models=False)
 
 
+# Every page reports what its Content-Security-Policy blocked; Chromium also says "Refused to …".
+REPORT_CSP_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (event) => {
+    console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline code"}`
+        + ` in ${event.sourceFile || document.URL}:${event.lineNumber}`);
+});"""
+
+
+def is_csp_violation(message):
+    text = message.text
+    return text.startswith(("CSP violation:", "Refused to")) or "Content Security Policy" in text
+
+
 @pytest.fixture
 def new_page(browser, live_server):
+    """Open pages in fresh browser contexts; afterwards, no page may have had anything blocked by its CSP."""
     contexts = []
+    csp_violations = []
 
     def open_page(width=1280, height=900):
         context = browser.new_context(
             base_url=live_server.url, viewport={"width": width, "height": height}, reduced_motion="reduce"
         )
         context.set_default_timeout(15_000)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on(
+            "console",
+            lambda message: is_csp_violation(message) and csp_violations.append(f"{message.page.url}: {message.text}"),
+        )
         contexts.append(context)
         return context.new_page()
 
@@ -95,6 +114,7 @@ def new_page(browser, live_server):
         for page in context.pages:
             page.wait_for_load_state("networkidle")
         context.close()
+    assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
 
 
 _axe = Axe()
