@@ -34,7 +34,9 @@ def hidden_page_ids(request):
         if restriction.page_id in hidden or restriction.accept_request(request):
             continue
         page = restriction.page
-        hidden.update(Page.objects.filter(path__startswith=page.path, depth__gte=page.depth).values_list("pk", flat=True))
+        hidden.update(
+            Page.objects.filter(path__startswith=page.path, depth__gte=page.depth).values_list("pk", flat=True)
+        )
     hidden = frozenset(hidden)
     setattr(request, CACHE_ATTRIBUTE, hidden)
     return hidden

@@ -115,10 +115,25 @@ def rebuild():
     return count
 
 
-def search(text="", filters=None, page=1, page_size=20):
+def search(text="", filters=None, page=1, page_size=20, *, exclude_ids):
+    """Search collateral: a SearchResults from the chosen engine (or the embedded one, with a
+    notice, when the server does not answer).
+
+    `exclude_ids` is required: the page ids the person searching may not see, usually
+    ``home.visibility.hidden_page_ids(request)`` (Wagtail's page view restrictions). Pass
+    ``frozenset()`` only where no person's view is involved. The engine leaves them out inside
+    the query, so totals, facet counts, results and highlights never reflect them.
+    """
     filters = {facet: list(values) for facet, values in (filters or {}).items() if facet in FACETS and values}
     objections = mentioned_objections(text) if text.strip() else ()
-    query = SearchQuery(text=text, filters=filters, objections=objections, page=page, page_size=page_size)
+    query = SearchQuery(
+        text=text,
+        filters=filters,
+        objections=objections,
+        page=page,
+        page_size=page_size,
+        exclude_ids=frozenset(exclude_ids),
+    )
     try:
         return get_engine().search(query)
     except SERVER_ERRORS:
