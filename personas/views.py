@@ -7,13 +7,21 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import CreateView, DeleteView, ListView, UpdateView
 
 from home.roles import NOTE_ADD_PERMISSION
+from home.visibility import hidden_page_ids
 from personas.forms import ObjectionNoteForm, initial_from_query
 from personas.models import ObjectionNote
 
 MY_NOTES_PER_PAGE = 20
 
 
-class NoteCreateView(PermissionRequiredMixin, CreateView):
+class VisibleChoicesMixin:
+    """The note form offers only the personas and collateral the person may view."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "hidden_page_ids": hidden_page_ids(self.request)}
+
+
+class NoteCreateView(VisibleChoicesMixin, PermissionRequiredMixin, CreateView):
     permission_required = NOTE_ADD_PERMISSION
     raise_exception = True  # a logged-in user without the role gets 403, not a login loop
     form_class = ObjectionNoteForm
@@ -70,7 +78,7 @@ class OwnRecentNoteMixin:
         return reverse("my_notes")
 
 
-class NoteEditView(OwnRecentNoteMixin, UpdateView):
+class NoteEditView(VisibleChoicesMixin, OwnRecentNoteMixin, UpdateView):
     form_class = ObjectionNoteForm
     template_name = "personas/note_form.html"
     extra_context = {"editing": True}

@@ -31,12 +31,15 @@ def test_clicking_again_the_same_day_changes_the_answer_rather_than_counting_twi
     assert list(CollateralEvent.objects.values_list("type", flat=True)) == ["not_helped"]
 
 
-def test_someone_without_a_team_may_not_give_feedback_but_may_copy_the_link(no_role_user, collateral):
+def test_someone_without_a_team_may_copy_the_link_but_records_no_event(no_role_user, collateral):
+    """Issue 9, item 10: only sales and marketing give feedback or count as copying a link."""
     client = client_for(no_role_user)
     assert client.post(event_url(collateral), {"type": "helped"}).status_code == 403
-    assert "Did it help?" not in client.get(collateral.url).text
-    assert client.post(event_url(collateral), {"type": "copy_link"}, HTTP_X_REQUESTED_WITH="fetch").status_code == 200
-    assert list(CollateralEvent.objects.exclude(type="view").values_list("type", flat=True)) == ["copy_link"]
+    page = client.get(collateral.url).text
+    assert "Did it help?" not in page
+    assert "data-copy-link=" in page and "data-event-url=" not in page  # copies, reports nothing
+    assert client.post(event_url(collateral), {"type": "copy_link"}, HTTP_X_REQUESTED_WITH="fetch").status_code == 403
+    assert not CollateralEvent.objects.exclude(type="view").exists()
 
 
 @pytest.mark.parametrize(
