@@ -28,7 +28,14 @@ class NoteCreateView(VisibleChoicesMixin, PermissionRequiredMixin, CreateView):
     template_name = "personas/note_form.html"
 
     def get_initial(self):
-        return initial_from_query(self.request.GET)
+        # ?persona= and ?collateral= naming a page the person may not view are ignored, as unknown ones are.
+        hidden = hidden_page_ids(self.request)
+        params = {
+            name: value
+            for name, value in self.request.GET.items()
+            if not (name in ("persona", "collateral") and value.isdigit() and int(value) in hidden)
+        }
+        return initial_from_query(params)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -14,3 +14,10 @@ def viewable_by(page, request):
     if page is None or request is None or not can_view_page(request, page):
         return None
     return page
+
+
+@register.filter
+def only_viewable(pages, request):
+    """``{% ... personas=item.personas.all|only_viewable:request %}``: those of `pages` (a
+    queryset or list of pages) that ``request`` may view, in their order."""
+    return [page for page in pages if can_view_page(request, page)]

@@ -109,15 +109,22 @@ def site(engine, persona, objection, collateral, rep, marketer):
     document = create_document_for(
         "Margin playbook file", "pdf", [f"The {FILE_WORD} rebate schedule for {FILE_SECRET} buyers."]
     )
-    shared = {"personas": [persona], "objections": [objection], "tags": ["pricing"], "content_owner": marketer}
-    group_page = create_collateral(title=GROUP_TITLE, summary=GROUP_SUMMARY, documents=[document], **shared)
-    restrict(group_page, PageViewRestriction.GROUPS, groups=[marketing])
-    login_page = create_collateral(title=LOGIN_TITLE, summary="For anyone logged in.", **shared)
-    restrict(login_page, PageViewRestriction.LOGIN)
-    password_page = create_collateral(title=PASSWORD_TITLE, summary="Behind a shared password.", **shared)
-    password_restriction = restrict(password_page, PageViewRestriction.PASSWORD, password=PASSWORD)
     secret_persona = create_persona(PERSONA_TITLE, slug="procurement-czar", role=PERSONA_ROLE)
     restrict(secret_persona, PageViewRestriction.GROUPS, groups=[marketing])
+    shared = {"objections": [objection], "tags": ["pricing"], "content_owner": marketer}
+    group_page = create_collateral(
+        title=GROUP_TITLE, summary=GROUP_SUMMARY, documents=[document], personas=[persona], **shared
+    )
+    restrict(group_page, PageViewRestriction.GROUPS, groups=[marketing])
+    # Open to reps, and tagged with the restricted persona too: its tags must not name it.
+    login_page = create_collateral(
+        title=LOGIN_TITLE, summary="For anyone logged in.", personas=[persona, secret_persona], **shared
+    )
+    restrict(login_page, PageViewRestriction.LOGIN)
+    password_page = create_collateral(
+        title=PASSWORD_TITLE, summary="Behind a shared password.", personas=[persona], **shared
+    )
+    password_restriction = restrict(password_page, PageViewRestriction.PASSWORD, password=PASSWORD)
     # Filed before the asset was restricted: it helped, so it leads the persona's top assets.
     create_note(persona, objection, rep, text="The margin ladder won it.", collateral=group_page, helped=Helped.YES)
     service.rebuild()
@@ -252,7 +259,10 @@ def test_insights_are_cached_once_and_filtered_for_each_person(request, site, re
     assert all(url for _title, url in seen["marketer"] + seen["rep"])
 
 
-def test_the_note_form_refuses_a_restricted_asset(site, rep, persona, objection):
+def test_the_note_form_neither_offers_nor_takes_a_restricted_asset(site, rep, persona, objection):
+    form = client_for(rep).get("/notes/new/", {"collateral": site["group"].pk}).context["form"]
+    assert "collateral" not in form.initial and "persona" not in form.initial  # not even its persona
+    assert site["group"].pk not in [page.pk for page in form.fields["collateral"].queryset]
     data = {
         "persona": persona.pk,
         "objection": objection.pk,
