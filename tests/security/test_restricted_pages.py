@@ -275,3 +275,16 @@ def test_the_note_form_neither_offers_nor_takes_a_restricted_asset(site, rep, pe
     response = client_for(rep).post("/notes/new/", data)
     assert response.status_code == 200 and "collateral" in response.context["form"].errors
     assert not site["group"].notes.exclude(text="The margin ladder won it.").exists()
+
+
+def test_an_alias_of_a_restricted_page_is_hidden_as_wagtail_serves_it(site, rep, marketer):
+    """Wagtail checks an alias against its source page's restrictions; so does every listing."""
+    alias = site["group"].create_alias(update_slug="zebracorn-copy")
+    alias.view_restrictions.all().delete()  # as when the source is restricted after aliasing
+    service.rebuild()
+    rep_client, marketer_client = client_for(rep), client_for(marketer)
+    assert rep_client.get(alias.url).status_code == 302
+    assert GROUP_TITLE not in rep_client.get("/collateral/").text
+    assert rep_client.get("/api/search", {"q": "zebracorn"}).json()["total"] == 0
+    assert marketer_client.get("/api/search", {"q": "zebracorn"}).json()["total"] == 2
+    assert marketer_client.get("/collateral/").text.count(GROUP_TITLE) == 2
