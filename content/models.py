@@ -22,6 +22,7 @@ from content.extraction import extract_text
 from content.page_forms import CollateralPageForm
 from home.roles import can_give_feedback
 from home.text import person_name
+from home.visibility import visible_pages
 
 COLLATERAL_PER_PAGE = 24
 
@@ -97,7 +98,7 @@ class CollateralIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        items = CollateralPage.objects.live().child_of(self).newest_first().with_taxonomy()
+        items = visible_pages(CollateralPage.objects.child_of(self), request).newest_first().with_taxonomy()
         context["collateral_page"] = Paginator(items, COLLATERAL_PER_PAGE).get_page(request.GET.get("page"))
         return context
 

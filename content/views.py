@@ -16,6 +16,7 @@ from content.models import CollateralEvent, CollateralPage, ContentRequest
 from home.models import Notification
 from home.roles import REQUEST_ADD_PERMISSION, can_give_feedback
 from home.text import without_nul
+from home.visibility import visible_pages
 
 MAX_COMMENT_LENGTH = 1000
 # A second click within this time replaces the first: one person's opinion counts once a day.
@@ -35,7 +36,13 @@ def answer(request, page, message, status=200):
 
 @require_POST
 def record_event(request, page_id):
-    page = get_object_or_404(CollateralPage.objects.live(), pk=page_id)
+    """Feedback ("helped" / "did not help") or a "Copy link" click on a collateral page.
+
+    404 for a page that is not live or that the request may not view (Wagtail's page view
+    restrictions, home.visibility), as if it did not exist; 403 for a user who may not give
+    feedback (only Sales and Marketing: can_give_feedback); 400 for an unknown type.
+    """
+    page = get_object_or_404(visible_pages(CollateralPage.objects.all(), request), pk=page_id)
     event_type = request.POST.get("type", "")
     comment = without_nul(request.POST.get("comment")).strip()
     if event_type in CollateralEvent.FEEDBACK:
@@ -53,6 +60,8 @@ def record_event(request, page_id):
         thanks = "helped" if event_type == CollateralEvent.Type.HELPED else "did not help"
         return answer(request, page, f"Thanks: you said “{page.title}” {thanks}.")
     if event_type == CollateralEvent.Type.COPY_LINK:
+        if not can_give_feedback(request.user):
+            return HttpResponseForbidden("Only sales and marketing record copied links.")
         CollateralEvent.objects.create(collateral=page, type=event_type, user=request.user)
         return answer(request, page, "Link copied.")
     return HttpResponseBadRequest("Unknown event type.")

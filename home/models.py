@@ -5,6 +5,8 @@ from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from home.visibility import visible_pages
+
 HOME_LIST_SIZE = 8
 
 
@@ -23,8 +25,10 @@ class HomePage(Page):
         from personas.models import ObjectionNote, PersonaPage
 
         context = super().get_context(request, *args, **kwargs)
-        context["personas"] = PersonaPage.objects.live().order_by("title")
-        context["newest_collateral"] = CollateralPage.objects.live().newest_first().with_taxonomy()[:HOME_LIST_SIZE]
+        context["personas"] = visible_pages(PersonaPage.objects.all(), request).order_by("title")
+        context["newest_collateral"] = (
+            visible_pages(CollateralPage.objects.all(), request).newest_first().with_taxonomy()[:HOME_LIST_SIZE]
+        )
         context["my_notes"] = ObjectionNote.objects.by_author(request.user).select_related("persona", "objection")[
             :HOME_LIST_SIZE
         ]

@@ -9,7 +9,8 @@ restriction accepts superusers and members of its groups; a password restriction
 session that entered the password; a login restriction accepts anyone logged in).
 
 Restrictions are few (a handful per site), so the pages they hide are found per request,
-once: one query for the restrictions and one per restriction the request fails.
+once: one query for the restrictions, one for aliases of the restricted pages (Wagtail checks
+an alias against its source's restrictions) and one per restricted tree the request fails.
 """
 
 from wagtail.models import Page, PageViewRestriction
@@ -28,15 +29,21 @@ def hidden_page_ids(request):
     cached = getattr(request, CACHE_ATTRIBUTE, None)
     if cached is not None:
         return cached
-    hidden = set()
+    failed = {}  # restricted page id -> its tree path, for the restrictions this request fails
     restrictions = PageViewRestriction.objects.select_related("page").prefetch_related("groups")
     for restriction in restrictions:
-        if restriction.page_id in hidden or restriction.accept_request(request):
-            continue
-        page = restriction.page
-        hidden.update(
-            Page.objects.filter(path__startswith=page.path, depth__gte=page.depth).values_list("pk", flat=True)
-        )
+        if restriction.page_id not in failed and not restriction.accept_request(request):
+            failed[restriction.page_id] = restriction.page.path
+    hidden = set()
+    if failed:
+        # Wagtail checks an alias page (and anything below it) against its source page's restriction.
+        paths = set(failed.values()) | set(Page.objects.filter(alias_of__in=failed).values_list("path", flat=True))
+        trees = []  # each restricted tree once, not again for a restriction inside it
+        for path in sorted(paths):
+            if not any(path.startswith(tree) for tree in trees):
+                trees.append(path)
+        for path in trees:
+            hidden.update(Page.objects.filter(path__startswith=path).values_list("pk", flat=True))
     hidden = frozenset(hidden)
     setattr(request, CACHE_ATTRIBUTE, hidden)
     return hidden

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from home.api_auth import authenticated_user, token_user, unauthorised
 from home.roles import can_file_notes
 from home.text import without_nul
+from home.visibility import hidden_page_ids, visible_pages
 from personas.forms import ObjectionNoteForm
 from personas.insights import persona_insights
 from personas.models import DealStage, Helped, MergedObjection, Objection, ObjectionNote, Outcome, PersonaPage
@@ -60,10 +61,11 @@ def objection_json(item):
 def persona_insights_api(request, slug):
     if authenticated_user(request) is None:
         return unauthorised()
-    persona = PersonaPage.objects.live().filter(slug=slug).first()
-    if persona is None:
+    hidden = hidden_page_ids(request)
+    persona = visible_pages(PersonaPage.objects.filter(slug=slug), request).first()
+    if persona is None:  # a persona page the caller may not view answers as one that does not exist
         return JsonResponse({"error": f"No persona with the slug {slug!r}."}, status=404)
-    insights = persona_insights(persona)
+    insights = persona_insights(persona, hidden)
     return JsonResponse(
         {
             "persona": {"slug": persona.slug, "name": persona.title, "role": persona.role, "url": persona.url},

@@ -26,7 +26,9 @@ class ObjectionNoteForm(forms.ModelForm):
             "collateral": {"invalid_choice": "That collateral is not published. Pick one from the list."},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, hidden_page_ids=frozenset(), **kwargs):
+        """`hidden_page_ids`: pages the person filing may not view (home.visibility), left out of
+        the persona and collateral choices, so the form neither lists nor accepts them."""
         super().__init__(*args, **kwargs)
         objection_id = self.data.get("objection", "") if self.is_bound else ""
         if str(objection_id).isdigit() and not Objection.objects.filter(pk=objection_id).exists():
@@ -34,9 +36,11 @@ class ObjectionNoteForm(forms.ModelForm):
             if survivor is not None:  # the form was opened before a merge
                 self.data = self.data.copy()
                 self.data["objection"] = str(survivor.pk)
-        self.fields["persona"].queryset = PersonaPage.objects.live().order_by("title")
+        self.fields["persona"].queryset = PersonaPage.objects.live().exclude(pk__in=hidden_page_ids).order_by("title")
         self.fields["objection"].queryset = Objection.objects.order_by("name")
-        self.fields["collateral"].queryset = CollateralPage.objects.live().order_by("title")
+        self.fields["collateral"].queryset = (
+            CollateralPage.objects.live().exclude(pk__in=hidden_page_ids).order_by("title")
+        )
         self.fields["collateral"].empty_label = "None / not sure"
         self.fields["persona"].empty_label = "Pick a persona"
         self.fields["objection"].empty_label = "Pick an objection"

@@ -2,9 +2,12 @@
 
 Cached per persona and day; any change that could alter it (a note, feedback, the taxonomy,
 collateral going live or away) moves the shared version on, so a new note shows at once in
-every worker without a nightly job.
+every worker without a nightly job. The cache is shared by everyone, so it holds every
+candidate asset; which of them a person sees (Wagtail's page view restrictions) is decided
+per request, after the cache (``persona_insights``).
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
@@ -54,7 +57,8 @@ class ObjectionInsight:
     count_all: int
     lost_90d: int
     quotes: list = field(default_factory=list)
-    top_assets: list = field(default_factory=list)
+    ranked_assets: list = field(default_factory=list)  # every candidate, best first (shared, cached)
+    top_assets: list = field(default_factory=list)  # the first few the request may view (per request)
 
     @property
     def change(self):
@@ -81,7 +85,25 @@ def invalidate(*args, **kwargs):
     versions.bump(VERSION_KEY)
 
 
-def persona_insights(persona, today=None):
+def persona_insights(persona, hidden_ids, today=None):
+    """What `persona` objects to now, as one person may see it: an Insights whose objections'
+    `top_assets` are the best TOP_ASSETS assets not in `hidden_ids` (usually
+    ``home.visibility.hidden_page_ids(request)``; ``frozenset()`` when no person's view is
+    involved). Filtered after the shared cache, so one person's view is never cached for another.
+    """
+    shared = shared_insights(persona, today)
+    objections = [
+        dataclasses.replace(
+            item, top_assets=[asset for asset in item.ranked_assets if asset.id not in hidden_ids][:TOP_ASSETS]
+        )
+        for item in shared.objections
+    ]
+    add_urls([asset for item in objections for asset in item.top_assets if not asset.url])
+    return dataclasses.replace(shared, objections=objections)
+
+
+def shared_insights(persona, today=None):
+    """The cached Insights every person's view is made from; every candidate asset, no top_assets."""
     today = today or timezone.localdate()
     key = f"persona-insights:{persona.pk}:{version()}:{today.isoformat()}"
     insights = cache.get(key)
@@ -193,11 +215,20 @@ def add_top_assets(persona, notes, insights):
                     )
                 )
         records.sort(key=lambda record: (-record.rate, -record.helped, record.title))
-        insights[objection_id].top_assets = records[:TOP_ASSETS]
-    # Page objects (for their URLs) only for the few shown, not for every candidate.
-    shown = [record for insight in insights.values() for record in insight.top_assets]
-    urls = {page.pk: page.url for page in CollateralPage.objects.filter(pk__in={record.id for record in shown})}
-    for record in shown:
+        insights[objection_id].ranked_assets = records
+    # Page objects (for their URLs) only for the few usually shown, not for every candidate; a
+    # request that may not view one of them fills in the next ones' (persona_insights).
+    add_urls([record for insight in insights.values() for record in insight.ranked_assets[:TOP_ASSETS]])
+
+
+def add_urls(records):
+    """Set each AssetRecord's url from its page, in one query."""
+    from content.models import CollateralPage
+
+    if not records:
+        return
+    urls = {page.pk: page.url for page in CollateralPage.objects.filter(pk__in={record.id for record in records})}
+    for record in records:
         record.url = urls.get(record.id) or ""
 
 

@@ -14,6 +14,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.text import person_name, split_synonyms
+from home.visibility import hidden_page_ids, visible_pages
 
 BRIEF_RICH_TEXT = ["bold", "italic", "ul", "ol", "link"]
 NOTE_TEXT_MAX_LENGTH = 5000
@@ -89,7 +90,7 @@ class PersonaIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["personas"] = PersonaPage.objects.live().child_of(self).order_by("title")
+        context["personas"] = visible_pages(PersonaPage.objects.child_of(self), request).order_by("title")
         return context
 
 
@@ -127,10 +128,12 @@ class PersonaPage(Page):
             notes, collateral = ObjectionNote.objects.none(), CollateralPage.objects.none()
         else:
             notes = ObjectionNote.objects.visible().filter(persona=self)
-            collateral = CollateralPage.objects.live().filter(personas=self).order_by("-first_published_at")
+            collateral = visible_pages(CollateralPage.objects.filter(personas=self), request).order_by(
+                "-first_published_at"
+            )
         notes = notes.select_related("objection", "author", "collateral")
         context["collateral"] = collateral
-        context["insights"] = persona_insights(self) if self.pk else None
+        context["insights"] = persona_insights(self, hidden_page_ids(request)) if self.pk else None
         context["notes_page"] = Paginator(notes.order_by("-created", "-pk"), NOTES_PER_PAGE).get_page(
             request.GET.get("page")
         )

@@ -7,20 +7,35 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import CreateView, DeleteView, ListView, UpdateView
 
 from home.roles import NOTE_ADD_PERMISSION
+from home.visibility import hidden_page_ids
 from personas.forms import ObjectionNoteForm, initial_from_query
 from personas.models import ObjectionNote
 
 MY_NOTES_PER_PAGE = 20
 
 
-class NoteCreateView(PermissionRequiredMixin, CreateView):
+class VisibleChoicesMixin:
+    """The note form offers only the personas and collateral the person may view."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "hidden_page_ids": hidden_page_ids(self.request)}
+
+
+class NoteCreateView(VisibleChoicesMixin, PermissionRequiredMixin, CreateView):
     permission_required = NOTE_ADD_PERMISSION
     raise_exception = True  # a logged-in user without the role gets 403, not a login loop
     form_class = ObjectionNoteForm
     template_name = "personas/note_form.html"
 
     def get_initial(self):
-        return initial_from_query(self.request.GET)
+        # ?persona= and ?collateral= naming a page the person may not view are ignored, as unknown ones are.
+        hidden = hidden_page_ids(self.request)
+        params = {
+            name: value
+            for name, value in self.request.GET.items()
+            if not (name in ("persona", "collateral") and value.isdigit() and int(value) in hidden)
+        }
+        return initial_from_query(params)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -70,7 +85,7 @@ class OwnRecentNoteMixin:
         return reverse("my_notes")
 
 
-class NoteEditView(OwnRecentNoteMixin, UpdateView):
+class NoteEditView(VisibleChoicesMixin, OwnRecentNoteMixin, UpdateView):
     form_class = ObjectionNoteForm
     template_name = "personas/note_form.html"
     extra_context = {"editing": True}

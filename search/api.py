@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from content.models import CollateralPage
 from home.api_auth import authenticated_user, unauthorised
 from home.text import without_nul
+from home.visibility import hidden_page_ids, visible_pages
 from personas.models import Objection, PersonaPage
 from search import service
 from search.engines.base import FACETS
@@ -84,7 +85,7 @@ def search_api(request):
     except BadRequest as error:
         return JsonResponse({"error": str(error)}, status=400)
     query = without_nul(params.get("q")).strip()[:MAX_QUERY_LENGTH]
-    results = service.search(query, filters, page=page, page_size=page_size)
+    results = service.search(query, filters, page=page, page_size=page_size, exclude_ids=hidden_page_ids(request))
     QueryLog.objects.record(user, query, filters, results)
     return JsonResponse(
         {
@@ -110,7 +111,8 @@ SUGGESTION_LIMIT = 8
 
 @require_GET
 def suggest_api(request):
-    """GET /api/suggest?q=pri: titles, personas and objections starting with what was typed."""
+    """GET /api/suggest?q=pri: titles, personas and objections starting with what was typed
+    (only pages the request may view)."""
     text = without_nul(request.GET.get("q")).strip()[:MAX_QUERY_LENGTH]
     if len(text) < 2:
         return JsonResponse({"suggestions": []})
@@ -120,10 +122,14 @@ def suggest_api(request):
     ]
     suggestions += [
         {"type": "persona", "label": persona.title, "url": persona.url}
-        for persona in PersonaPage.objects.live().filter(Q(title__icontains=text) | Q(role__icontains=text))[:3]
+        for persona in visible_pages(PersonaPage.objects.all(), request).filter(
+            Q(title__icontains=text) | Q(role__icontains=text)
+        )[:3]
     ]
     suggestions += [
         {"type": "collateral", "label": page.title, "url": page.url}
-        for page in CollateralPage.objects.live().filter(title__icontains=text).order_by("title")[:SUGGESTION_LIMIT]
+        for page in visible_pages(CollateralPage.objects.all(), request)
+        .filter(title__icontains=text)
+        .order_by("title")[:SUGGESTION_LIMIT]
     ]
     return JsonResponse({"suggestions": suggestions[:SUGGESTION_LIMIT]}, headers={"Cache-Control": "private, no-store"})

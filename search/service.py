@@ -25,6 +25,7 @@ from search.taxonomy import mentioned_objections
 logger = logging.getLogger(__name__)
 
 REBUILD_BATCH = 200
+TAGGED = "Tagged"  # the highlight field both engines name the taxonomy text with
 # What a search server that is down, overloaded or misconfigured raises.
 SERVER_ERRORS = (TransportError, ApiError, OSError)
 FALLBACK_NOTICE = (
@@ -115,12 +116,58 @@ def rebuild():
     return count
 
 
-def search(text="", filters=None, page=1, page_size=20):
+def search(text="", filters=None, page=1, page_size=20, *, exclude_ids):
+    """Search collateral: a SearchResults from the chosen engine (or the embedded one, with a
+    notice, when the server does not answer).
+
+    `exclude_ids` is required: the page ids the person searching may not see, usually
+    ``home.visibility.hidden_page_ids(request)`` (Wagtail's page view restrictions). Pass
+    ``frozenset()`` only where no person's view is involved. The engine leaves them out inside
+    the query, so totals, facet counts, results and highlights never reflect them.
+    """
     filters = {facet: list(values) for facet, values in (filters or {}).items() if facet in FACETS and values}
     objections = mentioned_objections(text) if text.strip() else ()
-    query = SearchQuery(text=text, filters=filters, objections=objections, page=page, page_size=page_size)
+    query = SearchQuery(
+        text=text,
+        filters=filters,
+        objections=objections,
+        page=page,
+        page_size=page_size,
+        exclude_ids=frozenset(exclude_ids),
+    )
     try:
-        return get_engine().search(query)
+        results = get_engine().search(query)
     except SERVER_ERRORS:
         logger.warning("Search server failed; answering from the embedded index", exc_info=True)
-        return dataclasses.replace(embedded_engine().search(query), notice=FALLBACK_NOTICE)
+        results = dataclasses.replace(embedded_engine().search(query), notice=FALLBACK_NOTICE)
+    return without_hidden_personas(results, query.exclude_ids)
+
+
+def without_hidden_personas(results, exclude_ids):
+    """Results that do not name a persona page the searcher may not view. An asset they may see
+    can be tagged with one: its persona label and the persona facet's value are left out, and so
+    is the asset's "Tagged" highlight (the tag text holds the persona's title and role, and a
+    passage may show any part of them)."""
+    from personas.models import PersonaPage
+
+    hidden = (
+        set(PersonaPage.objects.filter(pk__in=exclude_ids).values_list("slug", flat=True)) if exclude_ids else set()
+    )
+    if not hidden:
+        return results
+
+    def cleaned(hit):
+        personas = hit.labels.get("persona", {})
+        if hidden.isdisjoint(personas):
+            return hit
+        return dataclasses.replace(
+            hit,
+            labels={**hit.labels, "persona": {slug: name for slug, name in personas.items() if slug not in hidden}},
+            highlights=[highlight for highlight in hit.highlights if highlight["field"] != TAGGED],
+        )
+
+    facets = {
+        **results.facets,
+        "persona": [item for item in results.facets.get("persona", []) if item[0] not in hidden],
+    }
+    return dataclasses.replace(results, hits=[cleaned(hit) for hit in results.hits], facets=facets)

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.template.response import TemplateResponse
 
 from home.text import without_nul
+from home.visibility import hidden_page_ids, visible_pages
 from personas.models import ObjectionNote, PersonaPage
 from search import service
 from search.engines.base import FACETS
@@ -34,7 +35,8 @@ def search(request):
     }
     filters = {facet: values for facet, values in filters.items() if values}
     page = parse_page(request.GET.get("page"))
-    results = service.search(query, filters, page=page, page_size=RESULTS_PER_PAGE)
+    hidden = hidden_page_ids(request)
+    results = service.search(query, filters, page=page, page_size=RESULTS_PER_PAGE, exclude_ids=hidden)
     QueryLog.objects.record(request.user, query, filters, results)
     personas = PersonaPage.objects.none()
     notes = ObjectionNote.objects.none()
@@ -45,10 +47,11 @@ def search(request):
             persona_match |= Q(title__icontains=word) | Q(role__icontains=word)
             note_match |= Q(text__icontains=word)
         if words:
-            personas = PersonaPage.objects.live().filter(persona_match).order_by("title")[:6]
+            personas = visible_pages(PersonaPage.objects.all(), request).filter(persona_match).order_by("title")[:6]
             notes = (
                 ObjectionNote.objects.visible()
                 .filter(note_match)
+                .exclude(persona__in=hidden)
                 .select_related("persona", "objection", "author", "collateral")[:NOTES_SHOWN]
             )
 

@@ -43,6 +43,10 @@ class SearchQuery:
     objections: tuple = ()  # names of objections whose synonyms the text used; matched as tags
     page: int = 1
     page_size: int = 20
+    # Ids the person searching may not see (Wagtail page view restrictions, home.visibility): an
+    # engine leaves them out inside the query, so no total, facet count, page, highlight or
+    # correction ever reflects them.
+    exclude_ids: frozenset = frozenset()
 
 
 @dataclass(frozen=True)

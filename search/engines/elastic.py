@@ -215,9 +215,12 @@ class ElasticEngine:
         else:
             matching = Query("match_all")
         filters = [Query("term", **{facet: value}) for facet, values in query.filters.items() for value in values]
+        # Pages the person may not see are left out inside the query, so the total, the facet
+        # aggregation, the page and its highlights never include them.
+        hidden = [Query("terms", doc_id=sorted(query.exclude_ids))] if query.exclude_ids else []
         scored = Query(
             "function_score",
-            query=Query("bool", must=[matching], filter=filters),
+            query=Query("bool", must=[matching], filter=filters, must_not=hidden),
             field_value_factor={"field": "boost", "missing": 1.0},
             boost_mode="multiply",
         )

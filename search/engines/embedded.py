@@ -262,8 +262,10 @@ def file_identity(path):
 
 
 def result_key(generation, query):
+    """What an answer is kept under: the same search by people who may see different pages is
+    a different answer (the excluded ids are part of the key)."""
     filters = tuple(sorted((facet, tuple(values)) for facet, values in query.filters.items()))
-    return generation, query.text, filters, query.objections, query.page, query.page_size
+    return generation, query.text, filters, query.objections, query.page, query.page_size, query.exclude_ids
 
 
 def with_filters(expression, filters):
@@ -560,9 +562,10 @@ class EmbeddedEngine:
         self._catalogue = catalogue
         return catalogue
 
-    def match_expression(self, catalogue, text, objections=()):
+    def match_expression(self, catalogue, text, objections=(), visible_word=None):
         """An FTS5 expression from what a person typed: any word may match, typos are corrected
-        into words the index holds.
+        into words the index holds (and, with `visible_word`, only into words it accepts: a
+        correction must not reveal a word that only a page hidden from the searcher contains).
 
         Nothing the user types reaches FTS5 as syntax: every word is quoted.
         """
@@ -573,6 +576,8 @@ class EmbeddedEngine:
             options = [word]
             if word not in known and len(word) >= MIN_TYPO_LENGTH and word not in PLAIN_WORDS:
                 close = sorted(catalogue.vocabulary.intersection(edits1(word)))
+                if visible_word is not None:
+                    close = [candidate for candidate in close if visible_word(candidate)]
                 if close:
                     corrections[word] = close
                     options = close
@@ -597,16 +602,26 @@ class EmbeddedEngine:
             if cached is not None:
                 return dataclasses.replace(cached, took_ms=(time.perf_counter() - started) * 1000)
             allowed = catalogue.allowed(query.filters)
-            expression, corrections, words = self.match_expression(catalogue, query.text, query.objections)
+            excluded = query.exclude_ids
+            expression, corrections, words = self.match_expression(
+                catalogue,
+                query.text,
+                query.objections,
+                visible_word=(lambda word: self._found_outside(connection, word, excluded)) if excluded else None,
+            )
             weights, fields = {}, Counter()  # term -> idf; id -> the fields its searched words are in
             if (query.text.strip() and not expression) or (allowed is not None and not allowed):
                 matches, best = set(), []
             elif expression:
-                matches = self._matches(connection, catalogue, with_filters(expression, query.filters))
+                # Excluded before ranking: the total, the facet counts, the page and its highlights
+                # are all made from what is left.
+                matches = self._matches(connection, catalogue, with_filters(expression, query.filters)) - excluded
                 weights = self._term_weights(connection, catalogue, words, query.objections)
                 best = self._ranked(connection, weights, matches, offset + page_size, fields)[offset:]
             else:
                 matches = catalogue.boost.keys() if allowed is None else allowed
+                if excluded:
+                    matches = matches - excluded
                 best = self._browsed(catalogue, matches, offset + page_size)[offset:]
             hits = self._hits(connection, expression, best, fields)
         results = SearchResults(
@@ -639,6 +654,16 @@ class EmbeddedEngine:
         """Ids of every published document matching the expression (filters included)."""
         rows = connection.execute("SELECT rowid FROM fts WHERE fts MATCH ?", [expression])
         return {doc_id for (doc_id,) in rows if doc_id in catalogue.boost}
+
+    def _found_outside(self, connection, word, excluded):
+        """Whether some document not in `excluded` contains `word` (a typo correction's candidate).
+        Asked only of the few candidates a typo has, and only when something is excluded."""
+        placeholders = ", ".join("?" * len(excluded))
+        row = connection.execute(
+            f"SELECT 1 FROM fts WHERE fts MATCH ? AND rowid NOT IN ({placeholders}) LIMIT 1",
+            [fts_string(word), *excluded],
+        ).fetchone()
+        return row is not None
 
     def _term_weights(self, connection, catalogue, words, objections):
         """term -> its idf, for the stems of the words searched and the objections named as tags."""

@@ -34,7 +34,7 @@ def field_notes(persona, objection, rep):
 
 
 def test_objections_are_ranked_by_the_last_90_days_with_change_and_lost_share(persona, field_notes):
-    price, security = persona_insights(persona).objections
+    price, security = persona_insights(persona, frozenset()).objections
     assert (price.slug, price.count_90d, price.count_prev_90d, price.count_all) == ("price", 3, 1, 5)
     assert price.change == 2
     assert price.lost_share == pytest.approx(1 / 3, abs=0.001)
@@ -57,14 +57,14 @@ def test_assets_that_helped_most_come_first_with_the_evidence(persona, objection
         create_note(persona, objection, rep, collateral=flop, helped=Helped.NO)
     CollateralEvent.objects.create(collateral=proven, type="helped", user=marketer)
 
-    price = persona_insights(persona).objections[0]
+    price = persona_insights(persona, frozenset()).objections[0]
     assert [(asset.title, asset.helped, asset.not_helped) for asset in price.top_assets] == [
         ("ROI calculator", 3, 1),
         ("Price list", 0, 0),
         ("Discount policy", 0, 2),
     ]
     assert untried.pk in [asset.id for asset in price.top_assets]
-    assert persona_insights(persona).objections[1].top_assets == []  # nothing answers security
+    assert persona_insights(persona, frozenset()).objections[1].top_assets == []  # nothing answers security
 
 
 def test_the_persona_page_shows_insights_a_gap_and_a_request_button(rep_client, persona, field_notes):

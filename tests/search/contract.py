@@ -158,3 +158,44 @@ class EngineContract:
         engine.index(LIBRARY)
         for text in ['" * ( ) : - + ~ ^ AND OR NOT', "NEAR(a b)", "title:x", "x" * 5000, "😀", "the of and"]:
             assert self.search(engine, text).total >= 0
+
+    # Pages hidden from the person searching (Wagtail page view restrictions): left out inside the query.
+
+    def test_excluded_ids_are_in_no_hit_total_or_facet_count(self, engine):
+        engine.index(LIBRARY)
+        everyone = self.search(engine, "price")
+        assert set(titles(everyone)) == {"Pricing overview", "Old price list"} and everyone.total == 2
+        assert ("cfo", "Cfo", 2) in everyone.facets["persona"]
+
+        hidden = self.search(engine, "price", exclude_ids=frozenset({1}))
+        assert (titles(hidden), hidden.total) == (["Old price list"], 1)
+        assert hidden.facets["persona"] == [("cfo", "Cfo", 1)] and hidden.facets["objection"] == [("price", "Price", 1)]
+        assert ("deck", "Deck", 1) not in hidden.facets["kind"] and hidden.facets["kind"] == [
+            ("one-pager", "One Pager", 1)
+        ]
+        # The same search by someone who may see it still finds it (no answer kept for the wrong person).
+        assert self.search(engine, "price").total == 2
+
+    def test_excluded_ids_are_left_out_of_browsing_filters_and_paging(self, engine):
+        engine.index(LIBRARY)
+        browsed = self.search(engine, "", exclude_ids=frozenset({2, 4}))
+        assert browsed.total == 3 and {hit.id for hit in browsed.hits} == {1, 3, 5}
+        assert ("ciso", "Ciso", 1) not in browsed.facets["persona"] and browsed.facets["kind"] == [("deck", "Deck", 3)]
+        filtered = self.search(engine, "", filters={"persona": ["cfo"]}, exclude_ids=frozenset({4}))
+        assert (titles(filtered), filtered.total) == (["Pricing overview"], 1)
+
+        engine.index([doc(100 + n, f"Deck {n}", summary="quarterly deck") for n in range(7)])
+        hidden = frozenset({101, 104})
+        pages = [self.search(engine, "quarterly", page=n, page_size=3, exclude_ids=hidden) for n in (1, 2, 3)]
+        assert [page.total for page in pages] == [5, 5, 5]
+        found = [hit.id for page in pages for hit in page.hits]
+        assert sorted(found) == [100, 102, 103, 105, 106]
+
+    def test_an_excluded_document_gives_no_highlight_and_no_correction(self, engine):
+        engine.index(LIBRARY)
+        for text in ("frankfurt", "encrypted frankfrut", "encrypted aes"):
+            results = self.search(engine, text, exclude_ids=frozenset({2}))
+            assert (results.total, results.hits) == (0, [])
+            assert all(not values for values in results.facets.values())
+            assert "frankfurt" not in str(results.corrections) and "encrypted" not in str(results.corrections)
+        assert titles(self.search(engine, "encrypted frankfrut")) == ["Security pack"]
