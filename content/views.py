@@ -76,7 +76,8 @@ def record_download(document, request):
     """Wagtail's before_serve_document hook: a file opened from a collateral page (?collateral=id)."""
     page_id = request.GET.get("collateral", "")
     if page_id.isdigit():
-        page = CollateralPage.objects.live().filter(pk=page_id, files__document=document).first()
+        pages = visible_pages(CollateralPage.objects.filter(pk=page_id, files__document=document), request)
+        page = pages.first()
         if page is not None:
             CollateralEvent.objects.create(collateral=page, type=CollateralEvent.Type.DOWNLOAD, user=request.user)
 

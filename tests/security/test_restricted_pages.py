@@ -288,3 +288,15 @@ def test_an_alias_of_a_restricted_page_is_hidden_as_wagtail_serves_it(site, rep,
     assert rep_client.get("/api/search", {"q": "zebracorn"}).json()["total"] == 0
     assert marketer_client.get("/api/search", {"q": "zebracorn"}).json()["total"] == 2
     assert marketer_client.get("/collateral/").text.count(GROUP_TITLE) == 2
+
+
+def test_a_download_is_not_recorded_against_a_restricted_page_that_shares_the_file(site, rep, collateral):
+    """The same file on an open page and a restricted one: it downloads, and no event names the restricted page."""
+    document = collateral.files.first().document
+    site["group"].files.create(document=document)
+    client = client_for(rep)
+    response = client.get(f"{document.url}?collateral={site['group'].pk}")
+    assert response.status_code == 200
+    assert not CollateralEvent.objects.filter(collateral=site["group"], type=CollateralEvent.Type.DOWNLOAD).exists()
+    client.get(f"{document.url}?collateral={collateral.pk}")
+    assert CollateralEvent.objects.filter(collateral=collateral, type=CollateralEvent.Type.DOWNLOAD).count() == 1
