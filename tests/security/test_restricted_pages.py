@@ -21,7 +21,7 @@ from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
 from content.factories import create_collateral, create_document_for
-from content.models import CollateralEvent
+from content.models import CollateralEvent, CollateralFile
 from personas.factories import create_note, create_persona
 from personas.models import Helped
 from search import service
@@ -293,7 +293,7 @@ def test_an_alias_of_a_restricted_page_is_hidden_as_wagtail_serves_it(site, rep,
 def test_a_download_is_not_recorded_against_a_restricted_page_that_shares_the_file(site, rep, collateral):
     """The same file on an open page and a restricted one: it downloads, and no event names the restricted page."""
     document = collateral.files.first().document
-    site["group"].files.create(document=document)
+    CollateralFile.objects.create(page=site["group"], document=document)
     client = client_for(rep)
     response = client.get(f"{document.url}?collateral={site['group'].pk}")
     assert response.status_code == 200
