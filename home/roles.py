@@ -62,10 +62,21 @@ class SectionPagePermissionTester(PagePermissionTester):
 
 
 class SectionIndexPermissionTester(SectionPagePermissionTester):
-    """The section's own index page (its title and intro) is edited and published by the owning team only."""
+    """A section's index page (Personas, Collateral): its title and intro are edited and published by
+    the owning team only, and it is part of the tree every installation starts with
+    (home/migrations/0002), so only a superuser deletes, moves or copies it."""
 
     def can_edit(self):
         return self.owns_section() and super().can_edit()
 
     def can_publish(self):
         return self.owns_section() and super().can_publish()
+
+    def can_delete(self, ignore_bulk=False):
+        return self.user.is_superuser and super().can_delete(ignore_bulk=ignore_bulk)
+
+    def can_move(self):
+        return self.user.is_superuser and super().can_move()
+
+    def can_copy(self):
+        return self.user.is_superuser and super().can_copy()

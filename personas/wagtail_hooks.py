@@ -117,13 +117,16 @@ register_snippet(TaxonomyGroup)
 
 @hooks.register("before_delete_page")
 def keep_personas_with_notes(request, page):
-    """Deleting a persona would orphan its notes; ask for unpublishing instead."""
-    if request.method == "POST" and isinstance(page.specific, PersonaPage):
-        count = ObjectionNote.objects.filter(persona=page).count()
+    """Deleting a persona (or a page above one) would orphan its notes; ask for unpublishing instead."""
+    if request.method == "POST":
+        personas = PersonaPage.objects.descendant_of(page, inclusive=True)
+        count = ObjectionNote.objects.filter(persona__in=personas).count()
         if count:
             messages.error(
                 request,
-                f"“{page.title}” has {count} objection notes, so it cannot be deleted. Unpublish it instead.",
+                f"“{page.title}” has {count} objection notes, so it cannot be deleted. Unpublish it instead."
+                if isinstance(page.specific, PersonaPage)
+                else f"“{page.title}” holds personas with {count} objection notes, so it cannot be deleted.",
             )
             return redirect("wagtailadmin_pages:edit", page.pk)
     return None

@@ -7,7 +7,9 @@ permissions; anything else a group held there is removed:
 - Personas: Marketing creates, edits, publishes, locks and unlocks (and so deletes, moves,
   unpublishes and restricts); Sales edits and publishes. What "publish" would also let Sales do
   in Wagtail (delete, move, copy, unpublish, set privacy, reorder, edit the index) is withheld by
-  `home.roles.SectionPagePermissionTester`, which asks for the section's "add" permission too.
+  `home.roles.SectionPagePermissionTester`, which asks for the section's "add" permission too;
+  the index pages themselves are deleted, moved or copied by superusers only
+  (`home.roles.SectionIndexPermissionTester`).
 
 Wagtail installs a "Moderators approval" workflow on the root page whose task is approved by the
 Moderators group; 0002 deleted that group (it is not a role here), which left a workflow that only
