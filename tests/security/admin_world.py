@@ -139,19 +139,23 @@ def admin_url_patterns():
 def outcome(response):
     """Wagtail's answer as the matrix names it.
 
-    - "login": sent to a login page (the site's for anonymous visitors, the admin's, with "You do
-      not have permission to access the admin", for a login without the admin permission);
+    - "login": sent to a login page (an anonymous visitor);
+    - "no admin": sent to the admin's login page with "You do not have permission to access the
+      admin" (a login without the admin permission);
     - "denied": 403, or Wagtail's redirect to the dashboard with an error message (what
       `wagtail.admin.auth.permission_denied` does with a PermissionDenied);
+    - "refused: <message>": a redirect elsewhere with an error message (a rule of ours said no);
     - "ok": 2xx, or a redirect without an error message;
     - otherwise the status code ("404", "405", "500").
     """
     status = response.status_code
     if status in (301, 302):
         location = response.url
-        if location.startswith(reverse("login")) or location.startswith(reverse("wagtailadmin_login")):
-            return "login"
         errors = [message for message in get_messages(response.wsgi_request) if message.level == ERROR]
+        if location.startswith(reverse("login")):
+            return "login"
+        if location.startswith(reverse("wagtailadmin_login")):
+            return "no admin" if errors else "login"
         if errors:
             return "denied" if location.split("?")[0] == reverse("wagtailadmin_home") else f"refused: {errors[0]}"
         return "ok"

@@ -10,7 +10,9 @@ it by changing the database); for every role that may not act, Wagtail's refusal
 changed in any table.
 
 Outcomes (see `admin_world.outcome`): "ok", "denied" (403, or Wagtail's redirect to the dashboard
-with "Sorry, you do not have permission"), "login" (sent to a login page), or a status code.
+with "Sorry, you do not have permission"), "login" (anonymous: the site's login page), "no admin"
+(a login without a group: the admin's login page, "You do not have permission to access the
+admin"), or a status code.
 """
 
 import pytest
@@ -38,13 +40,13 @@ from tests.security.admin_world import (
     request_as,
 )
 
-OK, DENIED, LOGIN = "ok", "denied", "login"
+OK, DENIED, LOGIN, NO_ADMIN = "ok", "denied", "login", "no admin"
 STAFF = ("rep", "marketer", "admin")
 
-# What a rep, a marketer and a superuser get on GET; anonymous visitors and logins without a group
-# are sent to log in everywhere except the public pages below. A set means "either": those cells
-# belong to another part of issue 9 (documents a rep may list are item 3's) and must only never
-# be a 500 or a login page.
+# What a rep, a marketer and a superuser get on GET; anonymous visitors are sent to log in, and
+# logins without a group to the admin's login page, everywhere except the public pages below.
+# A set means "either": those cells belong to another part of issue 9 (documents a rep may list
+# are item 3's) and must only never be a 500 or a login page.
 EITHER = {OK, DENIED}
 PUBLIC = {
     "wagtailadmin_login",
@@ -312,7 +314,7 @@ def expectations():
             table[name] = row
     expected = {}
     for case_id, row in table.items():
-        expected[case_id] = {"anonymous": LOGIN, "no_role": LOGIN} | dict(zip(STAFF, row, strict=True))
+        expected[case_id] = {"anonymous": LOGIN, "no_role": NO_ADMIN} | dict(zip(STAFF, row, strict=True))
     return expected
 
 
@@ -322,7 +324,7 @@ def expected_for(case_id, name):
     if name in ANY_LOGIN:
         return {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], OK)
     if case_id.startswith("bulk:") and case_id not in EXPECTED:
-        return {"anonymous": LOGIN, "no_role": LOGIN} | dict.fromkeys(STAFF, OK)
+        return {"anonymous": LOGIN, "no_role": NO_ADMIN} | dict.fromkeys(STAFF, OK)
     return EXPECTED.get(case_id)
 
 
@@ -405,7 +407,8 @@ def post_actions(world):
     """{action id: (url, data, setup or None, {role: expected})} for every state-changing admin action.
 
     Expected per role: "changed" (allowed: Wagtail answers normally and the database changed),
-    "denied"/"login"/status (refused, nothing changed) or "skipped" (answered normally, nothing changed).
+    "denied"/"login"/"no admin"/a status (refused, nothing changed), "refused" (a rule of ours said no,
+    nothing changed) or "skipped" (answered normally, nothing changed).
     """
     pages = world.pages
     persona, collateral = pages["persona"], pages["collateral"]
@@ -738,7 +741,7 @@ def test_post_matrix(world, actions, action):
     """Each role sends the same POST, each in a savepoint rolled back afterwards: the allowed change
     the database, the others get Wagtail's refusal and change nothing at all."""
     url, data, setup, staff_expected = actions[action]
-    expected = {"anonymous": LOGIN, "no_role": LOGIN} | staff_expected
+    expected = {"anonymous": LOGIN, "no_role": NO_ADMIN} | staff_expected
     wrong = []
     for role in ROLES:
         with transaction.atomic():
