@@ -20,7 +20,7 @@ from wagtail.search import index
 
 from content.extraction import extract_text
 from content.page_forms import CollateralPageForm
-from home.roles import can_give_feedback
+from home.roles import SectionIndexPermissionTester, can_give_feedback
 from home.text import person_name
 from home.visibility import visible_pages
 
@@ -95,6 +95,10 @@ class CollateralIndexPage(Page):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["content.CollateralPage"]
     max_count = 1
+
+    def permissions_for_user(self, user):
+        """Marketing edits the index; only a superuser deletes, moves or copies it (`SectionIndexPermissionTester`)."""
+        return SectionIndexPermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

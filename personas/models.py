@@ -13,6 +13,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from home.roles import SectionIndexPermissionTester, SectionPagePermissionTester
 from home.text import person_name, split_synonyms
 from home.visibility import hidden_page_ids, visible_pages
 
@@ -88,6 +89,10 @@ class PersonaIndexPage(Page):
     subpage_types = ["personas.PersonaPage"]
     max_count = 1
 
+    def permissions_for_user(self, user):
+        """Only the team that adds personas (Marketing) edits the index; see `SectionIndexPermissionTester`."""
+        return SectionIndexPermissionTester(user, self)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["personas"] = visible_pages(PersonaPage.objects.child_of(self), request).order_by("title")
@@ -118,6 +123,11 @@ class PersonaPage(Page):
     ]
     parent_page_types = ["personas.PersonaIndexPage"]
     subpage_types = []
+
+    def permissions_for_user(self, user):
+        """Sales edits and publishes; only Marketing deletes, moves, copies, unpublishes or restricts.
+        See `SectionPagePermissionTester`."""
+        return SectionPagePermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
         from content.models import CollateralPage

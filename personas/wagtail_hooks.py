@@ -1,6 +1,7 @@
 import django_filters
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path, reverse
 
@@ -8,12 +9,61 @@ from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.admin.widgets import ListingButton
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+    SnippetCreateView,
+)
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from personas.admin_views import MERGE_PERMISSION, MergeObjectionView
 from personas.bulk_actions import HideNotesBulkAction, RecategoriseNotesBulkAction, ShowNotesBulkAction
 from personas.models import Objection, ObjectionNote, PersonaPage
+
+
+class NoteModerationPolicy(ModelPermissionPolicy):
+    """Who may do what with objection notes in the admin, which is where marketing moderates them.
+
+    Notes are filed on the site (`note_create`) or through `POST /api/notes`, which record the
+    author and apply the rate limit; so the admin never adds a note, for anyone. Filing notes
+    (Sales' `personas.add_objectionnote`) therefore opens no admin view of notes at all: listing,
+    export, history and the chooser need change, delete or view, which only Marketing has
+    (README, "Roles": moderate notes).
+    """
+
+    def user_has_permission(self, user, action):
+        if action == "add":
+            return False
+        return super().user_has_permission(user, action)
+
+
+NOTE_POLICY = NoteModerationPolicy(ObjectionNote)
+MODERATION_ACTIONS = ["change", "delete", "view"]
+register_permission_policy(ObjectionNote, NOTE_POLICY)
+
+
+class ModeratorsOnly:
+    """Wagtail's choosers check no permission of their own; the notes chooser lists every note,
+    hidden ones included, so only moderators may open it."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not NOTE_POLICY.user_has_any_permission(request.user, MODERATION_ACTIONS):
+            raise PermissionDenied("Only marketing moderates objection notes.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class NoteChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = type("NoteChooseView", (ModeratorsOnly, ChooseView), {})
+    choose_results_view_class = type("NoteChooseResultsView", (ModeratorsOnly, ChooseResultsView), {})
+    chosen_view_class = type("NoteChosenView", (ModeratorsOnly, SnippetChosenView), {})
+    chosen_multiple_view_class = type("NoteChosenMultipleView", (ModeratorsOnly, SnippetChosenMultipleView), {})
+    create_view_class = type("NoteCreateView", (ModeratorsOnly, SnippetCreateView), {})
 
 
 class ObjectionViewSet(SnippetViewSet):
@@ -42,6 +92,7 @@ class ObjectionNoteViewSet(SnippetViewSet):
     search_fields = ["text"]
     filterset_class = ObjectionNoteFilterSet
     ordering = ["-created"]
+    chooser_viewset_class = NoteChooserViewSet
     # Notes are filed on the site by reps; the admin is where marketing reviews them.
     panels = [
         FieldPanel("author", read_only=True),
@@ -66,13 +117,16 @@ register_snippet(TaxonomyGroup)
 
 @hooks.register("before_delete_page")
 def keep_personas_with_notes(request, page):
-    """Deleting a persona would orphan its notes; ask for unpublishing instead."""
-    if request.method == "POST" and isinstance(page.specific, PersonaPage):
-        count = ObjectionNote.objects.filter(persona=page).count()
+    """Deleting a persona (or a page above one) would orphan its notes; ask for unpublishing instead."""
+    if request.method == "POST":
+        personas = PersonaPage.objects.descendant_of(page, inclusive=True)
+        count = ObjectionNote.objects.filter(persona__in=personas).count()
         if count:
             messages.error(
                 request,
-                f"“{page.title}” has {count} objection notes, so it cannot be deleted. Unpublish it instead.",
+                f"“{page.title}” has {count} objection notes, so it cannot be deleted. Unpublish it instead."
+                if isinstance(page.specific, PersonaPage)
+                else f"“{page.title}” holds personas with {count} objection notes, so it cannot be deleted.",
             )
             return redirect("wagtailadmin_pages:edit", page.pk)
     return None
