@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -162,7 +163,7 @@ def create_note_api(request):
         )
     external_id = without_nul(str(payload.get("external_id") or ""))[:100] or None
     if external_id:
-        existing = ObjectionNote.objects.filter(external_id=external_id).select_related("persona", "objection").first()
+        existing = earlier_note(user, external_id)
         if existing is not None:  # a retry: never a duplicate
             return JsonResponse(note_json(existing), status=200)
     form = ObjectionNoteForm(data={key: str(value) for key, value in form_data(payload).items()})
@@ -171,5 +172,25 @@ def create_note_api(request):
         return JsonResponse({"error": "The note was not saved; see errors.", "errors": errors}, status=400)
     note = form.save(commit=False)
     note.author, note.external_id = user, external_id
-    note.save()
+    try:
+        with transaction.atomic():  # a savepoint: a lost race leaves the connection usable
+            note.save()
+    except IntegrityError:
+        existing = earlier_note(user, external_id) if external_id else None
+        if existing is None:
+            raise
+        return JsonResponse(note_json(existing), status=200)  # a concurrent retry saved it first
     return JsonResponse(note_json(note), status=201, headers={"Location": note.persona.url or ""})
+
+
+def earlier_note(user, external_id):
+    """The note this user already filed with this external_id, else None.
+
+    Ids are idempotency keys per author (the constraint ``unique_external_id_per_author``): another
+    user's note with the same id is theirs, and is never answered here.
+    """
+    return (
+        ObjectionNote.objects.filter(author=user, external_id=external_id)
+        .select_related("persona", "objection")
+        .first()
+    )
