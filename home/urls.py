@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from content import views as content_views
 from home import views as home_views
+from home.api import api_not_found
 from personas import api as persona_api
 from personas import views as persona_views
 from search import api as search_api
@@ -35,6 +36,7 @@ urlpatterns = [
     path("api/suggest", search_api.suggest_api, name="api_suggest"),
     path("api/notes", persona_api.create_note_api, name="api_notes"),
     path("api/personas/<slug:slug>/insights", persona_api.persona_insights_api, name="api_persona_insights"),
+    re_path(r"^api/(?P<path>.*)$", api_not_found, name="api_not_found"),
     re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", home_views.serve_media, name="media"),
     path("", include(wagtail_urls)),
 ]
