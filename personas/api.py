@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from home.api import BadJson, read_json_object
 from home.api_auth import authenticated_user, token_user, unauthorised
+from home.forms import id_in_range
 from home.roles import can_file_notes
 from home.text import without_nul
 from personas.forms import ObjectionNoteForm
@@ -109,7 +110,6 @@ def rate_limited(user):
     return 0
 
 
-MAX_ID = 2**63 - 1  # the largest id a database column holds; larger numbers name no page
 SLUG = re.compile(r"[-\w]+")  # Django's slug characters (Unicode, like Wagtail's page slugs)
 
 
@@ -166,7 +166,7 @@ def create_note_api(request):
         wrong_types
         or not isinstance(collateral, int | None)
         or isinstance(collateral, bool)
-        or (collateral is not None and not 1 <= collateral <= MAX_ID)
+        or (collateral is not None and not id_in_range(collateral))
     ):
         return JsonResponse(
             {"error": "persona, objection, text, stage and outcome are text; collateral is a page id or null."},

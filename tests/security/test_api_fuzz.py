@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 API_URLS = ["/api/search", "/api/suggest", "/api/notes", "/api/personas/cfo/insights", "/api/nothing", "/api/"]
 SURROGATE = "\ud800"
-FUZZ_EXAMPLES = {"notes": 250, "search": 150, "suggest": 100, "insights": 60, "any": 100}
+FUZZ_EXAMPLES = {"notes": 250, "search": 150, "suggest": 100, "insights": 60, "any": 100, "site forms": 100}
 
 
 @pytest.fixture
@@ -389,3 +389,50 @@ def test_fuzz_any_api_url_and_method(api, persona):
             assert_json_answer(response, allowed=range(200, 500))
 
     assert fuzz("any", requests, check) == FUZZ_EXAMPLES["any"]
+
+
+FORM_VALUES = st.one_of(
+    st.text(st.characters(codec="utf-8"), max_size=30),  # what a browser can send
+    st.sampled_from(["1" + "0" * 30, str(2**63), "-1", "0", "²", "1.5", "\x00", "cf\x00o", "x" * 5001]),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "fields"),
+    [
+        ("/notes/new/", ["persona", "objection", "text", "deal_stage", "outcome", "collateral", "helped", "next"]),
+        ("/requests/new/", ["persona", "objection", "description", "q"]),
+    ],
+)
+def test_fuzz_site_forms_never_fail(rep_client, persona, objection, collateral, url, fields):
+    """The site's forms (the same ones the API uses) answer a page or a redirect for any input:
+    ids past 64 bits, NUL, text too long; never a server error."""
+    strategy = st.tuples(st.booleans(), st.fixed_dictionaries({}, optional=dict.fromkeys(fields, FORM_VALUES)))
+
+    def check(example):
+        post, data = example
+        response = rep_client.post(url, data) if post else rep_client.get(url, data)
+        assert response.status_code in (200, 302), response.status_code
+
+    assert fuzz("site forms", strategy, check) == FUZZ_EXAMPLES["site forms"]
+
+
+@pytest.mark.parametrize("value", ["1" + "0" * 30, str(2**63)])
+def test_an_id_no_column_holds_is_an_invalid_choice_on_the_site_forms(rep_client, persona, objection, value):
+    note = rep_client.post(
+        "/notes/new/",
+        {
+            "persona": value,
+            "objection": value,
+            "text": "x",
+            "deal_stage": "demo",
+            "outcome": "open",
+            "collateral": value,
+        },
+    )
+    assert note.status_code == 200 and "That persona does not exist" in note.text
+    assert "That collateral is not published" in note.text
+    request = rep_client.post("/requests/new/", {"persona": persona.pk, "objection": value, "description": "x"})
+    assert request.status_code == 200 and "That objection does not exist" in request.text
+    assert rep_client.get("/notes/new/", {"persona": value, "collateral": value}).status_code == 200
