@@ -76,6 +76,16 @@ def utf8_query_string(request):
     return True
 
 
+def status_message(status):
+    """The message for an error page replaced by JSON: the status's name, or an apology for a 5xx."""
+    if status >= 500:
+        return "Something went wrong on our side; it has been logged. Try again later."
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
 def is_json(response):
     return response.get("Content-Type", "").split(";")[0].strip() == "application/json"
 
@@ -95,11 +105,7 @@ class JsonApiMiddleware:
         if not is_api_request(request) or is_json(response) or getattr(response, "streaming", False):
             return response
         status = response.status_code
-        if status >= 500:
-            message = "Something went wrong on our side; it has been logged. Try again later."
-        else:
-            message = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
-        replacement = JsonResponse({"error": message}, status=status)
+        replacement = JsonResponse({"error": status_message(status)}, status=status)
         for name in KEPT_HEADERS:
             if name in response:
                 replacement[name] = response[name]

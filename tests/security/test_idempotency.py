@@ -132,7 +132,7 @@ def race(token, payload):
     return answers
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # groups and pages come back after a flush
 def test_concurrent_retries_get_the_one_note_never_a_server_error(
     settings, own_connection_per_thread, rep, persona, objection
 ):
