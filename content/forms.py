@@ -3,6 +3,7 @@ from django import forms
 from wagtail.documents.forms import BaseDocumentForm
 
 from content.models import ContentRequest
+from home.forms import ModelChoiceField
 from home.text import without_nul
 
 
@@ -45,6 +46,7 @@ class ContentRequestForm(forms.ModelForm):
             "persona": {"invalid_choice": "That persona does not exist (any more). Pick one from the list."},
             "objection": {"invalid_choice": "That objection does not exist (any more). Pick one from the list."},
         }
+        field_classes = {"persona": ModelChoiceField, "objection": ModelChoiceField}
 
     def __init__(self, *args, **kwargs):
         from personas.models import Objection, PersonaPage

@@ -21,7 +21,7 @@ from wagtail.search import index
 from content.extraction import extract_text
 from content.page_forms import CollateralPageForm
 from home.roles import SectionIndexPermissionTester, can_give_feedback
-from home.text import person_name
+from home.text import person_name, shorten
 from home.visibility import visible_pages
 
 COLLATERAL_PER_PAGE = 24
@@ -335,12 +335,18 @@ class ContentRequest(models.Model):
                 Notification.objects.create(user_id=self.requested_by_id, **self.outcome_message())
 
     def outcome_message(self):
+        """The requester's notification: {"message", "url"}, each fitting its column in
+        `home.models.Notification` (a long reason is cut with "…"; the request keeps it whole)."""
+        from home.models import Notification
+
         if self.status == self.Status.DELIVERED:
-            return {
-                "message": f"Your request is delivered: “{self.delivered_asset.title}” answers {self}.",
-                "url": self.delivered_asset.url or "",
-            }
-        return {"message": f"Your request for {self} was declined: {self.decline_reason}", "url": "/requests/"}
+            message = f"Your request is delivered: “{self.delivered_asset.title}” answers {self}."
+            url = self.delivered_asset.url or ""
+        else:
+            message, url = f"Your request for {self} was declined: {self.decline_reason}", "/requests/"
+        if len(url) > Notification._meta.get_field("url").max_length:
+            url = "/requests/"
+        return {"message": shorten(message, Notification._meta.get_field("message").max_length), "url": url}
 
     def clean(self):
         errors = {}

@@ -31,3 +31,11 @@ def text_from_html(html):
     block (heading, paragraph, list item, cell), so "<h3>Talking points</h3><p>Move" does not
     become "Talking pointsMove". Entities are left as they are (as strip_tags does)."""
     return strip_tags(_BLOCK_END.sub("\\1\n", html or "")).strip()
+
+
+def shorten(text, max_length):
+    """`text` cut to at most `max_length` characters, ending with "…" when it was cut.
+
+    For text built from several fields into one column (a notification quoting a reason), so
+    that what the form accepts always fits where it is stored."""
+    return text if len(text) <= max_length else text[: max_length - 1].rstrip() + "…"

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from content import file_access
 from content import views as content_views
 from home import views as home_views
+from home.api import api_not_found
 from home.login_throttle import SiteLoginForm
 from personas import api as persona_api
 from personas import views as persona_views
@@ -41,5 +42,6 @@ urlpatterns = [
     path("api/suggest", search_api.suggest_api, name="api_suggest"),
     path("api/notes", persona_api.create_note_api, name="api_notes"),
     path("api/personas/<slug:slug>/insights", persona_api.persona_insights_api, name="api_persona_insights"),
+    re_path(r"^api/(?P<path>.*)$", api_not_found, name="api_not_found"),
     path("", include(wagtail_urls)),
 ]

@@ -4,18 +4,20 @@ GET /api/personas/<slug>/insights: what the persona objects to now (session or t
 POST /api/notes: file an objection note (token only), validated like the site's form.
 """
 
-import json
+import re
 import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from home.api import BadJson, read_json_object
 from home.api_auth import authenticated_user, token_user, unauthorised
+from home.forms import id_in_range
 from home.roles import can_file_notes
 from home.text import without_nul
 from home.visibility import hidden_page_ids, visible_pages
@@ -110,11 +112,21 @@ def rate_limited(user):
     return 0
 
 
+SLUG = re.compile(r"[-\w]+")  # Django's slug characters (Unicode, like Wagtail's page slugs)
+
+
 def form_data(payload):
-    """The site form's fields from the API's JSON: slugs for persona and objection, true/false for helped."""
-    persona = PersonaPage.objects.live().filter(slug=str(payload.get("persona", ""))).first()
-    slug = str(payload.get("objection", ""))
-    objection = Objection.objects.filter(slug=slug).first() or MergedObjection.survivor(former_slug=slug)
+    """The site form's fields from the API's JSON: slugs for persona and objection, true/false for helped.
+
+    A slug with characters no slug has (NUL, spaces, punctuation) names nothing, without asking the
+    database (PostgreSQL refuses NUL in a query)."""
+    persona_slug, slug = str(payload.get("persona", "")), str(payload.get("objection", ""))
+    persona = PersonaPage.objects.live().filter(slug=persona_slug).first() if SLUG.fullmatch(persona_slug) else None
+    objection = (
+        (Objection.objects.filter(slug=slug).first() or MergedObjection.survivor(former_slug=slug))
+        if SLUG.fullmatch(slug)
+        else None
+    )
     helped = payload.get("helped")
     return {
         "persona": persona.pk if persona else ("" if not payload.get("persona") else -1),
@@ -143,20 +155,20 @@ def create_note_api(request):
         response.headers["Retry-After"] = str(wait)
         return response
     try:
-        payload = json.loads(request.body or b"{}")
-    except (ValueError, RequestDataTooBig):
-        return JsonResponse({"error": "Send a JSON object (Content-Type: application/json)."}, status=400)
-    if not isinstance(payload, dict):
-        return JsonResponse({"error": "Send a JSON object with persona, objection and text."}, status=400)
+        payload = read_json_object(request)
+    except BadJson as error:
+        return JsonResponse({"error": str(error)}, status=400)
     wrong_types = [
         name
         for name in ("persona", "objection", "text", "stage", "outcome")
         if not isinstance(payload.get(name, ""), str)
     ]
+    collateral = payload.get("collateral")
     if (
         wrong_types
-        or not isinstance(payload.get("collateral"), int | None)
-        or isinstance(payload.get("collateral"), bool)
+        or not isinstance(collateral, int | None)
+        or isinstance(collateral, bool)
+        or (collateral is not None and not id_in_range(collateral))
     ):
         return JsonResponse(
             {"error": "persona, objection, text, stage and outcome are text; collateral is a page id or null."},
@@ -164,7 +176,7 @@ def create_note_api(request):
         )
     external_id = without_nul(str(payload.get("external_id") or ""))[:100] or None
     if external_id:
-        existing = ObjectionNote.objects.filter(external_id=external_id).select_related("persona", "objection").first()
+        existing = earlier_note(user, external_id)
         if existing is not None:  # a retry: never a duplicate
             return JsonResponse(note_json(existing), status=200)
     form = ObjectionNoteForm(data={key: str(value) for key, value in form_data(payload).items()})
@@ -173,5 +185,25 @@ def create_note_api(request):
         return JsonResponse({"error": "The note was not saved; see errors.", "errors": errors}, status=400)
     note = form.save(commit=False)
     note.author, note.external_id = user, external_id
-    note.save()
+    try:
+        with transaction.atomic():  # a savepoint: a lost race leaves the connection usable
+            note.save()
+    except IntegrityError:
+        existing = earlier_note(user, external_id) if external_id else None
+        if existing is None:
+            raise
+        return JsonResponse(note_json(existing), status=200)  # a concurrent retry saved it first
     return JsonResponse(note_json(note), status=201, headers={"Location": note.persona.url or ""})
+
+
+def earlier_note(user, external_id):
+    """The note this user already filed with this external_id, else None.
+
+    Ids are idempotency keys per author (the constraint ``unique_external_id_per_author``): another
+    user's note with the same id is theirs, and is never answered here.
+    """
+    return (
+        ObjectionNote.objects.filter(author=user, external_id=external_id)
+        .select_related("persona", "objection")
+        .first()
+    )

@@ -29,13 +29,13 @@ def create_persona(title="CFO", slug=None, role="Chief Financial Officer", summa
 
 
 def create_note(persona, objection, author, text="They said it costs too much.", created=None, **fields):
-    """Create a note; with external_id, create or update that one note."""
+    """Create a note; with external_id, create or update that author's one note with that id."""
     external_id = fields.pop("external_id", None)
-    values = {"persona": persona, "objection": objection, "author": author, "text": text, **fields}
+    values = {"persona": persona, "objection": objection, "text": text, **fields}
     if external_id:
-        note, _ = ObjectionNote.objects.update_or_create(external_id=external_id, defaults=values)
+        note, _ = ObjectionNote.objects.update_or_create(author=author, external_id=external_id, defaults=values)
     else:
-        note = ObjectionNote.objects.create(**values)
+        note = ObjectionNote.objects.create(author=author, **values)
     if created:
         # `created` is auto_now_add; backdate it for history.
         ObjectionNote.objects.filter(pk=note.pk).update(created=created)

@@ -1,6 +1,7 @@
 from django import forms
 
 from content.models import CollateralPage
+from home.forms import ModelChoiceField, id_in_range
 from personas.models import NOTE_TEXT_MAX_LENGTH, Helped, MergedObjection, Objection, ObjectionNote, PersonaPage
 
 
@@ -25,13 +26,14 @@ class ObjectionNoteForm(forms.ModelForm):
             "objection": {"invalid_choice": "That objection does not exist (any more). Pick one from the list."},
             "collateral": {"invalid_choice": "That collateral is not published. Pick one from the list."},
         }
+        field_classes = dict.fromkeys(["persona", "objection", "collateral"], ModelChoiceField)
 
     def __init__(self, *args, hidden_page_ids=frozenset(), **kwargs):
         """`hidden_page_ids`: pages the person filing may not view (home.visibility), left out of
         the persona and collateral choices, so the form neither lists nor accepts them."""
         super().__init__(*args, **kwargs)
         objection_id = self.data.get("objection", "") if self.is_bound else ""
-        if str(objection_id).isdigit() and not Objection.objects.filter(pk=objection_id).exists():
+        if id_in_range(objection_id) and not Objection.objects.filter(pk=objection_id).exists():
             survivor = MergedObjection.survivor(former_id=int(objection_id))
             if survivor is not None:  # the form was opened before a merge
                 self.data = self.data.copy()
@@ -65,7 +67,7 @@ def initial_from_query(params):
     initial = {}
     for name, queryset in lookups.items():
         value = params.get(name, "")
-        if value.isdigit() and queryset.filter(pk=value).exists():
+        if id_in_range(value) and queryset.filter(pk=value).exists():
             initial[name] = int(value)
     collateral_id = initial.get("collateral")
     if collateral_id and "persona" not in initial:

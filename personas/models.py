@@ -217,7 +217,10 @@ class ObjectionNote(models.Model):
     created = models.DateTimeField(auto_now_add=True, db_index=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE, db_index=True)
     external_id = models.CharField(
-        max_length=100, unique=True, null=True, blank=True, help_text="Id in the system it was imported from."
+        max_length=100,
+        null=True,
+        blank=True,
+        help_text="Id in the system it was imported from; unique per author (an integration's idempotency key).",
     )
 
     objects = ObjectionNoteQuerySet.as_manager()
@@ -228,6 +231,14 @@ class ObjectionNote(models.Model):
     class Meta:
         ordering = ["-created", "-pk"]
         indexes = [models.Index(fields=["persona", "objection", "created"])]
+        constraints = [
+            # One user's retry finds their own note; another user's id is theirs to reuse.
+            models.UniqueConstraint(
+                fields=["author", "external_id"],
+                condition=models.Q(external_id__isnull=False) & ~models.Q(external_id=""),
+                name="unique_external_id_per_author",
+            )
+        ]
 
     def __str__(self):
         return f"{self.objection} — {self.persona} ({self.created:%Y-%m-%d})" if self.created else str(self.objection)
