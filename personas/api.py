@@ -179,7 +179,9 @@ def create_note_api(request):
         existing = earlier_note(user, external_id)
         if existing is not None:  # a retry: never a duplicate
             return JsonResponse(note_json(existing), status=200)
-    form = ObjectionNoteForm(data={key: str(value) for key, value in form_data(payload).items()})
+    form = ObjectionNoteForm(
+        data={key: str(value) for key, value in form_data(payload).items()}, hidden_page_ids=hidden_page_ids(request)
+    )
     if not form.is_valid():
         errors = {field: [str(message) for message in messages] for field, messages in form.errors.items()}
         return JsonResponse({"error": "The note was not saved; see errors.", "errors": errors}, status=400)

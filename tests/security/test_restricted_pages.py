@@ -16,14 +16,15 @@ import pytest
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import reverse
 
-from wagtail.models import PageViewRestriction
+from wagtail.models import APIToken, PageViewRestriction
 
 from content.factories import create_collateral, create_document_for
 from content.models import CollateralEvent, CollateralFile
 from personas.factories import create_note, create_persona
-from personas.models import Helped
+from personas.models import Helped, ObjectionNote
 from search import service
 from tests.conftest import client_for
 
@@ -275,6 +276,19 @@ def test_the_note_form_neither_offers_nor_takes_a_restricted_asset(site, rep, pe
     response = client_for(rep).post("/notes/new/", data)
     assert response.status_code == 200 and "collateral" in response.context["form"].errors
     assert not site["group"].notes.exclude(text="The margin ladder won it.").exists()
+
+
+def test_the_notes_api_takes_neither_a_restricted_asset_nor_a_restricted_persona(site, rep, persona, objection):
+    token = APIToken.create_token(user=rep, name="crm")[1]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    note = {"persona": persona.slug, "objection": objection.slug, "text": "Margins again."}
+    for changes, field in [
+        ({"collateral": site["group"].pk, "helped": True}, "collateral"),
+        ({"persona": "procurement-czar"}, "persona"),
+    ]:
+        response = client.post("/api/notes", {**note, **changes}, content_type="application/json")
+        assert response.status_code == 400 and field in response.json()["errors"]
+    assert not ObjectionNote.objects.filter(text="Margins again.").exists()
 
 
 def test_an_alias_of_a_restricted_page_is_hidden_as_wagtail_serves_it(site, rep, marketer):
