@@ -2,10 +2,12 @@ from csp.middleware import CSPMiddleware
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
+from django.http import Http404
 from django.urls import reverse
 
 from home.api import is_api_request
 from home.api_auth import token_user, unauthorised
+from home.visibility import hidden_in_admin
 
 
 class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
@@ -27,6 +29,11 @@ class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
             return None  # a valid bearer token: request.user is now its owner
         return super().process_view(request, view_func, view_args, view_kwargs)
 
+    def handle_no_permission(self, request, view_func):
+        if is_api_request(request):
+            return unauthorised()
+        return super().handle_no_permission(request, view_func)
+
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, giving the Wagtail admin its own, looser policy.
@@ -44,7 +51,30 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             parts.config = settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"]
         return parts
 
-    def handle_no_permission(self, request, view_func):
-        if is_api_request(request):
-            return unauthorised()
-        return super().handle_no_permission(request, view_func)
+
+# The URL arguments by which Wagtail's admin views name the page they act on.
+ADMIN_PAGE_ARGUMENTS = ("page_id", "parent_page_id", "page_to_move_id", "destination_id")
+
+
+class AdminPageVisibilityMiddleware:
+    """Every admin view of one page answers 404 for a page the admin keeps from the user.
+
+    Wagtail's admin checks its page permissions, not view restrictions; ``hidden_in_admin`` says
+    which pages a user who may edit the section still must not open (a rep and a persona page
+    restricted to Marketing). One check here covers all ~40 page views (edit, history, revisions,
+    preview, workflow, move, copy, usage) rather than a hook per view.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.path_info.startswith(reverse("wagtailadmin_home")):
+            return None
+        ids = [view_kwargs[name] for name in ADMIN_PAGE_ARGUMENTS if name in view_kwargs]
+        if ids and request.user.is_authenticated and set(ids) & hidden_in_admin(request.user):
+            raise Http404("No page matches the given query.")
+        return None

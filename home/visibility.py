@@ -13,7 +13,10 @@ once: one query for the restrictions, one for aliases of the restricted pages (W
 an alias against its source's restrictions) and one per restricted tree the request fails.
 """
 
+from types import SimpleNamespace
+
 from wagtail.models import Page, PageViewRestriction
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 CACHE_ATTRIBUTE = "_hidden_page_ids"
 
@@ -57,3 +60,33 @@ def visible_pages(queryset, request):
 def can_view_page(request, page):
     """Whether ``request`` may see ``page`` (a Page or subclass instance) as a reader."""
     return page.live and page.pk not in hidden_page_ids(request)
+
+
+def hidden_in_admin(user):
+    """Ids of the pages the Wagtail admin keeps from ``user``: explorer, its search, the page
+    chooser, the admin pages API and every admin view of one page.
+
+    Wagtail's admin ignores view restrictions: whoever may edit a section sees all of it. Here a
+    page whose view restriction ``user`` fails stays hidden in the admin too (a shared password
+    counts as failed: the admin asks for none), unless the user may add pages where it sits (the
+    section's owners: Marketing, superusers). So a rep who edits persona pages never opens one
+    restricted to Marketing. Returns a frozenset, cached on the user object.
+    """
+    cached = getattr(user, "_hidden_in_admin", None)
+    if cached is not None:
+        return cached
+    hidden = hidden_page_ids(SimpleNamespace(user=user, session={}))
+    if hidden:
+        owned = PagePermissionPolicy().instances_user_has_any_permission_for(user, ["add"])
+        hidden = hidden - set(owned.filter(pk__in=hidden).values_list("pk", flat=True))
+    user._hidden_in_admin = hidden
+    return hidden
+
+
+class VisiblePagePermissionPolicy(PagePermissionPolicy):
+    """Wagtail's page permission policy, whose "explorable" pages leave out ``hidden_in_admin``.
+
+    The explorer, its search and the explorer menu list what ``explorable_instances`` returns."""
+
+    def explorable_instances(self, user):
+        return super().explorable_instances(user).exclude(pk__in=hidden_in_admin(user))

@@ -191,6 +191,7 @@ def other_kwargs(world, name, params):
         "wagtailusers_users": world.users["marketer"].pk,
         "wagtailusers_groups": world.sales_group.pk,
         "wagtaildocs_chooser": document,
+        "login_lockouts": world.lockout.pk,
         "wagtailimages_chooser": image,
     }
     namespace = name.rpartition(":")[0]

@@ -3,6 +3,8 @@ enumerate those URLs and read Wagtail's answers."""
 
 from dataclasses import dataclass, field
 
+from axes.models import AccessAttempt
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -47,6 +49,7 @@ class World:
     image: object
     collection: object
     redirect: object
+    lockout: AccessAttempt
     site: object
     workflow: object
     task: object
@@ -93,6 +96,9 @@ def build_world(rep, marketer, admin_user, no_role_user, persona, objection, col
         image=image,
         collection=collection,
         redirect=Redirect.objects.create(old_path="/old-deck", redirect_link="/collateral/"),
+        lockout=AccessAttempt.objects.create(
+            username="marketer", ip_address="127.0.0.9", user_agent="x", failures_since_start=10
+        ),
         site=Site.objects.get(),
         workflow=workflow,
         task=Task.objects.order_by("pk").first(),
