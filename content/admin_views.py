@@ -13,6 +13,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from content.models import BuyerStage, CollateralIndexPage, CollateralPage, ContentRequest, Kind
 from content.reports import all_reports
 from home import spreadsheets
+from home.forms import id_in_range
 from home.roles import can_publish_collateral
 from personas.models import Objection, PersonaPage
 
@@ -55,7 +56,7 @@ def csv_response(report):
 
 def id_from(value):
     """A whole-number id from a query parameter; 0 (found nowhere) for anything else."""
-    return int(value) if value and value.isdigit() else 0
+    return int(value) if id_in_range(value) else 0
 
 
 @require_POST

@@ -13,6 +13,7 @@ from django.views.generic import CreateView, ListView
 
 from content.forms import ContentRequestForm, request_initial
 from content.models import CollateralEvent, CollateralPage, ContentRequest
+from home.forms import id_in_range
 from home.models import Notification
 from home.roles import REQUEST_ADD_PERMISSION, can_give_feedback
 from home.text import without_nul
@@ -75,7 +76,7 @@ def record_view(request, page):
 def record_download(document, request):
     """Wagtail's before_serve_document hook: a file opened from a collateral page (?collateral=id)."""
     page_id = request.GET.get("collateral", "")
-    if page_id.isdigit():
+    if id_in_range(page_id):
         pages = visible_pages(CollateralPage.objects.filter(pk=page_id, files__document=document), request)
         page = pages.first()
         if page is not None:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import CreateView, DeleteView, ListView, UpdateView
 
+from home.forms import id_in_range
 from home.roles import NOTE_ADD_PERMISSION
 from home.visibility import hidden_page_ids
 from personas.forms import ObjectionNoteForm, initial_from_query
@@ -33,7 +34,7 @@ class NoteCreateView(VisibleChoicesMixin, PermissionRequiredMixin, CreateView):
         params = {
             name: value
             for name, value in self.request.GET.items()
-            if not (name in ("persona", "collateral") and value.isdigit() and int(value) in hidden)
+            if not (name in ("persona", "collateral") and id_in_range(value) and int(value) in hidden)
         }
         return initial_from_query(params)
 

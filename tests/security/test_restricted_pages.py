@@ -312,6 +312,8 @@ def test_a_download_is_not_recorded_against_a_restricted_page_that_shares_the_fi
     response = client.get(f"{document.url}?collateral={site['group'].pk}")
     assert response.status_code == 200
     assert not CollateralEvent.objects.filter(collateral=site["group"], type=CollateralEvent.Type.DOWNLOAD).exists()
+    for odd in ("²", "1" * 30, "-1"):  # never a server error, never an event
+        assert client.get(f"{document.url}?collateral={odd}").status_code == 200
     client.get(f"{document.url}?collateral={collateral.pk}")
     assert CollateralEvent.objects.filter(collateral=collateral, type=CollateralEvent.Type.DOWNLOAD).count() == 1
 
