@@ -48,23 +48,27 @@ class ContentRequestForm(forms.ModelForm):
         }
         field_classes = {"persona": ModelChoiceField, "objection": ModelChoiceField}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, hidden_page_ids=frozenset(), **kwargs):
+        """`hidden_page_ids`: pages the person asking may not view (home.visibility), left out of the
+        persona choices, so the form neither lists nor accepts them."""
         from personas.models import Objection, PersonaPage
 
         super().__init__(*args, **kwargs)
-        self.fields["persona"].queryset = PersonaPage.objects.live().order_by("title")
+        self.fields["persona"].queryset = PersonaPage.objects.live().exclude(pk__in=hidden_page_ids).order_by("title")
         self.fields["objection"].queryset = Objection.objects.order_by("name")
         self.fields["persona"].empty_label = "Pick a persona"
         self.fields["objection"].empty_label = "Pick an objection"
 
 
-def request_initial(params):
+def request_initial(params, hidden_page_ids=frozenset()):
     """Pre-fill from ?persona=&objection= slugs and ?q= (a search that found nothing).
-    Returns (initial, problems): names that matched nothing are reported, not guessed."""
+    Returns (initial, problems): names that matched nothing (or a persona the person may not
+    view) are reported, not guessed."""
     from personas.models import Objection, PersonaPage
 
     initial, problems = {}, []
-    lookups = {"persona": PersonaPage.objects.live(), "objection": Objection.objects.all()}
+    personas = PersonaPage.objects.live().exclude(pk__in=hidden_page_ids)
+    lookups = {"persona": personas, "objection": Objection.objects.all()}
     for name, queryset in lookups.items():
         slug = without_nul(params.get(name)).strip()
         if slug:

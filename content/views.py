@@ -17,7 +17,7 @@ from home.forms import id_in_range
 from home.models import Notification
 from home.roles import REQUEST_ADD_PERMISSION, can_give_feedback
 from home.text import without_nul
-from home.visibility import visible_pages
+from home.visibility import hidden_page_ids, visible_pages
 
 MAX_COMMENT_LENGTH = 1000
 # A second click within this time replaces the first: one person's opinion counts once a day.
@@ -92,8 +92,11 @@ class RequestCreateView(PermissionRequiredMixin, CreateView):
     template_name = "content/request_form.html"
 
     def get_initial(self):
-        initial, self.problems = request_initial(self.request.GET)
+        initial, self.problems = request_initial(self.request.GET, hidden_page_ids(self.request))
         return initial
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "hidden_page_ids": hidden_page_ids(self.request)}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

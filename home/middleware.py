@@ -1,12 +1,18 @@
 from csp.middleware import CSPMiddleware
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
 from django.http import Http404
 from django.urls import reverse
 
+from wagtail.models import Page
+from wagtail.permissions import policy_registry
+
 from home.api import is_api_request
 from home.api_auth import token_user, unauthorised
+from home.forms import id_in_range
+from home.roles import can_use_admin
 from home.visibility import hidden_in_admin
 
 
@@ -54,15 +60,22 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
 # The URL arguments by which Wagtail's admin views name the page they act on.
 ADMIN_PAGE_ARGUMENTS = ("page_id", "parent_page_id", "page_to_move_id", "destination_id")
+# Reports that name pages of every type, whatever the reader may edit.
+PAGE_NAMING_REPORTS = {"wagtailadmin_reports:page_types_usage", "wagtailadmin_reports:page_types_usage_results"}
+# What a user must be allowed on an item for a bulk action's confirmation to name it.
+BULK_ITEM_ACTIONS = ["change", "delete", "choose", "publish"]
 
 
 class AdminPageVisibilityMiddleware:
-    """Every admin view of one page answers 404 for a page the admin keeps from the user.
+    """The Wagtail admin names no page, document or image its user may not see.
 
     Wagtail's admin checks its page permissions, not view restrictions; ``hidden_in_admin`` says
     which pages a user who may edit the section still must not open (a rep and a persona page
-    restricted to Marketing). One check here covers all ~40 page views (edit, history, revisions,
-    preview, workflow, move, copy, usage) rather than a hook per view.
+    restricted to Marketing). One check here covers every admin view of one page (edit, history,
+    revisions and their comparison, previews, workflow, move, copy, usage) rather than a hook per
+    view. Bulk actions answer 404 when they name an item the user has no permission on at all:
+    Wagtail's confirmation page would otherwise list its title ("you don't have permission").
+    Each answer is a 404, as for a page that does not exist.
     """
 
     def __init__(self, get_response):
@@ -72,9 +85,41 @@ class AdminPageVisibilityMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not request.path_info.startswith(reverse("wagtailadmin_home")):
+        if not can_use_admin(request.user) or not request.path_info.startswith(reverse("wagtailadmin_home")):
+            return None  # Wagtail sends whoever may not use the admin to its login page
+        match = request.resolver_match
+        if match.view_name == "wagtail_bulk_action":
+            if self.names_an_item_out_of_reach(request, view_kwargs):
+                raise Http404("No item matches the given query.")
             return None
-        ids = [view_kwargs[name] for name in ADMIN_PAGE_ARGUMENTS if name in view_kwargs]
-        if ids and request.user.is_authenticated and set(ids) & hidden_in_admin(request.user):
+        hidden = hidden_in_admin(request.user)
+        if not hidden:
+            return None
+        names = ADMIN_PAGE_ARGUMENTS + (("pk",) if match.namespace == "wagtailadmin_pages" else ())
+        page_ids = {view_kwargs[name] for name in names if name in view_kwargs}
+        if page_ids & hidden or match.view_name in PAGE_NAMING_REPORTS:
             raise Http404("No page matches the given query.")
         return None
+
+    @staticmethod
+    def names_an_item_out_of_reach(request, view_kwargs):
+        """Whether a bulk action (``?id=…`` or ``?id=all&childOf=…``) names an item the user may not see."""
+        try:
+            model = apps.get_model(view_kwargs["app_label"], view_kwargs["model_name"])
+        except LookupError:
+            return False  # Wagtail answers 404 itself
+        ids = request.GET.getlist("id")
+        if issubclass(model, Page):
+            hidden = hidden_in_admin(request.user)
+            if "all" in ids:
+                parent_id = request.GET.get("childOf", "")
+                parent = Page.objects.filter(pk=parent_id).first() if id_in_range(parent_id) else None
+                ids = list(parent.get_children().values_list("pk", flat=True)) if parent else []
+            return bool({int(pk) for pk in ids if id_in_range(pk)} & hidden)
+        items = model._default_manager.all()
+        if "all" not in ids:
+            items = items.filter(pk__in=[pk for pk in ids if id_in_range(pk)])
+        reachable = policy_registry.get_by_type(model).instances_user_has_any_permission_for(
+            request.user, BULK_ITEM_ACTIONS
+        )
+        return items.exclude(pk__in=reachable.values("pk")).exists()

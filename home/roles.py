@@ -2,6 +2,8 @@
 
 from wagtail.models import PagePermissionTester
 
+from home.visibility import hidden_in_admin
+
 NOTE_ADD_PERMISSION = "personas.add_objectionnote"
 COLLATERAL_ADD_PERMISSION = "content.add_collateralpage"
 REQUEST_ADD_PERMISSION = "content.add_contentrequest"
@@ -36,8 +38,15 @@ class SectionPagePermissionTester(PagePermissionTester):
     move, copy and restrict (privacy) its pages, and reorder them. The role table (README, "Roles")
     lets Sales edit and publish persona pages but not remove, hide or restructure them. So here
     those actions also need the section's "add" permission, which the owning team has (Marketing on
-    Personas) and contributors do not. Superusers keep everything; every other rule is Wagtail's.
+    Personas) and contributors do not. A page the admin keeps from the user (``hidden_in_admin``:
+    a view restriction they fail, in a section they do not own) allows them nothing at all.
+    Superusers keep everything; every other rule is Wagtail's.
     """
+
+    def __init__(self, user, page):
+        super().__init__(user, page)
+        if not user.is_superuser and page.pk in hidden_in_admin(user):
+            self.permissions = set()  # a page the admin keeps from this user: no action on it either
 
     def owns_section(self):
         return self.user.is_superuser or "add" in getattr(self, "permissions", ())

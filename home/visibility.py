@@ -84,9 +84,12 @@ def hidden_in_admin(user):
 
 
 class VisiblePagePermissionPolicy(PagePermissionPolicy):
-    """Wagtail's page permission policy, whose "explorable" pages leave out ``hidden_in_admin``.
-
-    The explorer, its search and the explorer menu list what ``explorable_instances`` returns."""
+    """Wagtail's page permission policy, whose "explorable" pages and pages a user may act on leave
+    out ``hidden_in_admin``: the explorer, its search, the explorer menu and the reports list those."""
 
     def explorable_instances(self, user):
         return super().explorable_instances(user).exclude(pk__in=hidden_in_admin(user))
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        """Pages ``user`` may act on (Wagtail's reports, e.g. aging pages), less ``hidden_in_admin``."""
+        return super().instances_user_has_any_permission_for(user, actions).exclude(pk__in=hidden_in_admin(user))

@@ -38,13 +38,13 @@ def whole_number(params, name, default, low, high):
     return int(value)
 
 
-def parse_filters(params):
+def parse_filters(params, hidden_ids=frozenset()):
     filters = {}
     for facet in FACETS:
         values = [without_nul(value) for value in params.getlist(facet) if without_nul(value)]
         if not values:
             continue
-        known = known_values(facet, values)
+        known = known_values(facet, values, hidden_ids)
         unknown = sorted(set(values) - set(known))
         if unknown:
             raise BadRequest(f"Unknown {facet}: {', '.join(unknown)}.")
@@ -81,11 +81,12 @@ def search_api(request):
     try:
         page = whole_number(params, "page", 1, 1, 10_000)
         page_size = whole_number(params, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
-        filters = parse_filters(params)
+        hidden = hidden_page_ids(request)
+        filters = parse_filters(params, hidden)
     except BadRequest as error:
         return JsonResponse({"error": str(error)}, status=400)
     query = without_nul(params.get("q")).strip()[:MAX_QUERY_LENGTH]
-    results = service.search(query, filters, page=page, page_size=page_size, exclude_ids=hidden_page_ids(request))
+    results = service.search(query, filters, page=page, page_size=page_size, exclude_ids=hidden)
     QueryLog.objects.record(user, query, filters, results)
     return JsonResponse(
         {

@@ -61,10 +61,20 @@ def changed(*args, **kwargs):
     versions.bump(VERSION_KEY)
 
 
-def known_values(facet, values):
-    """The filter values that name something real, each once (anything else is dropped)."""
+def known_values(facet, values, hidden_ids=frozenset()):
+    """The filter values that name something real, each once (anything else is dropped).
+
+    `hidden_ids`: page ids the person searching may not view (``home.visibility``); a persona
+    among them is unknown to them, so filtering by its slug neither works nor confirms it exists.
+    """
     known = taxonomy().values[facet]
-    return [value for value in dict.fromkeys(values) if value in known]
+    values = [value for value in dict.fromkeys(values) if value in known]
+    if facet == "persona" and hidden_ids and values:
+        from personas.models import PersonaPage
+
+        hidden = set(PersonaPage.objects.filter(pk__in=hidden_ids, slug__in=values).values_list("slug", flat=True))
+        values = [value for value in values if value not in hidden]
+    return values
 
 
 def mentioned_objections(text):

@@ -28,14 +28,14 @@ def parse_page(value):
 def search(request):
     """The rep's search: words as they talk, filters with counts, why each result matched."""
     query = without_nul(request.GET.get("q")).strip()[:MAX_QUERY_LENGTH]
+    hidden = hidden_page_ids(request)
     filters = {
-        facet: known_values(facet, [without_nul(value) for value in request.GET.getlist(facet)[:10]])
+        facet: known_values(facet, [without_nul(value) for value in request.GET.getlist(facet)[:10]], hidden)
         for facet in FACETS
         if request.GET.getlist(facet)
     }
     filters = {facet: values for facet, values in filters.items() if values}
     page = parse_page(request.GET.get("page"))
-    hidden = hidden_page_ids(request)
     results = service.search(query, filters, page=page, page_size=RESULTS_PER_PAGE, exclude_ids=hidden)
     QueryLog.objects.record(request.user, query, filters, results)
     personas = PersonaPage.objects.none()
