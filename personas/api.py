@@ -19,7 +19,6 @@ from home.api import BadJson, read_json_object
 from home.api_auth import authenticated_user, token_user, unauthorised
 from home.forms import id_in_range
 from home.roles import can_file_notes
-from home.text import without_nul
 from home.visibility import hidden_page_ids, visible_pages
 from personas.forms import ObjectionNoteForm
 from personas.insights import persona_insights
@@ -139,6 +138,11 @@ def form_data(payload):
     }
 
 
+# An idempotency key as integrations send them: up to 100 printable characters (the column's length).
+EXTERNAL_ID = re.compile(r"[^\x00-\x1f\x7f]{1,100}")
+EXTERNAL_ID_RULE = "external_id is text or a number of at most 100 characters, without control characters."
+
+
 @csrf_exempt  # token-authenticated only: no session cookie is accepted, so there is nothing to forge
 @login_not_required
 @require_POST
@@ -174,7 +178,15 @@ def create_note_api(request):
             {"error": "persona, objection, text, stage and outcome are text; collateral is a page id or null."},
             status=400,
         )
-    external_id = without_nul(str(payload.get("external_id") or ""))[:100] or None
+    external_id = payload.get("external_id") or None
+    if external_id is not None and (
+        not isinstance(external_id, str | int)
+        or isinstance(external_id, bool)
+        or not EXTERNAL_ID.fullmatch(str(external_id))
+    ):
+        # Cut or cleaned, two different keys could answer with one note: refuse instead.
+        return JsonResponse({"error": EXTERNAL_ID_RULE, "errors": {"external_id": [EXTERNAL_ID_RULE]}}, status=400)
+    external_id = str(external_id) if external_id is not None else None
     if external_id:
         existing = earlier_note(user, external_id)
         if existing is not None:  # a retry: never a duplicate

@@ -148,3 +148,15 @@ def test_concurrent_retries_get_the_one_note_never_a_server_error(
         ids = {json.loads(body)["id"] for _status, _type, body in answers}
         assert len(ids) == 1
         assert ObjectionNote.objects.filter(external_id=payload["external_id"]).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("odd", ["k" * 100 + "1", "k" * 100 + "2", "crm-1\x00", "crm-1\n", ["crm-1"], True])
+def test_a_key_that_would_be_cut_or_cleaned_is_refused_not_merged(rep, persona, objection, odd):
+    """Cut to 100 characters or stripped of NUL, two different keys would answer with one note."""
+    token = token_for(rep)
+    assert post_note(Client(), token, note(persona, objection, external_id="k" * 100)).status_code == 201
+    response = post_note(Client(), token, note(persona, objection, text="Another call", external_id=odd))
+    assert response.status_code == 400 and "external_id" in response.json()["errors"]
+    assert post_note(Client(), token, note(persona, objection, external_id=12345)).status_code == 201
+    assert ObjectionNote.objects.count() == 2
