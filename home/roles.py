@@ -4,14 +4,15 @@ from wagtail.models import PagePermissionTester
 
 from home.visibility import hidden_in_admin
 
-NOTE_ADD_PERMISSION = "personas.add_objectionnote"
+# On PersonaPage, not ObjectionNote: see personas/models.py and home/migrations/0007.
+NOTE_FILE_PERMISSION = "personas.file_objection_notes"
 COLLATERAL_ADD_PERMISSION = "content.add_collateralpage"
 REQUEST_ADD_PERMISSION = "content.add_contentrequest"
 ADMIN_ACCESS_PERMISSION = "wagtailadmin.access_admin"
 
 
 def can_file_notes(user):
-    return user.is_authenticated and user.has_perm(NOTE_ADD_PERMISSION)
+    return user.is_authenticated and user.has_perm(NOTE_FILE_PERMISSION)
 
 
 def can_use_admin(user):

@@ -124,6 +124,12 @@ class PersonaPage(Page):
     parent_page_types = ["personas.PersonaIndexPage"]
     subpage_types = []
 
+    class Meta:
+        # Filing objection notes is a permission of its own, not "add" on ObjectionNote: Wagtail
+        # opens a model's admin screens and site history to anyone with any permission on it, and
+        # the notes (hidden ones too) are Marketing's to moderate (README, "Roles").
+        permissions = [("file_objection_notes", "Can file objection notes about personas")]
+
     def permissions_for_user(self, user):
         """Sales edits and publishes; only Marketing deletes, moves, copies, unpublishes or restricts.
         See `SectionPagePermissionTester`."""

@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import CreateView, DeleteView, ListView, UpdateView
 
 from home.forms import id_in_range
-from home.roles import NOTE_ADD_PERMISSION
+from home.roles import NOTE_FILE_PERMISSION
 from home.visibility import hidden_page_ids
 from personas.forms import ObjectionNoteForm, initial_from_query
 from personas.models import ObjectionNote
@@ -23,7 +23,7 @@ class VisibleChoicesMixin:
 
 
 class NoteCreateView(VisibleChoicesMixin, PermissionRequiredMixin, CreateView):
-    permission_required = NOTE_ADD_PERMISSION
+    permission_required = NOTE_FILE_PERMISSION
     raise_exception = True  # a logged-in user without the role gets 403, not a login loop
     form_class = ObjectionNoteForm
     template_name = "personas/note_form.html"

@@ -31,10 +31,10 @@ class NoteModerationPolicy(ModelPermissionPolicy):
     """Who may do what with objection notes in the admin, which is where marketing moderates them.
 
     Notes are filed on the site (`note_create`) or through `POST /api/notes`, which record the
-    author and apply the rate limit; so the admin never adds a note, for anyone. Filing notes
-    (Sales' `personas.add_objectionnote`) therefore opens no admin view of notes at all: listing,
-    export, history and the chooser need change, delete or view, which only Marketing has
-    (README, "Roles": moderate notes).
+    author and apply the rate limit; so the admin never adds a note, for anyone. Filing notes is
+    `personas.file_objection_notes`, a permission on persona pages, so Sales holds no permission
+    on notes at all and Wagtail opens them no admin view of notes: listing, export, history, the
+    chooser and the site history report need one, which only Marketing has (README, "Roles").
     """
 
     def user_has_permission(self, user, action):
