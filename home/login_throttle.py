@@ -9,11 +9,16 @@ in the admin (Settings → Failed logins, ``home/wagtail_hooks.py``) or with
 ``manage.py axes_reset_username <name>`` (or ``axes_reset_ip``, ``axes_reset``).
 """
 
+import functools
+
 from axes.helpers import get_cool_off
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.cache import cache
 from django.http import HttpResponse
+from django.shortcuts import render
 
 from wagtail.admin.forms.auth import LoginForm
 
@@ -56,3 +61,35 @@ def lockout_response(request, original_response=None, credentials=None):
         return HttpResponse(lockout_message(request), status=429, content_type="text/plain; charset=utf-8")
     original_response.status_code = 429
     return original_response
+
+
+def throttled_shared_password(view):
+    """Wrap Wagtail's shared-password views (pages and document collections) with a limit.
+
+    A wrong password re-renders Wagtail's form (200); after ``LOGIN_FAILURE_LIMIT`` of them for
+    one restriction within ``LOGIN_COOLOFF_MINUTES``, by one user, the form answers 429 with the
+    lock-out message, right password or not, until the cool-off ends. The count is kept in the
+    shared cache (atomic ``incr`` on Redis), so every worker agrees; it is per user, because the
+    whole site needs a login. Wagtail names the restriction ``restriction_id`` (collections) or
+    ``page_view_restriction_id`` (pages) in the URL.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request, **kwargs):
+        restriction = kwargs.get("restriction_id", kwargs.get("page_view_restriction_id"))
+        key = f"shared-password:{view.__module__}:{restriction}:{request.user.pk}"
+        cool_off = int(settings.AXES_COOLOFF_TIME.total_seconds())
+        if request.method == "POST" and cache.get(key, 0) >= settings.AXES_FAILURE_LIMIT:
+            minutes = max(1, round(cool_off / 60))
+            message = f"Too many wrong passwords; try again in {minutes} minutes or ask marketing for access."
+            return render(request, "429.html", {"message": message}, status=429)
+        response = view(request, **kwargs)
+        if request.method == "POST" and response.status_code == 200:  # the form again: a wrong password
+            cache.add(key, 0, cool_off)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, cool_off)
+        return response
+
+    return wrapped

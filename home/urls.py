@@ -2,14 +2,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.documents.views import serve as documents_serve
 
 from content import file_access
 from content import views as content_views
 from home import views as home_views
 from home.api import api_not_found
-from home.login_throttle import SiteLoginForm
+from home.login_throttle import SiteLoginForm, throttled_shared_password
 from personas import api as persona_api
 from personas import views as persona_views
 from search import api as search_api
@@ -25,6 +27,15 @@ urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     # Files are streamed by Wagtail's serve view, which sits behind the login middleware.
+    # Wagtail's shared-password forms (collections, pages), with a limit on wrong passwords; same paths.
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        throttled_shared_password(documents_serve.authenticate_with_password),
+    ),
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        throttled_shared_password(wagtail_views.authenticate_with_password),
+    ),
     path("documents/", include(wagtaildocs_urls)),
     # Images and their renditions, by the exact name they are stored under, with a permission
     # check (content/file_access.py). Nothing serves MEDIA_ROOT by path.

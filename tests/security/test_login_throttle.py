@@ -125,3 +125,23 @@ def test_a_superuser_lifts_the_lock_out_in_the_wagtail_admin(rep, admin_user, ma
     assert log_in(client, "rep", PASSWORD).status_code == 302 and logged_in(client)
     # Marketing cannot see who failed to log in, nor lift anything.
     assert client_for(marketer).get(reverse("login_lockouts:index")).status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_a_shared_page_password_is_throttled_like_a_login(rep, marketer, collateral):
+    """Wrong passwords on Wagtail's page password form: after the limit, even the right one is refused."""
+    from wagtail.models import PageViewRestriction
+
+    restriction = PageViewRestriction.objects.create(
+        page=collateral, restriction_type=PageViewRestriction.PASSWORD, password="open sesame"
+    )
+    action = reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, collateral.pk])
+    guesser, other = client_for(rep), client_for(marketer)
+    answers = [guesser.post(action, {"password": f"guess {n}", "return_url": "/"}).status_code for n in range(12)]
+    limit = settings.AXES_FAILURE_LIMIT
+    assert answers == [200] * limit + [429] * (12 - limit)
+    locked = guesser.post(action, {"password": "open sesame", "return_url": collateral.url})
+    assert locked.status_code == 429 and "Too many wrong passwords" in locked.text
+    assert "What it costs and what it saves." not in guesser.get(collateral.url).text  # still the form
+    passed = other.post(action, {"password": "open sesame", "return_url": collateral.url})
+    assert passed.status_code == 302  # someone else, not locked
