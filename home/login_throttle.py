@@ -22,6 +22,8 @@ from django.shortcuts import render
 
 from wagtail.admin.forms.auth import LoginForm
 
+from home import versions
+
 
 def lockout_message(request=None):
     """What a locked-out person reads: how long to wait, and who can help sooner."""
@@ -85,11 +87,7 @@ def throttled_shared_password(view):
             return render(request, "429.html", {"message": message}, status=429)
         response = view(request, **kwargs)
         if request.method == "POST" and response.status_code == 200:  # the form again: a wrong password
-            cache.add(key, 0, cool_off)
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, cool_off)
+            versions.count(key, cool_off)
         return response
 
     return wrapped

@@ -1,5 +1,6 @@
-"""Shared version numbers in the cache: whoever changes something moves its version on, and every
-worker's copy of what depended on it is retired at once (no timeouts to wait out)."""
+"""Shared version numbers and counters in the cache: whoever changes something moves its version
+on, and every worker's copy of what depended on it is retired at once (no timeouts to wait out);
+rate limits count in the same shared place."""
 
 import time
 
@@ -18,3 +19,17 @@ def current(key):
 
 def bump(key):
     cache.set(key, time.time_ns(), None)
+
+
+def count(key, timeout):
+    """Add one to a counter every worker shares and return the new count (1 for a new key).
+
+    The key lives ``timeout`` seconds from its first count. On Redis (``CACHE_URL``) add and incr
+    are atomic, so concurrent workers never lose a count; the folder cache is exact for one process.
+    """
+    cache.add(key, 0, timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout)
+        return 1
