@@ -24,6 +24,7 @@ recorded so marketing can see why search does not look inside it (or inside part
 damaged part never loses the rest of the file.
 """
 
+import contextlib
 import logging
 import posixpath
 import re
@@ -415,16 +416,24 @@ def _forget(element):
             del parent[0]
 
 
-def _read_part(package, name, rules, out, where):
-    """Read one part; a damaged part is noted by `where` and the text read from it is kept."""
+@contextlib.contextmanager
+def _damage_contained(name, out, where):
+    """Read part `name` inside this block: if it is damaged, `where` is noted as a problem, the text
+    read from it so far is kept, and the rest of the file goes on (the text cap still stops all)."""
     try:
-        _stream(package, name, rules, out)
+        yield
     except _Full:
         raise
     except Exception as error:
         logger.info("Could not read %s: %r", name, error)
         out.problem(where)
     out.sep("\n\n")
+
+
+def _read_part(package, name, rules, out, where):
+    """Read one part; a damaged part is noted by `where` and the text read from it is kept."""
+    with _damage_contained(name, out, where):
+        _stream(package, name, rules, out)
 
 
 def _read_drawings(package, source, out, where, seen):
@@ -505,14 +514,8 @@ def read_xlsx(package, out):
         out.sep("\n")
         where = f"the sheet “{title}”"
         if kind == "worksheet" and package.has(name):
-            try:
+            with _damage_contained(name, out, where):
                 _read_cells(package, name, strings, dates, epoch, out)
-            except _Full:
-                raise
-            except Exception as error:
-                logger.info("Could not read %s: %r", name, error)
-                out.problem(where)
-            out.sep("\n\n")
         elif not package.has(name):
             out.problem(where)
             continue

@@ -39,19 +39,9 @@ SECTION_PERMISSIONS = {
         settings.SALES_GROUP: ["change_page", "publish_page"],
     },
 }
-# As 0002 left them, for reversing.
+# As 0002 left them, for reversing: only Marketing's lock and unlock on Personas are new.
 PREVIOUS_SECTION_PERMISSIONS = {
-    "collateral": {
-        settings.MARKETING_GROUP: [
-            "add_page",
-            "change_page",
-            "publish_page",
-            "bulk_delete_page",
-            "lock_page",
-            "unlock_page",
-        ],
-        settings.SALES_GROUP: [],
-    },
+    "collateral": SECTION_PERMISSIONS["collateral"],
     "personas": {
         settings.MARKETING_GROUP: ["add_page", "change_page", "publish_page"],
         settings.SALES_GROUP: ["change_page", "publish_page"],

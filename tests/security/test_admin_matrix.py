@@ -197,8 +197,7 @@ OTHER_ROWS = {
     "wagtailadmin_block_preview": ("404", "404", "404"),
     "wagtailadmin_editing_sessions:ping": ("405", "405", "405"),
     "wagtailadmin_editing_sessions:release": ("405", "405", "405"),
-    # The admin API: pages every editor may list (filtering restricted ones is item 2's); documents
-    # and images are item 3's.
+    # The admin API: pages every editor may list, less those kept from them (tests/security/test_restricted_pages.py).
     "wagtailadmin_api:pages:listing": (OK, OK, OK),
     "wagtailadmin_api:pages:detail": (OK, OK, OK),
     "wagtailadmin_api:pages:find": ("404", "404", "404"),
@@ -220,8 +219,7 @@ OTHER_ROWS = {
     "wagtailforms:list_submissions": ("404", "404", "404"),
     "wagtailforms:list_submissions_results": ("404", "404", "404"),
     "wagtailforms:delete_submissions": (DENIED, DENIED, DENIED),
-    # Documents and images: marketing uploads; reps download through the site (item 3 decides
-    # which documents a rep may list in choosers).
+    # Documents and images: marketing uploads; reps download through the site, and their choosers list nothing.
     "wagtaildocs:index wagtaildocs:index_results wagtaildocs:add wagtaildocs:edit wagtaildocs:delete "
     "wagtaildocs:add_multiple wagtaildocs:document_usage": (DENIED, OK, OK),
     "wagtaildocs:edit_multiple wagtaildocs:create_multiple_from_uploaded_document wagtaildocs:delete_multiple "
