@@ -1,10 +1,13 @@
 """The weekly nudge: each owner hears about their assets due for review and overdue requests."""
 
+import contextlib
 import datetime
+import logging
+import smtplib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +15,8 @@ from django.utils import timezone
 from content.models import CollateralPage, ContentRequest
 from content.reports import edit_url
 from home.text import person_name
+
+logger = logging.getLogger(__name__)
 
 DUE_SOON = datetime.timedelta(days=14)
 
@@ -65,12 +70,39 @@ def digest_text(user, items, today):
     return "\n".join(lines)
 
 
+class MailServerUnavailable(Exception):
+    """The mail server could not be reached or refused us; ``sent`` digests went out before it failed."""
+
+    def __init__(self, reason, sent):
+        super().__init__(reason)
+        self.sent = sent
+
+
 def send_digests(today=None):
-    """Send each person one email; returns how many were sent."""
+    """Send each person one email over one connection; returns ``(sent, refused)``.
+
+    ``refused`` lists the addresses the mail server would not take (a typo in a user's email),
+    each logged as a warning; the others still get theirs. Raises ``MailServerUnavailable`` with
+    the server's address and reason when the server cannot be reached or rejects the login
+    (EMAIL_URL / EMAIL_HOST settings), so the command can say so instead of a traceback.
+    """
     today = today or timezone.localdate()
-    sent = 0
-    for user, items in digests(today).items():
-        count = len(items["assets"]) + len(items["requests"])
-        subject = f"Common Ground: {count} thing{'s' if count != 1 else ''} need{'' if count != 1 else 's'} you"
-        sent += send_mail(subject, digest_text(user, items, today), None, [user.email])
-    return sent
+    sent, refused = 0, []
+    server = f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+        for user, items in digests(today).items():
+            count = len(items["assets"]) + len(items["requests"])
+            subject = f"Common Ground: {count} thing{'s' if count != 1 else ''} need{'' if count != 1 else 's'} you"
+            try:
+                sent += send_mail(subject, digest_text(user, items, today), None, [user.email], connection=connection)
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
+                logger.warning("Digest for user %s not sent: the mail server refused it (%s)", user.pk, error)
+                refused.append(user.email)
+    except (OSError, smtplib.SMTPException) as error:
+        raise MailServerUnavailable(f"mail server {server}: {type(error).__name__}: {error}", sent) from error
+    finally:
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            connection.close()
+    return sent, refused

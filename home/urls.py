@@ -9,6 +9,7 @@ from wagtail.documents.views import serve as documents_serve
 
 from content import file_access
 from content import views as content_views
+from home import readiness
 from home import views as home_views
 from home.api import api_not_found
 from home.login_throttle import SiteLoginForm, throttled_shared_password
@@ -16,6 +17,9 @@ from personas import api as persona_api
 from personas import views as persona_views
 from search import api as search_api
 from search import views as search_views
+
+# A database that does not answer: 503 with Retry-After, on every URL (home/operations.py).
+handler500 = "home.operations.server_error"
 
 urlpatterns = [
     path(
@@ -25,6 +29,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", home_views.healthz, name="healthz"),
+    path("readyz", readiness.readiness_view, name="readyz"),
     path("admin/", include(wagtailadmin_urls)),
     # Files are streamed by Wagtail's serve view, which sits behind the login middleware.
     # Wagtail's shared-password forms (collections, pages), with a limit on wrong passwords; same paths.

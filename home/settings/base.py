@@ -68,14 +68,20 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",  # before staticfiles: runserver serves static files as gunicorn does
     "django.contrib.staticfiles",
+    "health_check",  # readiness checks (home/operations.py, /readyz)
     "axes",  # login throttling (home/login_throttle.py)
     "csp",  # Content-Security-Policy header (home.middleware.ContentSecurityPolicyMiddleware)
 ]
 
 MIDDLEWARE = [
+    # One log line per request: method, path, status, duration, user id (home/operations.py).
+    "home.operations.RequestLogMiddleware",
     "home.api.JsonApiMiddleware",  # outermost: every /api/ answer is JSON, errors included
     "django.middleware.security.SecurityMiddleware",
+    # Static files (the admin's CSS too) under gunicorn, compressed and cached; see STORAGES.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "home.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -299,16 +305,26 @@ CONTENT_REQUEST_SLA_DAYS = env_int("CONTENT_REQUEST_SLA_DAYS", 10)
 # Demo users and data may only be created where this is true (never in production).
 DEMO_DATA_ALLOWED = False
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Wagtail's background tasks log every run at INFO; only problems are worth reading.
-    "loggers": {
-        "django_tasks": {"level": "WARNING"},
-        "elastic_transport": {"level": "WARNING"},
-        # django-axes logs every failed login at INFO; new failures and lock-outs are WARNINGs.
-        "axes": {"level": "WARNING"},
-    },
-}
+
+# Running beyond one box (issue 14; home/settings/deploy.py reads each variable and says why it
+# refuses one): uploads on S3-compatible storage, the mail server, log lines, static files.
+from .deploy import email_from_env, logging_from_env, storage_from_env  # noqa: E402
+
+STORAGES["default"] = storage_from_env()
+# Static files: whitenoise serves STATIC_ROOT (after `collectstatic`) compressed and with
+# far-future cache headers for the hashed names. Without collectstatic (development, tests) it
+# finds files in the apps as runserver does, so no page fails for want of a manifest.
+STORAGES["staticfiles"] = {"BACKEND": "home.storage.CompressedStaticFilesStorage"}
+WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
+# The mail server; Django's own default (SMTP on localhost:25) when nothing is set.
+DEFAULT_FROM_EMAIL = "Common Ground <noreply@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = 10
+globals().update(email_from_env())
+LOGGING = logging_from_env()
+# Readiness (/readyz): a waiting task older than this makes the node not ready (seconds).
+READINESS_MAX_TASK_WAIT = env_int("READINESS_MAX_TASK_WAIT", 300)
+# The task worker deletes finished task rows older than this many days, once an hour.
+TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7)
+# Wagtail's "Forgotten password?" says when mail cannot be sent instead of pretending (home/mail.py).
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "home.mail.CheckedPasswordResetForm"
