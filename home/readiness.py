@@ -17,6 +17,7 @@ keeps the node ready.
 import asyncio
 import dataclasses
 
+from asgiref.sync import sync_to_async
 from django_tasks import TaskResultStatus
 from django_tasks.backends.database.backend import DatabaseBackend
 from django_tasks.backends.database.models import DBTaskResult
@@ -31,21 +32,45 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 
 RETRY_AFTER_SECONDS = 30
+
+
+class InRequestThread:
+    """Runs a synchronous check in the request's own thread (and so on its database connection).
+
+    django-health-check runs synchronous checks in a thread pool, where each thread opens database
+    connections of its own: one per check per request, and blind to the request's transaction.
+    """
+
+    async def run(self):
+        await sync_to_async(self.run_in_thread, thread_sensitive=True)()
+
+    def run_in_thread(self):
+        return super().run()  # the library check's own synchronous run
+
+
+class DatabaseCheck(InRequestThread, Database):
+    """``SELECT 1`` on the default database (django-health-check's check)."""
+
+
+class StorageCheck(InRequestThread, Storage):
+    """A small file written, read back and deleted on the default storage (django-health-check's check)."""
+
+
 # What each check is called in the answer.
 CHECK_NAMES = {
-    "Database": "database",
+    "DatabaseCheck": "database",
     "Cache": "cache",
-    "Storage": "storage",
+    "StorageCheck": "storage",
     "SearchIndex": "search",
     "TaskQueue": "tasks",
 }
 
 
 @dataclasses.dataclass
-class SearchIndex(HealthCheck):
+class SearchIndex(InRequestThread, HealthCheck):
     """The search engine answers, and its index holds every live collateral page."""
 
-    def run(self):
+    def run_in_thread(self):
         from search import service
         from search.documents import collateral_for_index
 
@@ -68,10 +93,10 @@ class SearchIndex(HealthCheck):
 
 
 @dataclasses.dataclass
-class TaskQueue(HealthCheck):
+class TaskQueue(InRequestThread, HealthCheck):
     """With the database task queue: the oldest waiting task has waited at most ``READINESS_MAX_TASK_WAIT`` seconds."""
 
-    def run(self):
+    def run_in_thread(self):
         from django_tasks import default_task_backend
 
         if not isinstance(default_task_backend, DatabaseBackend):
@@ -86,7 +111,7 @@ class TaskQueue(HealthCheck):
             )
 
 
-CHECKS = [Database, Cache, Storage, SearchIndex, TaskQueue]
+CHECKS = [DatabaseCheck, Cache, StorageCheck, SearchIndex, TaskQueue]
 
 
 def check_name(check):
