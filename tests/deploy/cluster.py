@@ -118,10 +118,10 @@ class Browser:
 class Cluster:
     """Start with ``start()``, stop with ``stop()``; ``a`` and ``b`` are the nodes' base URLs."""
 
-    def __init__(self, **env_overrides):
+    def __init__(self, purpose="two_nodes", **env_overrides):
         self.env_overrides = env_overrides
         self.folder = Path(tempfile.mkdtemp(prefix="commonground-two-nodes-"))
-        self.database = re.sub(r"\W", "_", f"two_nodes_{BASE_DIR.name}").lower()
+        self.database = re.sub(r"\W", "_", f"{purpose}_{BASE_DIR.name}").lower()
         self.processes = {}
         self.ports = set()
         self.osmem = self.moto = None
@@ -174,23 +174,29 @@ class Cluster:
             "SECURE_SSL_REDIRECT": "0",
             "DATABASE_URL": f"{POSTGRES}/{self.database}",
             "CACHE_URL": REDIS_URL,
-            "SEARCH_ENGINE": "elasticsearch",
-            "ELASTICSEARCH_URL": self.osmem.url if self.osmem else "",
-            "ELASTICSEARCH_PLAIN_JSON": "1",
-            "ELASTICSEARCH_INDEX": "two-nodes",
+            "SEARCH_ENGINE": "embedded",
             "SEARCH_INDEX_PATH": str(home / "search-index"),
             "MEDIA_ROOT": str(home / "media"),
             "STATIC_ROOT": str(home / "static"),
-            "STORAGE_URL": f"s3://{BUCKET}?endpoint_url={self.s3_endpoint}&region=us-east-1",
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
             "TASK_BACKEND": "database",
             "NOTES_API_PER_MINUTE": "10",
             "LOG_FORMAT": "json",
             "WEB_CONCURRENCY": "2",
             "PYTHONUNBUFFERED": "1",
         }
-        env.pop("DJANGO_CONFIGURATION", None)
+        if self.osmem:
+            env.update(
+                SEARCH_ENGINE="elasticsearch",
+                ELASTICSEARCH_URL=self.osmem.url,
+                ELASTICSEARCH_PLAIN_JSON="1",
+                ELASTICSEARCH_INDEX="two-nodes",
+            )
+        if self.moto:
+            env.update(
+                STORAGE_URL=f"s3://{BUCKET}?endpoint_url={self.s3_endpoint}&region=us-east-1",
+                AWS_ACCESS_KEY_ID="testing",
+                AWS_SECRET_ACCESS_KEY="testing",
+            )
         env.update(self.env_overrides)
         return env
 
