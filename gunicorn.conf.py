@@ -35,3 +35,6 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Behind a reverse proxy on the same machine: trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 27's control socket sits at one path per user, which two nodes (or two sites) on one
+# machine would share; nothing here uses it.
+control_socket_disable = True
