@@ -34,6 +34,12 @@ FALLBACK_NOTICE = (
 )
 
 
+def one_line(error):
+    """``ConnectionError: first line of the message`` (at most 200 characters), for a log line."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0][:200] if lines else 'no message'}"
+
+
 def embedded_engine():
     return embedded_engine_at(str(settings.SEARCH_INDEX_PATH))
 
@@ -74,8 +80,10 @@ def index_collateral(page_ids):
         try:
             engine.delete(removed)
             engine.index(current)
-        except SERVER_ERRORS:
-            logger.warning("Search server missed %s; will replay when it answers", sorted(page_ids), exc_info=True)
+        except SERVER_ERRORS as error:
+            logger.warning(
+                "Search server missed %s (%s); will replay when it answers", sorted(page_ids), one_line(error)
+            )
             PendingIndexing.objects.bulk_create([PendingIndexing(page_id=pk) for pk in page_ids], ignore_conflicts=True)
             return
     replay_pending()
@@ -137,8 +145,9 @@ def search(text="", filters=None, page=1, page_size=20, *, exclude_ids):
     )
     try:
         results = get_engine().search(query)
-    except SERVER_ERRORS:
-        logger.warning("Search server failed; answering from the embedded index", exc_info=True)
+    except SERVER_ERRORS as error:
+        # One line per degraded search, not a traceback: the cause is known and the answer still comes.
+        logger.warning("Search server failed (%s); answering from the embedded index", one_line(error))
         results = dataclasses.replace(embedded_engine().search(query), notice=FALLBACK_NOTICE)
     return without_hidden_personas(results, query.exclude_ids)
 
