@@ -19,3 +19,6 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = WAGTAILDOCS_MAX_UPLOAD_SIZE
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # emptied before each test
 # An empty folder: whitenoise finds static files in the apps (as before collectstatic) without warning.
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="commonground-test-static-"))
+# whitenoise looks static files up per request instead of listing every one of them each time a
+# test client starts its middleware (0.01 s per client instead of 0.2 s).
+WHITENOISE_AUTOREFRESH = True
