@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -260,8 +261,10 @@ class Cluster:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def stop(self):
-        for process, _log in self.processes.values():
-            process.terminate()
+        for name, (process, _log) in self.processes.items():
+            # gunicorn: SIGINT is its quick shutdown (no requests are running by now); the worker
+            # gets SIGTERM, its graceful stop.
+            process.send_signal(signal.SIGTERM if name == "worker" else signal.SIGINT)
         for process, log in self.processes.values():
             try:
                 process.wait(timeout=15)

@@ -14,12 +14,12 @@ from personas.factories import create_objection, create_persona
 
 PASSWORD = "two nodes share everything"
 users = {}
-ROLES = [("marketer", settings.MARKETING_GROUP), ("rep", settings.SALES_GROUP), ("rep2", settings.SALES_GROUP)]
+ROLES = [("marketer", settings.MARKETING_GROUP)] + [(rep, settings.SALES_GROUP) for rep in ("rep", "rep2", "rep3")]
 for name, group in ROLES:
     user = get_user_model().objects.create_user(username=name, password=PASSWORD, email=f"{name}@example.com")
     user.groups.add(Group.objects.get(name=group))
     users[name] = user
-tokens = {name: APIToken.create_token(user=users[name], name="two-nodes")[1] for name in ("rep", "rep2")}
+tokens = {name: APIToken.create_token(user=users[name], name="two-nodes")[1] for name in ("rep", "rep2", "rep3")}
 persona = create_persona("CFO", slug="cfo", role="Chief Financial Officer", summary="Owns the budget.")
 objection = create_objection("Price is too high", slug="price", synonyms="too pricey")
 create_collateral(

@@ -122,14 +122,18 @@ def test_a_synonym_added_on_a_finds_on_b(cluster):
 
 
 def test_the_notes_rate_limit_holds_across_both_nodes(cluster):
-    if time.time() % 60 > 45:  # the limit counts per clock minute: start this inside one
-        time.sleep(61 - time.time() % 60)
-    token = cluster.seeded["tokens"]["rep2"]
     note = {"persona": "cfo", "objection": "price", "text": "Budget frozen"}
-    answers = []
-    for number in range(14):
-        node = Browser(cluster.a if number % 2 == 0 else cluster.b)
-        answers.append(node.post("/api/notes", json=note, token=token))
+    for user in ["rep2", "rep3"]:  # the limit counts per clock minute: a second user if the minute turned
+        if time.time() % 60 > 50:
+            time.sleep(61 - time.time() % 60)
+        minute = int(time.time() // 60)
+        token = cluster.seeded["tokens"][user]
+        answers = [
+            Browser(cluster.a if number % 2 == 0 else cluster.b).post("/api/notes", json=note, token=token)
+            for number in range(14)
+        ]
+        if int(time.time() // 60) == minute:
+            break
     statuses = [answer.status_code for answer in answers]
     assert statuses == [201] * 10 + [429] * 4  # NOTES_API_PER_MINUTE=10 for both nodes together
     assert 0 < int(answers[-1].headers["Retry-After"]) <= 60
