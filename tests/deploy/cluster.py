@@ -267,7 +267,7 @@ class Cluster:
             process.send_signal(signal.SIGTERM if name == "worker" else signal.SIGINT)
         for process, log in self.processes.values():
             try:
-                process.wait(timeout=15)
+                process.wait(timeout=5)  # gunicorn can take 10 s more on a loaded machine; nothing is lost
             except subprocess.TimeoutExpired:
                 process.kill()
             log.close()
