@@ -18,7 +18,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from search.engines.base import Term
+from search.engines.base import MIN_PREFIX_LENGTH, Term
 
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -58,8 +58,6 @@ GRAMMAR_SEQUENCES = sorted((tuple(phrase.split()) for phrase in GRAMMAR_PHRASES)
 # questions need every word ("spanish version" must not match every "version"); from three words
 # on, one may be missing ("sso with okta for contractors" still finds the SSO datasheet).
 MINIMUM_SHARE = 0.66
-# Words this short are not completed as prefixes (every "in…" word would match "in").
-MIN_PREFIX_LENGTH = 3
 # Titles in roles that buyers and reps shorten; applied to any persona's role, never per persona.
 ROLE_ABBREVIATIONS = {
     "vice president": "vp",
@@ -287,6 +285,7 @@ def understand(text, vocab, *, last_word_complete=False):
                     text=phrase_text,
                     alternatives=alternatives,
                     facets=tuple((mention.facet, mention.slug) for mention in named),
+                    words=tuple(word for word in phrase if word not in STOP_WORDS) if length > 1 else (),
                 )
             )
             position += length

@@ -49,6 +49,9 @@ class Term:
     alternatives: tuple = ()  # what the rep typed before a general synonym replaced it: ("impl",)
     facets: tuple = ()  # ((facet, slug), ...) the words name: (("persona", "head-of-security"),)
     prefix: bool = False
+    # For a term of several words: its meaningful ones (no grammar words), each of which matches
+    # on its own for less than the whole phrase: ("scale",) for "will it scale with us".
+    words: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,12 @@ class SearchQuery:
     - `terms` empty: search `text` as before (browse when it is empty too).
     - `terms` given: ignore the grammar words of `text`. Each Term is one clause that matches a
       document when any of its `text`/`alternatives` matches the weighted text fields (title 5,
-      taxonomy 3, summary 2, body 1.5, files 1; stemmed, plus a small typo-tolerant rescue), when a
-      word of the document starts with `text` if `prefix` is set (and `text` has 3+ letters), or
-      when the document carries one of the Term's `facets` (scored like a good title match).
+      taxonomy 3, summary 2, body 1.5, files 1; stemmed, plus a small typo-tolerant rescue; a text
+      of several words as a phrase), when any of its `words` does (for WORDS_WEIGHT of the score),
+      when a word of the document starts with `text` if `prefix` is set (and `text` has 3+
+      letters), or when the document carries one of the Term's `facets` (FACET_MATCH_WEIGHT). A
+      Term scores by its best way of matching plus TIE_BREAKER times the others (a dis_max), so a
+      word found exactly and by typo tolerance does not count twice.
     - `minimum_should_match` (0 = 1): a document must match at least this many Terms to be
       returned. search.service asks again with 1 when none does and reports the answer as weak,
       so an engine never relaxes it by itself.
@@ -118,9 +124,15 @@ class SearchResults:
     mentions: tuple = ()  # search.understanding.Mention: what the words named, offered as filters
 
 
-# Understanding boosts, read by every engine (see SearchQuery).
-BOOST_WEIGHT = 3.0  # per facet value the words named, e.g. kind "case_study" for "customer story"
+# Understanding weights, read by every engine (see SearchQuery). Tuned on the Tessellate judged set
+# only (search/quality.py); the Keelson set is reported, never tuned on.
+BOOST_WEIGHT = 1.5  # per facet value the words named, e.g. kind "case_study" for "customer story"
 PHRASE_WEIGHT = 2.0  # the meaningful words together, in order (slop 2)
+FACET_MATCH_WEIGHT = 2.0  # a document carrying what a mention names matches that term
+WORDS_WEIGHT = 1.0  # a phrase's meaningful words present, but not as the phrase
+TIE_BREAKER = 0.3  # the other ways a term matched add this share of their score
+PREFIX_WEIGHT = 0.5  # a word completed from what was typed counts half the field's weight
+MIN_PREFIX_LENGTH = 3  # shorter words are not completed
 
 # After text relevance: helped rate and freshness reorder near-equals, they do not override relevance.
 HELPED_WEIGHT = 0.2  # a boost from 0.9 (never helped) to 1.1 (always helped)

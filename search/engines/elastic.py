@@ -17,7 +17,19 @@ from elasticsearch.dsl import Boolean, Document, Float, Integer, Keyword, Object
 from elasticsearch.dsl import Q as Query
 from elasticsearch.helpers import bulk
 
-from search.engines.base import BOOST_WEIGHT, FACETS, PHRASE_WEIGHT, Hit, SearchResults, ranking_boost
+from search.engines.base import (
+    BOOST_WEIGHT,
+    FACET_MATCH_WEIGHT,
+    FACETS,
+    MIN_PREFIX_LENGTH,
+    PHRASE_WEIGHT,
+    PREFIX_WEIGHT,
+    TIE_BREAKER,
+    WORDS_WEIGHT,
+    Hit,
+    SearchResults,
+    ranking_boost,
+)
 
 SEP = "\x1f"
 # Printable, escape-proof markers around matches (osmem-server trims trailing control characters).
@@ -25,8 +37,6 @@ START, END = "{{cg-mark}}", "{{/cg-mark}}"
 FIELD_WEIGHTS = {"title": 5, "taxonomy": 3, "summary": 2, "body": 1.5, "files": 1}  # as the embedded engine
 HIGHLIGHT_FIELDS = {"summary": "Summary", "body": "Body", "files": "Inside the file", "taxonomy": "Tagged"}
 FUZZY_WEIGHT = 0.1
-PREFIX_WEIGHT = 0.5  # a word completed from what was typed counts less than the word itself
-MIN_PREFIX_LENGTH = 3
 PHRASE_FIELDS = ("title", "summary", "body")
 REBUILD_TIMEOUT = 300  # seconds, for bulk requests during a rebuild
 REBUILD_CHUNK = 500
@@ -86,25 +96,30 @@ def marked_html(fragment):
 
 
 def term_clause(term):
-    """One meaningful Term as a clause: its words in the weighted fields (stemmed; phrases in
-    order), a small typo rescue, a prefix completion when asked, or the facet values it names."""
+    """One meaningful Term as a clause scored by its best way of matching (dis_max, so a word is
+    not counted twice): its words in the weighted fields (stemmed; a phrase in order, or its words
+    anywhere for less), a small typo rescue, a prefix completion when asked, or the facet values
+    it names."""
     fields = [f"{field}^{weight}" for field, weight in FIELD_WEIGHTS.items()]
     fuzzy_fields = [f"{field}.words^{weight * FUZZY_WEIGHT}" for field, weight in FIELD_WEIGHTS.items()]
-    should = []
+    ways = []
     for words in (term.text, *term.alternatives):
         if " " in words:
-            should.append(Query("multi_match", query=words, fields=fields, type="phrase", slop=1))
+            ways.append(Query("multi_match", query=words, fields=fields, type="phrase", slop=1))
         else:
-            should.append(Query("multi_match", query=words, fields=fields, type="most_fields"))
-            should.append(Query("multi_match", query=words, fields=fuzzy_fields, fuzziness="AUTO", prefix_length=1))
+            ways.append(Query("multi_match", query=words, fields=fields, type="most_fields"))
+            ways.append(Query("multi_match", query=words, fields=fuzzy_fields, fuzziness="AUTO", prefix_length=1))
+    if term.words:
+        words = " ".join(term.words)
+        ways.append(Query("multi_match", query=words, fields=fields, type="most_fields", boost=WORDS_WEIGHT))
     if term.prefix and len(term.text) >= MIN_PREFIX_LENGTH:
-        should += [
+        ways += [
             Query("prefix", **{f"{field}.words": {"value": term.text, "boost": weight * PREFIX_WEIGHT}})
             for field, weight in FIELD_WEIGHTS.items()
         ]
     for facet, slug in term.facets:
-        should.append(Query("constant_score", filter=Query("term", **{facet: slug}), boost=FIELD_WEIGHTS["title"]))
-    return Query("bool", should=should, minimum_should_match=1)
+        ways.append(Query("constant_score", filter=Query("term", **{facet: slug}), boost=FACET_MATCH_WEIGHT))
+    return Query("dis_max", queries=ways, tie_breaker=TIE_BREAKER)
 
 
 def understood_query(query):
