@@ -16,6 +16,7 @@ a library that is not in the database (search/quality.py).
 import math
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass, field
 
 from search.engines.base import MIN_PREFIX_LENGTH, Term
@@ -69,8 +70,10 @@ ROLE_ABBREVIATIONS = {
 
 
 def words_of(text):
-    """Lower-case words (letters, digits, underscore split off) of any text."""
-    return [word for word in WORD.findall((text or "").lower().replace("_", " ")) if word]
+    """Lower-case words of any text, NFKC-normalised as the index is ("ﬁntech" is "fintech");
+    underscores split words."""
+    text = unicodedata.normalize("NFKC", text or "").lower().replace("_", " ")
+    return [word for word in WORD.findall(text) if word]
 
 
 def singular(word):
@@ -300,6 +303,10 @@ def understand(text, vocab, *, last_word_complete=False):
             typed = typed_at.get(position)
             terms.append(Term(text=word, alternatives=(typed,) if typed and typed != word else ()))
         position += 1
+    unique = {}
+    for term in terms:  # each term once, where it first stood
+        unique.setdefault((term.text, term.facets), term)
+    terms = list(unique.values())
     if not terms and grammar:  # only grammar words: search for them rather than for nothing
         terms, grammar = [Term(text=word) for word in dict.fromkeys(grammar)], []
     if terms and not last_word_complete and words and not terms[-1].facets:

@@ -141,3 +141,12 @@ def test_understanding_never_requires_grammar_words():
     assert {"my", "prospect", "says", "the", "it", "is"} <= set(understood.grammar)
     assert understood.boosts == {"persona": ("cfo",), "objection": ("price",)}
     assert understand("vp sales", VOCABULARY).boosts == {"persona": ("vp-sales",)}
+
+
+def test_words_are_read_as_the_index_reads_them_and_counted_once():
+    # NFKC, as extracted text is: a ligature or full-width letters name the same tag.
+    assert understand("ﬁntech ＣＡＳＥ-STUDIES", VOCABULARY).boosts == {"tag": ("fintech",), "kind": ("case_study",)}
+    # A word typed twice is one meaningful term, so it cannot satisfy the minimum share alone.
+    understood = understand("impl impl mainframe", VOCABULARY)
+    assert [term.text for term in understood.terms] == ["implementation", "mainframe"]
+    assert understood.minimum_should_match == 2
