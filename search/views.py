@@ -12,6 +12,7 @@ from search import service
 from search.engines.base import FACETS
 from search.models import QueryLog
 from search.taxonomy import known_values
+from search.understanding import STOP_WORDS
 
 RESULTS_PER_PAGE = 20
 NOTES_SHOWN = 5
@@ -46,7 +47,8 @@ def search(request):
     personas = PersonaPage.objects.none()
     notes = ObjectionNote.objects.none()
     if query:
-        words = [word for word in query.split() if len(word) > 2][:10]
+        # Grammar words ("does", "the") would match every persona and note: only meaningful ones.
+        words = [word for word in query.split() if len(word) > 2 and word.lower() not in STOP_WORDS][:10]
         persona_match, note_match = Q(), Q()
         for word in words:
             persona_match |= Q(title__icontains=word) | Q(role__icontains=word)

@@ -124,3 +124,14 @@ def test_the_page_says_no_strong_match_and_offers_a_request_and_chips(library, r
     assert ">Case study</a>" in page and ">fintech</a>" in page
     page = rep_client.get("/search/", {"q": "fintech customer story", "kind": "case_study"}).text
     assert ">Case study ×</a>" in page
+
+
+def test_grammar_words_do_not_pull_in_notes_or_personas(library, rep, rep_client):
+    from personas.factories import create_note
+
+    objection = create_objection("Too slow", slug="too-slow")
+    create_note(library["cfo"], objection, rep, text="They said the rollout would take all year.")
+    create_note(library["cfo"], objection, rep, text="Asked whether it runs on a mainframe.")
+    page = rep_client.get("/search/", {"q": "does the mainframe"}).text
+    assert "Asked whether it runs on a mainframe." in page
+    assert "They said the rollout would take all year." not in page
