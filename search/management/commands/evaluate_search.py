@@ -9,6 +9,8 @@ from search import quality_keelson, service
 from search.quality import CUTOFF, PlainBM25, evaluate_judged, judged_sets, understood_search, words_only_search
 from search.understanding import vocabulary
 
+EVALUATION_TIMEOUT = 60  # seconds per server call: a busy machine must not fail the measurement
+
 
 class Command(BaseCommand):
     help = (
