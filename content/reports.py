@@ -127,18 +127,19 @@ def content_gaps(assets, since):
 
 
 def failed_searches(since):
+    """Searches that found nothing useful: no result, or only weak matches (search.QueryLog.weak)."""
     rows = []
     searches = (
-        QueryLog.objects.zero_results()
+        QueryLog.objects.found_nothing_useful()
         .filter(created__gte=since)
         .exclude(query="")
         .values("query")
-        .annotate(times=Count("pk"), last=Max("created"))
+        .annotate(times=Count("pk"), weak=Count("pk", filter=Q(weak=True)), last=Max("created"))
         .order_by("-times", "-last")[:ROWS]
     )
     people = {}
     for log in (
-        QueryLog.objects.zero_results()
+        QueryLog.objects.found_nothing_useful()
         .filter(created__gte=since, query__in=[s["query"] for s in searches])
         .select_related("user")
     ):
@@ -148,6 +149,7 @@ def failed_searches(since):
             {
                 "query": search["query"],
                 "times": search["times"],
+                "weak": search["weak"],
                 "last": search["last"],
                 "who": ", ".join(sorted(people.get(search["query"], ()))),
                 "actions": [("Search again", f"{reverse('search')}?{urlencode({'q': search['query']})}", "get")],
@@ -155,9 +157,15 @@ def failed_searches(since):
         )
     return Report(
         "searches",
-        "Searches that found nothing",
-        "The last 90 days, most frequent first, with who searched.",
-        [("query", "Search"), ("times", "Times"), ("last", "Last"), ("who", "Who searched")],
+        "Searches that found nothing useful",
+        "The last 90 days, most frequent first, with who searched: no result at all, or only weak guesses.",
+        [
+            ("query", "Search"),
+            ("times", "Times"),
+            ("last", "Last"),
+            ("who", "Who searched"),
+            ("weak", "Of which only weak matches"),
+        ],
         rows,
     )
 

@@ -69,6 +69,39 @@ class Objection(index.Indexed, models.Model):
         return split_synonyms(self.synonyms)
 
 
+class Synonym(models.Model):
+    """A general synonym or abbreviation reps use in search, beside the objections' own synonyms:
+    "impl" means "implementation", "customer story" means "case study". Marketing edits the list
+    in the admin (Field feedback → Synonyms); search expands the words before reading them
+    (search/understanding.py), so a synonym of a kind's name also names that kind."""
+
+    term = models.CharField(
+        max_length=80,
+        unique=True,
+        help_text="What reps type, e.g. 'impl' or 'customer story'. Letters, digits and spaces; case does not matter.",
+    )
+    meaning = models.CharField(
+        max_length=120,
+        help_text="What it means, as the collateral says it, e.g. 'implementation' or 'case study'.",
+    )
+
+    panels = [FieldPanel("term"), FieldPanel("meaning")]
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self):
+        return f"{self.term} → {self.meaning}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        self.term = " ".join(self.term.lower().split())
+        self.meaning = " ".join(self.meaning.split())
+        if self.term and self.term == self.meaning.lower():
+            raise ValidationError({"meaning": "A word cannot be a synonym of itself."})
+
+
 class QuoteBlock(blocks.StructBlock):
     text = blocks.TextBlock(help_text="What a buyer in this role actually said.")
     source = blocks.CharBlock(required=False, help_text="Who said it, e.g. 'CFO, 400-person logistics firm'.")

@@ -24,7 +24,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from personas.admin_views import MERGE_PERMISSION, MergeObjectionView
 from personas.bulk_actions import HideNotesBulkAction, RecategoriseNotesBulkAction, ShowNotesBulkAction
-from personas.models import Objection, ObjectionNote, PersonaPage
+from personas.models import Objection, ObjectionNote, PersonaPage, Synonym
 
 
 class NoteModerationPolicy(ModelPermissionPolicy):
@@ -105,11 +105,23 @@ class ObjectionNoteViewSet(SnippetViewSet):
     ]
 
 
+class SynonymViewSet(SnippetViewSet):
+    """General synonyms and abbreviations for search ("impl → implementation"): Marketing only."""
+
+    model = Synonym
+    icon = "link"
+    menu_label = "Synonyms"
+    list_display = ["term", "meaning"]
+    search_fields = ["term", "meaning"]
+    search_backend_name = None  # a short list: the database's own lookups, no search index
+    ordering = ["term"]
+
+
 class TaxonomyGroup(SnippetViewSetGroup):
     menu_label = "Field feedback"
     menu_icon = "tag"
     menu_order = 200
-    items = (ObjectionViewSet, ObjectionNoteViewSet)
+    items = (ObjectionViewSet, SynonymViewSet, ObjectionNoteViewSet)
 
 
 register_snippet(TaxonomyGroup)

@@ -97,6 +97,9 @@ def search_api(request):
             "page_size": page_size,
             "corrections": results.corrections,
             "notice": results.notice,
+            # No result matched the meaningful words well: the results are best guesses.
+            "weak": results.weak,
+            "mentions": [mention.as_dict() for mention in results.mentions],
             "facets": {
                 facet: [{"value": value, "label": label, "count": count} for value, label, count in values]
                 for facet, values in results.facets.items()

@@ -6,6 +6,10 @@ class QueryLogQuerySet(models.QuerySet):
     def zero_results(self):
         return self.filter(result_count=0)
 
+    def found_nothing_useful(self):
+        """Searches that found nothing, or only weak matches (search.service.run): both are gaps."""
+        return self.filter(models.Q(result_count=0) | models.Q(weak=True))
+
     def record(self, user, query, filters, results):
         """Log a search that asked for something (words or filters); opening the page is not a search."""
         if query or filters:
@@ -16,6 +20,7 @@ class QueryLogQuerySet(models.QuerySet):
                 user=user,
                 engine=results.engine,
                 took_ms=results.took_ms,
+                weak=getattr(results, "weak", False),
             )
 
 
@@ -28,6 +33,9 @@ class QueryLog(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     engine = models.CharField(max_length=20)
     took_ms = models.FloatField()
+    weak = models.BooleanField(
+        default=False, help_text="Nothing matched the meaningful words well; the results were best guesses."
+    )
     created = models.DateTimeField(auto_now_add=True, db_index=True)
 
     objects = QueryLogQuerySet.as_manager()
@@ -37,7 +45,7 @@ class QueryLog(models.Model):
         indexes = [models.Index(fields=["result_count", "created"])]
 
     def __str__(self):
-        return f"{self.query or '(browse)'} → {self.result_count}"
+        return f"{self.query or '(browse)'} → {self.result_count}{' (weak)' if self.weak else ''}"
 
 
 class PendingIndexing(models.Model):

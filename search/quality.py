@@ -99,3 +99,118 @@ def evaluate(engine, judgements=JUDGEMENTS, cutoff=CUTOFF, synonyms=lambda text:
         "mrr": sum(reciprocal_ranks) / len(reciprocal_ranks),
         "per_query": per_query,
     }
+
+
+# Two judged sets, no-answer queries and a plain BM25 baseline (issue 11). The ranking is tuned on
+# the Tessellate set above; the Keelson set (search/quality_keelson.py) is only reported.
+
+# Tessellate questions no demo asset answers: search should say "No strong match".
+NO_ANSWER = ["does it run on a mainframe", "spanish version of the deck", "payments in bitcoin"]
+
+
+class PlainBM25:
+    """The baseline: Okapi BM25 (k1 1.2, b 0.75) over each asset's whole text (title, summary,
+    body, file text and the taxonomy names) as one field; lower-case words, no stemming, no
+    synonyms, no typo correction, no boosts. Small and in memory, so it is the same whatever engine
+    the site runs."""
+
+    name = "plain BM25"
+    k1, b = 1.2, 0.75
+
+    def __init__(self, documents):
+        from collections import Counter
+
+        from search.understanding import words_of
+
+        self.words_of = words_of
+        self.titles, self.counts, self.lengths = [], [], []
+        frequency = Counter()
+        for document in documents:
+            words = words_of(
+                " ".join([document.title, document.summary, document.body, document.files, document.taxonomy])
+            )
+            counts = Counter(words)
+            self.titles.append(document.title)
+            self.counts.append(counts)
+            self.lengths.append(len(words))
+            frequency.update(counts.keys())
+        total = len(self.titles) or 1
+        self.average = sum(self.lengths) / total or 1
+        self.idf = {word: math.log(1 + (total - n + 0.5) / (n + 0.5)) for word, n in frequency.items()}
+
+    def titles_for(self, text, cutoff=CUTOFF):
+        words = self.words_of(text)
+        scored = []
+        for position, counts in enumerate(self.counts):
+            norm = self.k1 * (1 - self.b + self.b * self.lengths[position] / self.average)
+            score = sum(
+                self.idf.get(word, 0) * counts[word] * (self.k1 + 1) / (counts[word] + norm)
+                for word in words
+                if counts[word]
+            )
+            if score > 0:
+                scored.append((-score, position))
+        return [self.titles[position] for _score, position in sorted(scored)[:cutoff]], False
+
+
+def judged_sets():
+    """{name: {query: {title: grade}}} with the no-answer queries as empty gradings."""
+    from search import quality_keelson
+
+    tessellate = {**JUDGEMENTS, **{query: {} for query in NO_ANSWER}}
+    return {"Tessellate (tuned on)": tessellate, "Keelson (held out)": quality_keelson.JUDGEMENTS}
+
+
+def understood_search(engine, vocab, cutoff=CUTOFF):
+    """What the site does with a query (search.service.build_query, then run): (titles, weak)."""
+    from search import service
+
+    def search(text):
+        query, _mentions = service.build_query(text, page_size=cutoff, exclude_ids=frozenset(), vocab=vocab)
+        results = service.run(engine.search, query)
+        return [hit.title for hit in results.hits], results.weak
+
+    return search
+
+
+def words_only_search(engine, cutoff=CUTOFF):
+    """Search as it was before query understanding: the typed words and the objections their
+    synonyms name, no terms, boosts or minimum share; weak only when nothing at all came back."""
+    from search.taxonomy import mentioned_objections
+
+    def search(text):
+        results = engine.search(SearchQuery(text=text, objections=mentioned_objections(text), page_size=cutoff))
+        return [hit.title for hit in results.hits], not results.total
+
+    return search
+
+
+def evaluate_judged(search, judgements, cutoff=CUTOFF):
+    """nDCG@cutoff and MRR@cutoff over the answerable queries, and how weak answers fell.
+
+    `search(text) -> (titles, weak)`. Returns {"ndcg", "mrr", "per_query", "no_answer": (flagged,
+    of), "answerable_weak": (flagged, of)}: a no-answer query is right when flagged weak, an
+    answerable one when not."""
+    per_query, reciprocal_ranks = {}, []
+    no_answer, answerable_weak = [0, 0], [0, 0]
+    for query, grades in judgements.items():
+        found, weak = search(query)
+        if not grades:
+            no_answer[0] += bool(weak)
+            no_answer[1] += 1
+            continue
+        answerable_weak[0] += bool(weak)
+        answerable_weak[1] += 1
+        gained = [grades.get(title, 0) for title in found[:cutoff]]
+        ideal = dcg(sorted(grades.values(), reverse=True)[:cutoff])
+        per_query[query] = dcg(gained) / ideal if ideal else 0.0
+        first = next((rank for rank, grade in enumerate(gained, start=1) if grade), None)
+        reciprocal_ranks.append(1 / first if first else 0.0)
+    count = len(per_query) or 1
+    return {
+        "ndcg": sum(per_query.values()) / count,
+        "mrr": sum(reciprocal_ranks) / count,
+        "per_query": per_query,
+        "no_answer": tuple(no_answer),
+        "answerable_weak": tuple(answerable_weak),
+    }

@@ -21,6 +21,7 @@ from search.engines.elastic import ElasticEngine
 from search.engines.embedded import EmbeddedEngine
 from search.models import PendingIndexing
 from search.taxonomy import mentioned_objections
+from search.understanding import understand, vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -126,30 +127,90 @@ def rebuild():
 
 def search(text="", filters=None, page=1, page_size=20, *, exclude_ids):
     """Search collateral: a SearchResults from the chosen engine (or the embedded one, with a
-    notice, when the server does not answer).
+    notice, when the server does not answer), with `weak` and `mentions` set (see run()).
 
     `exclude_ids` is required: the page ids the person searching may not see, usually
     ``home.visibility.hidden_page_ids(request)`` (Wagtail's page view restrictions). Pass
     ``frozenset()`` only where no person's view is involved. The engine leaves them out inside
     the query, so totals, facet counts, results and highlights never reflect them.
     """
+    query, mentions = build_query(text, filters, page=page, page_size=page_size, exclude_ids=exclude_ids)
+
+    def ask(engine_query):
+        try:
+            return get_engine().search(engine_query)
+        except SERVER_ERRORS as error:
+            # One line per degraded search, not a traceback: the cause is known and the answer still comes.
+            logger.warning("Search server failed (%s); answering from the embedded index", one_line(error))
+            return dataclasses.replace(embedded_engine().search(engine_query), notice=FALLBACK_NOTICE)
+
+    results = run(ask, query)
+    return without_hidden_personas(dataclasses.replace(results, mentions=mentions), query.exclude_ids)
+
+
+# Query understanding: what the words name, and when the answer is only a best guess.
+
+
+def build_query(text="", filters=None, page=1, page_size=20, *, exclude_ids, vocab=None):
+    """The SearchQuery for what a person typed, and the Mentions recognised in it.
+
+    Returns (SearchQuery, (Mention, ...)). The words are read by search.understanding against
+    `vocab` (default: this site's vocabulary); a persona page in `exclude_ids` is never
+    recognised, so neither a boost nor a chip reveals it.
+    """
     filters = {facet: list(values) for facet, values in (filters or {}).items() if facet in FACETS and values}
-    objections = mentioned_objections(text) if text.strip() else ()
+    exclude_ids = frozenset(exclude_ids)
+    if not text.strip():
+        return SearchQuery(text=text, filters=filters, page=page, page_size=page_size, exclude_ids=exclude_ids), ()
+    understood = understand(text, vocab or vocabulary(), last_word_complete=text.endswith(" "))
+    hidden = hidden_persona_slugs(exclude_ids) if vocab is None else set()
+    hidden_named = {("persona", slug) for slug in hidden}
+    terms = tuple(
+        dataclasses.replace(term, facets=tuple(named for named in term.facets if named not in hidden_named))
+        for term in understood.terms
+    )
+    mentions = tuple(m for m in understood.mentions if not (m.facet == "persona" and m.slug in hidden))
+    boosts = {}
+    for mention in mentions:
+        boosts.setdefault(mention.facet, ())
+        if mention.slug not in boosts[mention.facet]:
+            boosts[mention.facet] += (mention.slug,)
     query = SearchQuery(
         text=text,
         filters=filters,
-        objections=objections,
+        objections=tuple(dict.fromkeys(understood.objections + (() if vocab else mentioned_objections(text)))),
         page=page,
         page_size=page_size,
-        exclude_ids=frozenset(exclude_ids),
+        exclude_ids=exclude_ids,
+        terms=terms,
+        minimum_should_match=understood.minimum_should_match,
+        boosts=boosts,
+        phrase=understood.meaningful_text,
     )
-    try:
-        results = get_engine().search(query)
-    except SERVER_ERRORS as error:
-        # One line per degraded search, not a traceback: the cause is known and the answer still comes.
-        logger.warning("Search server failed (%s); answering from the embedded index", one_line(error))
-        results = dataclasses.replace(embedded_engine().search(query), notice=FALLBACK_NOTICE)
-    return without_hidden_personas(results, query.exclude_ids)
+    return query, mentions
+
+
+def hidden_persona_slugs(exclude_ids):
+    if not exclude_ids:
+        return set()
+    from personas.models import PersonaPage
+
+    return set(PersonaPage.objects.filter(pk__in=exclude_ids).values_list("slug", flat=True))
+
+
+def run(ask, query):
+    """Ask for a strong answer; when none matches the minimum share of meaningful words, ask again
+    with any one of them and flag the answer as weak (the page then says "No strong match").
+
+    `ask(SearchQuery) -> SearchResults` is an engine's search (with the service's fallback)."""
+    results = ask(query)
+    if not query.terms:
+        return results
+    if results.total:
+        return dataclasses.replace(results, weak=False)
+    if query.minimum_should_match > 1:
+        results = ask(dataclasses.replace(query, minimum_should_match=1))
+    return dataclasses.replace(results, weak=True)
 
 
 def without_hidden_personas(results, exclude_ids):

@@ -12,7 +12,7 @@ from taggit.models import Tag
 from wagtail.signals import page_published, page_unpublished
 
 from content.models import CollateralEvent, CollateralPage
-from personas.models import Objection, ObjectionNote, PersonaPage
+from personas.models import Objection, ObjectionNote, PersonaPage, Synonym
 from search import service, tasks, taxonomy
 
 logger = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ def register_signal_handlers():
     post_save.connect(objection_changed, sender=Objection)
     page_published.connect(persona_published, sender=PersonaPage)
     # The filter values and synonyms each search checks (search/taxonomy.py).
-    for model in (Objection, Tag, PersonaPage):
+    for model in (Objection, Tag, PersonaPage, Synonym):
         post_save.connect(taxonomy.changed, sender=model, dispatch_uid=f"taxonomy-save-{model.__name__}")
         post_delete.connect(taxonomy.changed, sender=model, dispatch_uid=f"taxonomy-delete-{model.__name__}")
     # Sent for the specific page class even when the page was saved as a plain Page.

@@ -12,7 +12,7 @@ from taggit.models import Tag
 from content.models import BuyerStage, Kind
 from home import versions
 from personas.models import Objection, PersonaPage
-from search.engines.embedded import WORD
+from search.understanding import WORD
 
 VERSION_KEY = "search-taxonomy-version"
 

@@ -1,3 +1,4 @@
+import dataclasses
 import math
 from urllib.parse import urlencode
 
@@ -11,10 +12,13 @@ from search import service
 from search.engines.base import FACETS
 from search.models import QueryLog
 from search.taxonomy import known_values
+from search.understanding import STOP_WORDS
 
 RESULTS_PER_PAGE = 20
 NOTES_SHOWN = 5
 MAX_QUERY_LENGTH = 200
+MAX_CHIPS = 6
+WEAK_GUESSES = 5
 FACET_TITLES = {"persona": "Persona", "objection": "Objection", "stage": "Buyer stage", "kind": "Kind", "tag": "Tag"}
 
 
@@ -38,10 +42,13 @@ def search(request):
     page = parse_page(request.GET.get("page"))
     results = service.search(query, filters, page=page, page_size=RESULTS_PER_PAGE, exclude_ids=hidden)
     QueryLog.objects.record(request.user, query, filters, results)
+    if results.weak:  # a few best guesses under "No strong match", not pages of them
+        results = dataclasses.replace(results, hits=results.hits[:WEAK_GUESSES], total=len(results.hits[:WEAK_GUESSES]))
     personas = PersonaPage.objects.none()
     notes = ObjectionNote.objects.none()
     if query:
-        words = [word for word in query.split() if len(word) > 2][:10]
+        # Grammar words ("does", "the") would match every persona and note: only meaningful ones.
+        words = [word for word in query.split() if len(word) > 2 and word.lower() not in STOP_WORDS][:10]
         persona_match, note_match = Q(), Q()
         for word in words:
             persona_match |= Q(title__icontains=word) | Q(role__icontains=word)
@@ -86,8 +93,31 @@ def search(request):
             "previous_url": link(page=page - 1) if page > 1 else "",
             "next_url": link(page=page + 1) if page < num_pages else "",
             "clear_url": link(**{facet: [] for facet in FACETS}),
+            "chips": understood_chips(results.mentions, filters, link),
         },
     )
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+def understood_chips(mentions, filters, link):
+    """One-click filters for what the words named ("Case study", "Head of Security"), and the
+    filters in force with a × to remove each. [{"label", "url", "active", "facet"}]."""
+    chips, seen = [], set()
+    for mention in mentions:
+        key = (mention.facet, mention.slug)
+        if key in seen or mention.slug in filters.get(mention.facet, []):
+            continue
+        seen.add(key)
+        chosen = filters.get(mention.facet, [])
+        url = link(**{mention.facet: [*chosen, mention.slug]})
+        chips.append({"label": mention.label, "url": url, "active": False, "facet": FACET_TITLES[mention.facet]})
+    for facet, values in filters.items():
+        for value in values:
+            label = next((m.label for m in mentions if (m.facet, m.slug) == (facet, value)), None)
+            if label is None:
+                continue  # a filter the words did not name stays in the filter list only
+            url = link(**{facet: [v for v in values if v != value]})
+            chips.append({"label": label, "url": url, "active": True, "facet": FACET_TITLES[facet]})
+    return chips[:MAX_CHIPS]

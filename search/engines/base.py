@@ -37,7 +37,50 @@ class IndexDocument:
 
 
 @dataclass(frozen=True)
+class Term:
+    """One meaningful unit of a query (search/understanding.py): a word, or the words of a mention.
+
+    A document matches the term when any of `text` and `alternatives` matches its text fields
+    (stemmed, typo-tolerant), or, for a mention, when it carries one of `facets`; with `prefix`,
+    also when a word of it starts with `text` (the last word typed, or a word cut short).
+    """
+
+    text: str  # a word or phrase, lower case: "implementation", "head of security"
+    alternatives: tuple = ()  # what the rep typed before a general synonym replaced it: ("impl",)
+    facets: tuple = ()  # ((facet, slug), ...) the words name: (("persona", "head-of-security"),)
+    prefix: bool = False
+    # For a term of several words: its meaningful ones (no grammar words), each of which matches
+    # on its own for less than the whole phrase: ("scale",) for "will it scale with us".
+    words: tuple = ()
+
+
+@dataclass(frozen=True)
 class SearchQuery:
+    """What to search for. Built by search.service.build_query; engines only read it.
+
+    How an engine must treat the understanding fields (the Elasticsearch engine does exactly this,
+    search/engines/elastic.py; the embedded engine must do the same to pass tests/search/test_understanding.py):
+
+    - `terms` empty: search `text` as before (browse when it is empty too).
+    - `terms` given: ignore the grammar words of `text`. Each Term is one clause that matches a
+      document when any of its `text`/`alternatives` matches the weighted text fields (title 5,
+      taxonomy 3, summary 2, body 1.5, files 1; stemmed, plus a small typo-tolerant rescue; a text
+      of several words as a phrase), when any of its `words` does (for WORDS_WEIGHT of the score),
+      when a word of the document starts with `text` if `prefix` is set (and `text` has 3+
+      letters), or when the document carries one of the Term's `facets` (FACET_MATCH_WEIGHT). A
+      Term scores by its best way of matching plus TIE_BREAKER times the others (a dis_max), so a
+      word found exactly and by typo tolerance does not count twice.
+    - `minimum_should_match` (0 = 1): a document must match at least this many Terms to be
+      returned. search.service asks again with 1 when none does and reports the answer as weak,
+      so an engine never relaxes it by itself.
+    - `boosts` {facet: (slug, ...)}: documents carrying any of these values score higher
+      (an additive should clause, weight BOOST_WEIGHT each); never a filter.
+    - `phrase`: the meaningful words in order; a document with them as a phrase (slop 2) in the
+      title, summary or body scores higher (PHRASE_WEIGHT), so "implementation timeline"
+      together beats the two words scattered.
+    - Highlights mark only words of `terms` (never grammar words).
+    """
+
     text: str = ""
     filters: dict = field(default_factory=dict)  # facet name -> list of slugs, all must match
     objections: tuple = ()  # names of objections whose synonyms the text used; matched as tags
@@ -47,6 +90,10 @@ class SearchQuery:
     # engine leaves them out inside the query, so no total, facet count, page, highlight or
     # correction ever reflects them.
     exclude_ids: frozenset = frozenset()
+    terms: tuple = ()  # Term, the meaningful words and mentions (search/understanding.py)
+    minimum_should_match: int = 0  # how many of `terms` a document must match; 0 means one
+    boosts: dict = field(default_factory=dict)  # facet name -> tuple of slugs the words named
+    phrase: str = ""  # the meaningful words in order, for phrase matching
 
 
 @dataclass(frozen=True)
@@ -72,7 +119,20 @@ class SearchResults:
     engine: str
     corrections: dict = field(default_factory=dict)  # typed word -> words searched instead
     notice: str = ""  # said to the person searching, e.g. when the fallback engine answered
+    # No result matched the meaningful words well (search.service): the hits are best guesses.
+    weak: bool = False
+    mentions: tuple = ()  # search.understanding.Mention: what the words named, offered as filters
 
+
+# Understanding weights, read by every engine (see SearchQuery). Tuned on the Tessellate judged set
+# only (search/quality.py); the Keelson set is reported, never tuned on.
+BOOST_WEIGHT = 1.5  # per facet value the words named, e.g. kind "case_study" for "customer story"
+PHRASE_WEIGHT = 2.0  # the meaningful words together, in order (slop 2)
+FACET_MATCH_WEIGHT = 2.0  # a document carrying what a mention names matches that term
+WORDS_WEIGHT = 1.0  # a phrase's meaningful words present, but not as the phrase
+TIE_BREAKER = 0.3  # the other ways a term matched add this share of their score
+PREFIX_WEIGHT = 0.5  # a word completed from what was typed counts half the field's weight
+MIN_PREFIX_LENGTH = 3  # shorter words are not completed
 
 # After text relevance: helped rate and freshness reorder near-equals, they do not override relevance.
 HELPED_WEIGHT = 0.2  # a boost from 0.9 (never helped) to 1.1 (always helped)

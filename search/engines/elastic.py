@@ -17,7 +17,19 @@ from elasticsearch.dsl import Boolean, Document, Float, Integer, Keyword, Object
 from elasticsearch.dsl import Q as Query
 from elasticsearch.helpers import bulk
 
-from search.engines.base import FACETS, Hit, SearchResults, ranking_boost
+from search.engines.base import (
+    BOOST_WEIGHT,
+    FACET_MATCH_WEIGHT,
+    FACETS,
+    MIN_PREFIX_LENGTH,
+    PHRASE_WEIGHT,
+    PREFIX_WEIGHT,
+    TIE_BREAKER,
+    WORDS_WEIGHT,
+    Hit,
+    SearchResults,
+    ranking_boost,
+)
 
 SEP = "\x1f"
 # Printable, escape-proof markers around matches (osmem-server trims trailing control characters).
@@ -25,6 +37,7 @@ START, END = "{{cg-mark}}", "{{/cg-mark}}"
 FIELD_WEIGHTS = {"title": 5, "taxonomy": 3, "summary": 2, "body": 1.5, "files": 1}  # as the embedded engine
 HIGHLIGHT_FIELDS = {"summary": "Summary", "body": "Body", "files": "Inside the file", "taxonomy": "Tagged"}
 FUZZY_WEIGHT = 0.1
+PHRASE_FIELDS = ("title", "summary", "body")
 REBUILD_TIMEOUT = 300  # seconds, for bulk requests during a rebuild
 REBUILD_CHUNK = 500
 MAX_QUERY_CHARS = 1000
@@ -77,6 +90,68 @@ class PlainJsonNode(Urllib3HttpNode):
 
 def marked_html(fragment):
     return html.escape(fragment).replace(START, "<mark>").replace(END, "</mark>")
+
+
+# Query understanding (search/understanding.py; the rules are in SearchQuery's docstring).
+
+
+def term_clause(term):
+    """One meaningful Term as a clause scored by its best way of matching (dis_max, so a word is
+    not counted twice): its words in the weighted fields (stemmed; a phrase in order, or its words
+    anywhere for less), a small typo rescue, a prefix completion when asked, or the facet values
+    it names."""
+    fields = [f"{field}^{weight}" for field, weight in FIELD_WEIGHTS.items()]
+    fuzzy_fields = [f"{field}.words^{weight * FUZZY_WEIGHT}" for field, weight in FIELD_WEIGHTS.items()]
+    ways = []
+    for words in (term.text, *term.alternatives):
+        if " " in words:
+            ways.append(Query("multi_match", query=words, fields=fields, type="phrase", slop=1))
+        else:
+            ways.append(Query("multi_match", query=words, fields=fields, type="most_fields"))
+            ways.append(Query("multi_match", query=words, fields=fuzzy_fields, fuzziness="AUTO", prefix_length=1))
+    if term.words:
+        words = " ".join(term.words)
+        ways.append(Query("multi_match", query=words, fields=fields, type="most_fields", boost=WORDS_WEIGHT))
+    if term.prefix and len(term.text) >= MIN_PREFIX_LENGTH:
+        ways += [
+            Query("prefix", **{f"{field}.words": {"value": term.text, "boost": weight * PREFIX_WEIGHT}})
+            for field, weight in FIELD_WEIGHTS.items()
+        ]
+    for facet, slug in term.facets:
+        ways.append(Query("constant_score", filter=Query("term", **{facet: slug}), boost=FACET_MATCH_WEIGHT))
+    return Query("dis_max", queries=ways, tie_breaker=TIE_BREAKER)
+
+
+def understood_query(query):
+    """A document must match `minimum_should_match` of the Terms; the named facet values, the
+    phrase and the objections the words used add to its score but require nothing."""
+    required = Query(
+        "bool",
+        should=[term_clause(term) for term in query.terms],
+        minimum_should_match=max(1, min(query.minimum_should_match, len(query.terms))),
+    )
+    extra = [
+        Query("constant_score", filter=Query("terms", **{facet: list(slugs)}), boost=BOOST_WEIGHT)
+        for facet, slugs in query.boosts.items()
+        if facet in FACETS and slugs
+    ]
+    if query.phrase and " " in query.phrase:
+        phrase = {"query": query.phrase, "fields": list(PHRASE_FIELDS), "type": "phrase", "slop": 2}
+        extra.append(Query("multi_match", **phrase, boost=PHRASE_WEIGHT))
+    extra += [Query("match_phrase", taxonomy={"query": name, "boost": 2}) for name in query.objections]
+    return Query("bool", must=[required], should=extra)
+
+
+def highlight_query(query):
+    words = [words for term in query.terms for words in (term.text, *term.alternatives)]
+    should = [Query("multi_match", query=words, fields=list(HIGHLIGHT_FIELDS)) for words in words]
+    should += [
+        Query("prefix", **{field: {"value": term.text}})
+        for term in query.terms
+        if term.prefix and len(term.text) >= MIN_PREFIX_LENGTH
+        for field in HIGHLIGHT_FIELDS
+    ]
+    return Query("bool", should=should, minimum_should_match=1)
 
 
 class ElasticEngine:
@@ -198,7 +273,9 @@ class ElasticEngine:
         text = query.text.strip()[:MAX_QUERY_CHARS]
         page_size = max(1, query.page_size)
         offset = (max(1, query.page) - 1) * page_size
-        if text:
+        if query.terms:
+            matching = understood_query(query)
+        elif text:
             fields = [f"{field}^{weight}" for field, weight in FIELD_WEIGHTS.items()]
             # Typo rescue only: small, or exact words would count twice (stemmed and unstemmed).
             fuzzy_fields = [f"{field}.words^{weight * FUZZY_WEIGHT}" for field, weight in FIELD_WEIGHTS.items()]
@@ -232,9 +309,14 @@ class ElasticEngine:
         )
         search.aggs.bucket("facets", "terms", field="facet_labels", size=FACET_BUCKETS)
         if text:
+            options = {}
+            if query.terms:  # mark the meaningful words only, never grammar words
+                options["highlight_query"] = highlight_query(query).to_dict()
             search = search.highlight(
                 *HIGHLIGHT_FIELDS, pre_tags=[START], post_tags=[END], fragment_size=160, number_of_fragments=1
             )
+            if options:
+                search = search.highlight_options(**options)
         response = search.execute()
         return SearchResults(
             hits=[self._hit(hit) for hit in response.hits],

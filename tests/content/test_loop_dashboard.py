@@ -69,7 +69,7 @@ def test_searches_that_found_nothing_most_frequent_first_with_who_searched(marke
     assert [row[0] for row in rows[1:]] == ["blockchain", "'=HYPERLINK(evil)"]
     assert rows[1][1] == "2" and rows[1][3] == "Morgan, Riley"
     page = marketer_client.get(DASHBOARD).text
-    assert "Searches that found nothing (2)" in page and "/search/?q=blockchain" in page
+    assert "Searches that found nothing useful (2)" in page and "/search/?q=blockchain" in page
 
 
 def test_assets_past_review_or_unviewed_are_listed_by_owner(marketer_client, rep_client, marketer):

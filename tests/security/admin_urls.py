@@ -5,6 +5,7 @@ from django.urls import reverse
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.snippets.models import get_snippet_models
 
+from personas.models import Synonym
 from tests.security.admin_world import admin_url_patterns
 
 PAGE_TARGETS = ["home", "persona_index", "persona", "collateral_index", "collateral"]
@@ -37,6 +38,7 @@ def snippet_object(world, model):
         "objection": world.objection,
         "objectionnote": world.hidden_note,
         "contentrequest": world.content_request,
+        "synonym": Synonym.objects.order_by("pk").first(),  # the shipped list (personas migration 0006)
     }[model._meta.model_name]
 
 
@@ -130,6 +132,7 @@ def bulk_action_cases(world):
         ("personas", "objectionnote"): world.hidden_note,
         ("personas", "objection"): world.objection,
         ("content", "contentrequest"): world.content_request,
+        ("personas", "synonym"): snippet_object(world, Synonym),
     }
     bulk_action_registry._scan_for_bulk_actions()
     cases = []

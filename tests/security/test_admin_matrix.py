@@ -153,6 +153,14 @@ SNIPPET_ROWS = {
         "choose choose_results chosen chosen_multiple": (OK, OK, OK),
         "create": (DENIED, OK, OK),
     },
+    # General search synonyms: marketing's list, beside the objections; reps neither see nor edit it.
+    "wagtailsnippets_personas_synonym:{}": {
+        "list list_results add edit delete usage history history_results copy": (DENIED, OK, OK),
+    },
+    "wagtailsnippetchoosers_personas_synonym:{}": {
+        "choose choose_results chosen chosen_multiple": (OK, OK, OK),
+        "create": (DENIED, OK, OK),
+    },
     # Objection notes: moderated by marketing; filed on the site and the API, never in the admin.
     "wagtailsnippets_personas_objectionnote:{}": {
         "list list?export=csv list?export=xlsx list_results edit delete usage history history_results": (

@@ -1,0 +1,137 @@
+"""Query understanding through the search service, the API, the page and the dashboard, on the
+Elasticsearch engine (osmem-server) with the site's own vocabulary: personas, objections, tags,
+kinds and the general synonyms Marketing keeps (personas.Synonym, shipped by a data migration)."""
+
+import pytest
+
+from content.factories import create_collateral
+from content.models import BuyerStage, Kind
+from personas.factories import create_objection, create_persona
+from personas.models import Synonym
+from search import service
+from search.models import QueryLog
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def library(settings, osmem_clone):
+    settings.SEARCH_ENGINE = "elasticsearch"
+    settings.ELASTICSEARCH_URL = osmem_clone.url
+    settings.ELASTICSEARCH_INDEX = "understanding"
+    settings.ELASTICSEARCH_PLAIN_JSON = True
+    security = create_persona("Head of Security", slug="head-of-security", role="CISO / Head of Information Security")
+    cfo = create_persona("CFO", slug="cfo", role="Chief Financial Officer")
+    vendors = create_objection("Third-party risk", slug="vendor-risk", synonyms="vendors, vendor risk")
+    create_collateral(
+        title="Invoicing automation overview", summary="How invoices go out on time.", kind=Kind.ONE_PAGER
+    )
+    create_collateral(
+        title="Ledgerline: a lender closes faster",
+        summary="A lending platform cut its close by six days.",
+        kind=Kind.CASE_STUDY,
+        personas=[cfo],
+        tags=["fintech"],
+    )
+    create_collateral(
+        title="Fintech pricing one-pager", summary="Plans for fintech companies.", kind=Kind.ONE_PAGER, tags=["fintech"]
+    )
+    create_collateral(
+        title="Supplier assurance pack",
+        summary="Subprocessors, audits and insurance for your review.",
+        kind=Kind.WHITEPAPER,
+        personas=[security],
+        objections=[vendors],
+    )
+    create_collateral(
+        title="Implementation plan: 30 days to go-live",
+        summary="The implementation timeline, week by week.",
+        kind=Kind.DECK,
+        stage=BuyerStage.ONBOARDING,
+    )
+    create_collateral(title="Product roadmap", summary="What ships this year, on a timeline.", kind=Kind.DECK)
+    service.rebuild()
+    return {"security": security, "cfo": cfo}
+
+
+def search(text, **filters):
+    return service.search(text, filters, exclude_ids=frozenset())
+
+
+def titles(results):
+    return [hit.title for hit in results.hits]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("invoic", "Invoicing automation overview"),
+        ("fintech customer story", "Ledgerline: a lender closes faster"),
+        ("head of security worried about vendors", "Supplier assurance pack"),
+        ("ciso", "Supplier assurance pack"),
+        ("impl timeline", "Implementation plan: 30 days to go-live"),
+    ],
+)
+def test_the_issue_s_kinds_of_query_find_the_asset_first(library, query, first):
+    results = search(query)
+    assert results.engine == "elasticsearch"
+    assert titles(results)[0] == first
+    assert results.weak is False
+
+
+def test_a_question_no_asset_answers_is_weak(library):
+    results = search("does it run on a mainframe")
+    assert results.weak is True
+
+
+def test_a_synonym_marketing_adds_is_used_at_once(library):
+    assert search("rdmap").weak is True
+    Synonym.objects.create(term="rdmap", meaning="roadmap")
+    results = search("rdmap")
+    assert titles(results)[0] == "Product roadmap" and results.weak is False
+
+
+def test_the_shipped_list_has_the_issue_s_examples():
+    meanings = dict(Synonym.objects.values_list("term", "meaning"))
+    assert meanings["impl"] == "implementation"
+    assert meanings["mgmt"] == "management"
+    assert meanings["customer story"] == "case study"
+
+
+def test_a_persona_the_searcher_may_not_see_is_not_recognised(library):
+    results = service.search("ciso", {}, exclude_ids=frozenset({library["security"].pk}))
+    assert all(mention.facet != "persona" for mention in results.mentions)
+
+
+def test_the_api_says_weak_and_the_dashboard_counts_it(library, rep_client, marketer_client):
+    strong = rep_client.get("/api/search", {"q": "impl timeline"}).json()
+    assert strong["weak"] is False and strong["results"][0]["title"] == "Implementation plan: 30 days to go-live"
+    weak = rep_client.get("/api/search", {"q": "does it run on a mainframe"}).json()
+    assert weak["weak"] is True
+    log = QueryLog.objects.get(query="does it run on a mainframe")
+    assert log.weak  # counted as a gap, guesses or not
+    page = marketer_client.get("/admin/reports/loop/").text
+    assert "Searches that found nothing useful (1)" in page
+    assert "/search/?q=does+it+run+on+a+mainframe" in page
+
+
+def test_the_page_says_no_strong_match_and_offers_a_request_and_chips(library, rep_client):
+    page = rep_client.get("/search/", {"q": "does it run on a mainframe"}).text
+    assert "No strong match for “does it run on a mainframe”." in page
+    assert "/requests/new/?q=does%20it%20run%20on%20a%20mainframe" in page
+    page = rep_client.get("/search/", {"q": "fintech customer story"}).text
+    assert "No strong match" not in page
+    assert ">Case study</a>" in page and ">fintech</a>" in page
+    page = rep_client.get("/search/", {"q": "fintech customer story", "kind": "case_study"}).text
+    assert ">Case study ×</a>" in page
+
+
+def test_grammar_words_do_not_pull_in_notes_or_personas(library, rep, rep_client):
+    from personas.factories import create_note
+
+    objection = create_objection("Too slow", slug="too-slow")
+    create_note(library["cfo"], objection, rep, text="They said the rollout would take all year.")
+    create_note(library["cfo"], objection, rep, text="Asked whether it runs on a mainframe.")
+    page = rep_client.get("/search/", {"q": "does the mainframe"}).text
+    assert "Asked whether it runs on a mainframe." in page
+    assert "They said the rollout would take all year." not in page
