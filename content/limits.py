@@ -25,6 +25,11 @@ PRELOAD = ["content.limits", "content.jobs"]
 
 _context = None
 
+# How a child that ran out of memory dies when no MemoryError reached Python: C++ code (PDFium,
+# LibreOffice's libraries) aborts on a failed allocation (SIGABRT), the kernel's OOM killer sends
+# SIGKILL. Exit codes of multiprocessing are minus the signal number.
+OUT_OF_MEMORY = {-6, -9}
+
 
 def _get_context():
     global _context
@@ -47,6 +52,7 @@ class Outcome:
     ended: str
     messages: list = field(default_factory=list)
     seconds: float = 0.0
+    exitcode: int | None = None
 
 
 def _child(conn, memory_limit_mb, job, args):
@@ -78,8 +84,8 @@ def run_limited(job, args, time_limit, memory_limit_mb, on_message=None):
     context = _get_context()
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, memory_limit_mb, job, args), daemon=True)
+    process.start()  # the first start also starts the forkserver: not counted against the limit
     started = time.monotonic()
-    process.start()
     sender.close()
     messages, ended = [], None
     deadline = started + time_limit
@@ -95,7 +101,7 @@ def run_limited(job, args, time_limit, memory_limit_mb, on_message=None):
                 message = receiver.recv()
             except (EOFError, OSError):
                 process.join(5)
-                ended = "memory" if process.exitcode == -9 else "crashed"  # -9: killed (e.g. by the OOM killer)
+                ended = "memory" if memory_limit_mb and process.exitcode in OUT_OF_MEMORY else "crashed"
                 break
             if message[0] in ("done", "memory"):
                 ended = message[0]
@@ -111,4 +117,4 @@ def run_limited(job, args, time_limit, memory_limit_mb, on_message=None):
         if process.is_alive():
             process.kill()
         process.join(5)
-    return Outcome(ended=ended, messages=messages, seconds=time.monotonic() - started)
+    return Outcome(ended=ended, messages=messages, seconds=time.monotonic() - started, exitcode=process.exitcode)
