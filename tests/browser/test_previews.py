@@ -16,7 +16,8 @@ def test_a_rep_sees_the_thumbnail_and_opens_the_preview(new_page, rep):
     document = create_document_for("Freight case study", "pdf", ["Haldane Freight cut days sales outstanding."])
     document.refresh_from_db()
     assert document.thumbnail_file, document.preview_note
-    page_obj = create_collateral(title="Freight case study", documents=[document])
+    faq = create_document_for("Freight FAQ", "docx", ["Quillon invoices reconcile themselves."])
+    page_obj = create_collateral(title="Freight case study", documents=[document, faq])
 
     page = new_page()
     log_in(page, "rep", start="/collateral/")
@@ -27,7 +28,7 @@ def test_a_rep_sees_the_thumbnail_and_opens_the_preview(new_page, rep):
     page.get_by_role("link", name=page_obj.title, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(page_obj.title)
     assert page.locator(".file-list img.file-thumb").evaluate(LOADED)
-    page.get_by_role("link", name="Preview", exact=True).click()
+    page.get_by_role("link", name="Preview", exact=True).first.click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Freight case study")
     thumbnail = page.get_by_role("img", name="First page of Freight case study")
@@ -35,4 +36,12 @@ def test_a_rep_sees_the_thumbnail_and_opens_the_preview(new_page, rep):
     assert thumbnail.evaluate(LOADED), "the thumbnail is served to the rep"
     assert thumbnail.evaluate("image => image.naturalWidth") == 480
     expect(page.locator("iframe.preview-frame")).to_have_attribute("src", f"/previews/{document.pk}/view.pdf")
+    assert_accessible(page)
+
+    # An Office file without LibreOffice on the server: its text, and why.
+    page.goto(f"/previews/{faq.pk}/")
+    expect(page.get_by_text("LibreOffice is not installed on the server")).to_be_visible()
+    expect(page.get_by_role("region", name="Text of the file")).to_contain_text(
+        "Quillon invoices reconcile themselves."
+    )
     assert_accessible(page)

@@ -14,6 +14,7 @@ from PIL import Image
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
@@ -283,3 +284,15 @@ def test_deleting_a_file_deletes_its_previews(marketer_client):
         marketer_client.post(reverse("wagtaildocs:delete", args=[document.pk]))
     assert not CollateralDocument.objects.exists()
     assert not default_storage.exists(thumbnail)
+
+
+def test_files_uploaded_before_previews_get_them_from_the_command(marketer_client):
+    upload(marketer_client, "deck.pdf", make_file("pdf", "Deck", [PROOF]), title="Deck", run_tasks=False)
+    document = CollateralDocument.objects.get()
+    assert not document.thumbnail_file
+    out = io.StringIO()
+    with committed():
+        call_command("read_files", stdout=out)
+    assert "Queued 1 file to read and preview." in out.getvalue()
+    document.refresh_from_db()
+    assert document.thumbnail_file and "Haldane" in document.extracted_text
