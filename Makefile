@@ -30,8 +30,9 @@ run: setup ## Set everything up and serve the demo on http://127.0.0.1:8000
 load-data: $(VENV)/.runtime ## Load (or refresh) the demo data
 	$(PY) manage.py load_demo_data
 
-test: $(VENV)/.dev ## Install test dependencies (and Debian's chromium) and run the whole suite
+test: $(VENV)/.dev ## Install test dependencies (Debian's chromium and LibreOffice) and run the whole suite
 	scripts/ensure-chromium
+	scripts/ensure-libreoffice
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev ## Ruff lint and format check

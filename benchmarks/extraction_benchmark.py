@@ -5,6 +5,11 @@
 Each reader runs in a fresh child process, so peak memory (ru_maxrss growth, which counts what
 PDFium and lxml allocate in C as well as Python objects) is that reader's alone. The baseline is
 the extraction before issue 12 (pypdf; python-pptx shapes and notes placeholder only), copied here.
+
+"task" is what an upload really runs (content.tasks): the reading in a limited child process from
+the forkserver (content.limits), the text streamed back through a pipe; its time includes starting
+the child, and its memory is the child's whole peak resident size. Then the previews: the first
+page drawn as a thumbnail, and (when LibreOffice is installed) the deck converted to PDF.
 """
 
 import argparse
@@ -85,8 +90,69 @@ def current(path):
     return result.text
 
 
+def read_and_report_peak(send, path, cap):
+    """A job for content.limits: read as the task does, then report this child's peak memory (MB)."""
+    from content.jobs import read_text_job
+
+    read_text_job(send, path, path, cap)
+    send(("peak", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+
+
+def as_task(path, runs):
+    """Median seconds over `runs` of the reading as an upload's task runs it, the child's peak MB, chars."""
+    from content.extraction import normalise
+    from content.limits import run_limited
+
+    run_limited(read_and_report_peak, (path, 2_000_000), 600, 512)  # starts the forkserver: not timed
+    times, peaks, text = [], [], ""
+    for _ in range(runs):
+        pieces = []
+
+        def keep(message, pieces=pieces):
+            if message[0] == "text":
+                pieces.append(message[1])
+            elif message[0] == "peak":
+                peaks.append(message[1])
+
+        started = time.perf_counter()
+        outcome = run_limited(read_and_report_peak, (path, 2_000_000), 600, 512, on_message=keep)
+        text = normalise("".join(pieces))
+        times.append(time.perf_counter() - started)
+        assert outcome.ended == "done", outcome
+    return {"median_s": statistics.median(times), "peak_mb": max(peaks), "chars": len(text)}
+
+
+def previews(files, runs):
+    """Seconds to draw the PDF's first page as a thumbnail (median, in the limited child) and to
+    convert the deck to PDF with LibreOffice (once; None when it is not installed)."""
+    import shutil
+
+    from content.jobs import thumbnail_job
+    from content.limits import run_limited
+
+    times = []
+    with tempfile.TemporaryDirectory() as folder:
+        for _ in range(runs):
+            started = time.perf_counter()
+            run_limited(thumbnail_job, (str(files["200-page PDF"]), "pdf", f"{folder}/t.png", 480), 60, 512)
+            times.append(time.perf_counter() - started)
+        soffice, converted = shutil.which("soffice"), None
+        if soffice:
+            started = time.perf_counter()
+            subprocess.run(
+                [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/profile"]
+                + ["--convert-to", "pdf", "--outdir", folder, str(files["100-slide deck"])],
+                capture_output=True,
+                check=True,
+            )
+            converted = time.perf_counter() - started
+    return statistics.median(times), converted
+
+
 def measure(reader, path, runs):
     """In this (fresh) process: median seconds over `runs`, peak memory growth in MB, chars read."""
+    if reader == "task":
+        return as_task(path, runs)
     read = {"baseline": baseline, "current": current}[reader]
     with open(path, "rb") as fileobj:
         io.BytesIO(fileobj.read())  # the file in the page cache before timing
@@ -120,7 +186,7 @@ def main():
         make_deck(files["100-slide deck"])
         print(f"{'file':16} {'reader':9} {'median':>9} {'peak mem':>9} {'chars':>8}")
         for label, path in files.items():
-            for reader in ("baseline", "current"):
+            for reader in ("baseline", "current", "task"):
                 done = subprocess.run(
                     [sys.executable, __file__, "--runs", str(args.runs), "--one", reader, str(path)],
                     capture_output=True,
@@ -132,6 +198,12 @@ def main():
                     f"{label:16} {reader:9} {figures['median_s']:8.3f}s {figures['peak_mb']:7.1f}MB "
                     f"{figures['chars']:8,}"
                 )
+        thumbnail, converted = previews(files, args.runs)
+        print(f"thumbnail of the PDF's first page (limited child): median {thumbnail:.3f}s")
+        if converted is None:
+            print("LibreOffice is not installed: no Office conversion measured")
+        else:
+            print(f"LibreOffice converting the 100-slide deck to PDF: {converted:.1f}s")
 
 
 if __name__ == "__main__":

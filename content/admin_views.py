@@ -85,3 +85,22 @@ def create_asset_for_gap(request):
         request, f"Draft created for {persona.title} and {objection.name}: check its kind and stage, write it, publish."
     )
     return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@require_POST
+def read_file_again(request, document_id):
+    """Marketing's "Read the file again" on a document's edit page: its text and previews are made
+    anew (content.tasks), for whoever may change the document (Wagtail's document permission)."""
+    from wagtail.documents import get_document_model
+    from wagtail.permissions import policy_registry
+
+    from content.tasks import read_again
+
+    document = get_object_or_404(get_document_model(), pk=document_id)
+    if not policy_registry.get_by_type(type(document)).user_has_permission_for_instance(
+        request.user, "change", document
+    ):
+        raise PermissionDenied("Only people who may change this file can have it read again.")
+    read_again(document)
+    messages.success(request, f"Reading “{document.title}” again. Its text and preview follow shortly.")
+    return redirect("wagtaildocs:edit", document.pk)

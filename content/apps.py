@@ -1,6 +1,19 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete
+
+
+def delete_previews(sender, instance, **kwargs):
+    """A deleted file's thumbnail and PDF preview go with it (after the commit)."""
+    from content.tasks import delete_after_commit
+
+    delete_after_commit([instance.thumbnail_file.name, instance.preview_file.name])
 
 
 class ContentConfig(AppConfig):
     name = "content"
     label = "content"
+
+    def ready(self):
+        from content.models import CollateralDocument
+
+        post_delete.connect(delete_previews, sender=CollateralDocument, dispatch_uid="content-delete-previews")

@@ -16,7 +16,8 @@ relationships (ECMA-376 Part 2, Open Packaging Conventions):
   dates as dates, a formula's text where no value was saved, comments, text boxes and charts.
 
 The Office XML is streamed with lxml (iterparse) straight out of the zip, so a huge part never
-sits in memory; parts are size-checked before reading, and reading stops at MAX_TEXT_CHARS.
+sits in memory; parts are size-checked before reading, and reading stops at the text cap
+(MAX_TEXT_CHARS unless the caller gives its own; content.tasks gives EXTRACTION_TEXT_CAP).
 PDFs are read with PDFium (pypdfium2), page by page.
 
 A file we cannot read is never an error for the uploader: the upload is kept, and the reason is
@@ -80,16 +81,41 @@ class _Full(Exception):
 _SEPARATORS = {"\t": 0, "\n": 1, "\n\n": 2}  # how wide each is
 
 
-class _Text:
-    """The text read so far, with what went wrong on the way."""
+# With a sink, text is handed on once this many characters wait (and after every page, slide...).
+SINK_CHUNK_CHARS = 64 * 1024
 
-    def __init__(self, limit=MAX_TEXT_CHARS):
+
+class _Text:
+    """The text read so far, with what went wrong on the way.
+
+    With a `sink` (a callable taking (text, units done, unit name)), the text is handed on as it is
+    read, after each page, slide, sheet or part and whenever SINK_CHUNK_CHARS wait, and is not kept
+    here: whoever runs the reading with a time limit keeps what was read if it is stopped.
+    """
+
+    def __init__(self, limit=MAX_TEXT_CHARS, sink=None):
         self.pieces = []
         self.chars = 0  # characters of real text (not separators)
         self.limit = limit
         self.problems = []
         self.full = False
         self.separated = True  # nothing to keep apart at the start: no separator needed
+        self.sink = sink
+        self.waiting = 0  # characters not yet handed to the sink
+        self.units = 0  # pages, slides or sheets read whole
+        self.unit = ""
+
+    def flush(self):
+        if self.sink is not None and self.pieces:
+            self.sink("".join(self.pieces), self.units, self.unit)
+            self.pieces = []
+            self.waiting = 0
+
+    def done(self, unit):
+        """One more page (slide, sheet...) read whole: hand its text on."""
+        self.units += 1
+        self.unit = unit
+        self.flush()
 
     def add(self, text):
         if not text:
@@ -100,11 +126,16 @@ class _Text:
             self.separated = False
             self.chars = self.limit
             self.full = True
+            self.flush()
             raise _Full
         self.pieces.append(text)
         self.chars += len(text)
         self.separated = False
-        if len(self.pieces) >= 4096:  # many small pieces cost more than their text: join them
+        if self.sink is not None:
+            self.waiting += len(text)
+            if self.waiting >= SINK_CHUNK_CHARS:
+                self.flush()
+        elif len(self.pieces) >= 4096:  # many small pieces cost more than their text: join them
             self.pieces = ["".join(self.pieces)]
 
     def sep(self, separator):
@@ -122,7 +153,7 @@ class _Text:
             self.problems.append(where)
 
     def text(self):
-        return normalise("".join(self.pieces))[:MAX_TEXT_CHARS]
+        return normalise("".join(self.pieces))[: self.limit]
 
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
@@ -422,7 +453,7 @@ def _damage_contained(name, out, where):
     read from it so far is kept, and the rest of the file goes on (the text cap still stops all)."""
     try:
         yield
-    except _Full:
+    except (_Full, MemoryError):
         raise
     except Exception as error:
         logger.info("Could not read %s: %r", name, error)
@@ -466,6 +497,7 @@ def read_pptx(package, out):
         for layout in package.related(slide, "slideLayout"):
             if layout not in layouts:
                 layouts.append(layout)
+        out.done("slide")
     masters = []
     for layout in layouts:
         masters += [master for master in package.related(layout, "slideMaster") if master not in masters]
@@ -504,6 +536,8 @@ def read_xlsx(package, out):
         properties = next(workbook.iter(*_tags("x:workbookPr")), None)
         if properties is not None and properties.get("date1904") in ("1", "true"):
             epoch = CALENDAR_MAC_1904
+    except MemoryError:
+        raise
     except Exception as error:  # without styles, dates read as numbers: still searchable
         logger.info("Could not read the workbook's styles: %r", error)
     seen = set()
@@ -524,6 +558,7 @@ def read_xlsx(package, out):
         for drawing in package.related(name, "drawing"):
             _read_part(package, drawing, _DRAWING, out, f"a drawing on {where}")
             _read_drawings(package, drawing, out, f"a chart on {where}", seen)
+        out.done("sheet")
 
 
 _SI, _T, _RPH = _tag("x:si"), _tag("x:t"), _tag("x:rPh")
@@ -537,7 +572,7 @@ def _string_item(element):
 def _shared_strings(package, workbook_name, out):
     """The shared string table as a list, kept to a budget of text and of strings: cells whose
     string lies past it read as "" (their text could not all be kept anyway)."""
-    strings, budget = [], MAX_TEXT_CHARS * 2
+    strings, budget = [], out.limit * 2
     for name in package.related(workbook_name, "sharedStrings"):
         stream = package.open(name)
         try:
@@ -548,6 +583,8 @@ def _shared_strings(package, workbook_name, out):
                 _forget(item)
                 if budget <= 0 or len(strings) >= MAX_SHARED_STRINGS:
                     break
+        except MemoryError:
+            raise
         except Exception as error:
             logger.info("Could not read %s: %r", name, error)
             out.problem("the shared text of the workbook")
@@ -643,12 +680,13 @@ def read_pdf(fileobj, out):
                         text_page.close()
                     finally:
                         page.close()
-                except _Full:
+                except (_Full, MemoryError):
                     raise
                 except Exception as error:
                     logger.info("Could not read page %s: %r", number + 1, error)
                     out.problem(f"page {number + 1}")
                 out.sep("\n\n")
+                out.done("page")
         finally:
             document.close()
     if not out.chars and not out.problems:
@@ -675,19 +713,25 @@ def _partly(problems):
     return message if len(message) <= 255 else "Parts of the file could not be read; the rest is searchable."
 
 
-def extract_text(fileobj, filename):
+def extract_text(fileobj, filename, limit=MAX_TEXT_CHARS, sink=None):
     """Return the text of a file, or why there is none, as Extraction(text, error).
 
     `fileobj` is a seekable binary file; `filename` picks the reader by its extension (pdf,
     docx, pptx, xlsx; anything else has no text to read and no error). Never raises for a bad
     file: a file that cannot be read at all gives an empty text and a reason for people; a file
     read in part gives the text read and a reason naming the parts that were not. The text is
-    normalised (see normalise()) and at most MAX_TEXT_CHARS long, and it says so when cut.
+    normalised (see normalise()) and at most `limit` characters long, and it says so when cut.
+
+    With `sink` (a callable taking (raw text, units read whole, unit name: "page", "slide",
+    "sheet" or "")), the text is handed to it as it is read instead of kept, and the returned
+    Extraction's text is empty (its error is still set); join and normalise() what the sink got.
+    Raises MemoryError when the process runs out of memory (content.tasks runs this in a child
+    process with a memory limit and reports that).
     """
     extension = PurePath(filename).suffix.lower().lstrip(".")
     if extension != "pdf" and extension not in OFFICE_READERS:
         return Extraction()  # images and the like: nothing to read, nothing wrong
-    out = _Text()
+    out = _Text(limit, sink)
     try:
         if extension == "pdf":
             read_pdf(fileobj, out)
@@ -711,14 +755,17 @@ def extract_text(fileobj, filename):
         return Extraction(error=_damaged(extension))
     except UnreadableFile as error:
         return Extraction(error=str(error))
+    except MemoryError:
+        raise  # the caller's limit was reached: content.tasks says so
     except Exception as error:  # any parser failure means a damaged or mislabelled file
         logger.info("Could not read text from %s: %r", filename, error)
         if not out.chars:
             return Extraction(error=_damaged(extension))
         out.problem("the rest of the file")
+    out.flush()
     text = out.text()
-    if out.problems and not text:
+    if out.problems and not (text or (sink is not None and out.chars)):
         return Extraction(error=_damaged(extension))
     if out.full:
-        return Extraction(text=text, error=f"Only the first {MAX_TEXT_CHARS:,} characters of the file are searchable.")
+        return Extraction(text=text, error=f"Only the first {limit:,} characters of the file are searchable.")
     return Extraction(text=text, error=_partly(out.problems) if out.problems else "")

@@ -8,12 +8,17 @@ from content.models import BuyerStage, CollateralDocument, CollateralFile, Colla
 
 
 def create_document(title, filename, data):
-    """Create or replace the collateral document with this title; its text is read on save."""
+    """Create or replace the collateral document with this title, its text read before it returns
+    (in a child process with the same limits as an upload: content.tasks.read_now). Its previews
+    are made by the task queued when the transaction commits."""
+    from content.tasks import read_now
+
     document = CollateralDocument.objects.filter(title=title).first() or CollateralDocument(title=title)
     if document.pk and document.file:
         document.file.delete(save=False)
     document.file = ContentFile(data, name=filename)
     document.save()
+    read_now(document)
     return document
 
 

@@ -1,4 +1,6 @@
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 
 from wagtail.documents.forms import BaseDocumentForm
 
@@ -7,14 +9,48 @@ from home.forms import ModelChoiceField
 from home.text import without_nul
 
 
+def text_status(document):
+    """One line for people on what search can read in ``document``: "Reading the file…", why
+    not all of it could be read, or how many words were read."""
+    if document.is_reading:
+        return document.get_extraction_state_display()
+    if document.extraction_error:
+        return document.extraction_error
+    if document.extracted_text:
+        return f"Read {len(document.extracted_text.split()):,} words from the file."
+    return "No text in this kind of file."
+
+
+class ReadAgainWidget(forms.Widget):
+    """The text status, and a button that sends the edit form to "read the file again"
+    (``formaction``: a form cannot sit inside Wagtail's edit form)."""
+
+    def __init__(self, document, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.document = document
+
+    def render(self, name, value, attrs=None, renderer=None):
+        url = reverse("document_read_again", args=[self.document.pk])
+        return format_html(
+            '<p class="help" data-text-status>{}</p>'
+            '<p><button type="submit" class="button button-secondary button-small" formaction="{}" '
+            "formnovalidate>Read the file again</button></p>{}",
+            text_status(self.document),
+            url,
+            format_html('<p class="help">{}</p>', self.document.preview_note) if self.document.preview_note else "",
+        )
+
+    def value_from_datadict(self, data, files, name):
+        return None
+
+
 class CollateralDocumentForm(BaseDocumentForm):
-    """Wagtail's document form, plus a read-only line saying whether search can read the file."""
+    """Wagtail's document form, plus what search could read in the file, and a button to read it again."""
 
     text_status = forms.CharField(
         label="Text for search",
         required=False,
         disabled=True,
-        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Search looks inside PDF, DOCX, PPTX and XLSX files.",
     )
 
@@ -22,11 +58,8 @@ class CollateralDocumentForm(BaseDocumentForm):
         super().__init__(*args, **kwargs)
         instance = self.instance
         if instance.pk:
-            self.fields["text_status"].initial = instance.extraction_error or (
-                f"Read {len(instance.extracted_text.split()):,} words from the file."
-                if instance.extracted_text
-                else "No text in this kind of file."
-            )
+            self.fields["text_status"].widget = ReadAgainWidget(instance)
+            self.fields["text_status"].initial = text_status(instance)
         else:
             del self.fields["text_status"]
 

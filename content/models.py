@@ -18,7 +18,6 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from content.extraction import extract_text
 from content.page_forms import CollateralPageForm
 from home.roles import SectionIndexPermissionTester, can_give_feedback
 from home.text import person_name, shorten
@@ -27,15 +26,39 @@ from home.visibility import visible_pages
 COLLATERAL_PER_PAGE = 24
 
 
+class FileWork(models.TextChoices):
+    """Where the background work on a file stands (content/tasks.py)."""
+
+    PENDING = "pending", "Reading the file…"
+    DONE = "done", "Done"
+
+
 class CollateralDocument(AbstractDocument):
-    """A collateral file with the text read from inside it, so search can look there too."""
+    """A collateral file with the text read from inside it, so search can look there too, and
+    a preview: a thumbnail of its first page and, for Office files, a PDF to view in the browser.
+
+    Text and previews are made after the upload is saved, by tasks (content/tasks.py) in a
+    child process with limits; until then ``extraction_state`` is PENDING ("Reading the file…").
+    """
 
     extracted_text = models.TextField(blank=True, editable=False)
     extraction_error = models.CharField(
         max_length=255,
         blank=True,
         editable=False,
-        help_text="Why no text could be read from the file, if it could not.",
+        help_text="Why no text (or not all of it) could be read from the file, if so.",
+    )
+    extraction_state = models.CharField(max_length=10, choices=FileWork.choices, default=FileWork.DONE, editable=False)
+    file_version = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="SHA-256 of the file the text and previews come from."
+    )
+    preview_state = models.CharField(max_length=10, choices=FileWork.choices, default=FileWork.DONE, editable=False)
+    thumbnail_file = models.FileField(blank=True, editable=False, max_length=255, upload_to="previews/")
+    preview_file = models.FileField(
+        blank=True, editable=False, max_length=255, upload_to="previews/", help_text="An Office file as PDF."
+    )
+    preview_note = models.CharField(
+        max_length=255, blank=True, editable=False, help_text="Why there is no preview (or no PDF to view), if so."
     )
 
     # AbstractDocument leaves the admin form's fields to the concrete model; keep Wagtail's.
@@ -51,17 +74,36 @@ class CollateralDocument(AbstractDocument):
             super().clean()
 
     def save(self, *args, **kwargs):
-        if self.file and not getattr(self.file, "_committed", True):
-            self.read_text()
-        super().save(*args, **kwargs)
+        """Save at once; a new file's text and previews are made by tasks after the commit.
 
-    def read_text(self):
-        """Read the text out of the (new) file; never raises for a bad file."""
-        self.file.seek(0)
-        result = extract_text(self.file, self.file.name)
-        self.file.seek(0)
-        self.extracted_text = result.text
-        self.extraction_error = result.error
+        A new file (an upload, or a replaced file) starts "Reading the file…" with no text and no
+        previews: the old file's go (``content.tasks.start_file_work``).
+        """
+        new_file = bool(self.file) and not getattr(self.file, "_committed", True)
+        old_previews = []
+        if new_file:
+            old_previews = [name for name in (self.thumbnail_file.name, self.preview_file.name) if name]
+            self.extracted_text = self.extraction_error = self.preview_note = self.file_version = ""
+            self.thumbnail_file = self.preview_file = None
+            self.extraction_state = self.preview_state = FileWork.PENDING
+        super().save(*args, **kwargs)
+        if new_file:
+            from content.tasks import start_file_work
+
+            start_file_work(self, delete=old_previews)
+
+    @property
+    def is_reading(self):
+        return self.extraction_state == FileWork.PENDING
+
+    @property
+    def is_pdf(self):
+        return self.file_extension.lower() == "pdf"
+
+    @property
+    def viewable_pdf(self):
+        """Whether the browser can show this file as a PDF: a PDF, or an Office file LibreOffice converted."""
+        return self.is_pdf or bool(self.preview_file)
 
     @property
     def extension_label(self):
@@ -116,7 +158,7 @@ class CollateralPageQuerySet(PageQuerySet):
         return self.order_by("-first_published_at", "-pk")
 
     def with_taxonomy(self):
-        return self.prefetch_related("personas", "objections", "tags")
+        return self.prefetch_related("personas", "objections", "tags", "files__document")
 
 
 class CollateralPage(Page):

@@ -14,7 +14,7 @@ from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from content.admin_views import LoopDashboardView, create_asset_for_gap
+from content.admin_views import LoopDashboardView, create_asset_for_gap, read_file_again
 from content.file_access import check_document_access
 from content.models import ContentRequest
 from content.views import record_download
@@ -57,6 +57,7 @@ def loop_dashboard_urls():
     return [
         path("reports/loop/", LoopDashboardView.as_view(), name="loop_dashboard"),
         path("reports/loop/create-asset/", create_asset_for_gap, name="loop_create_asset"),
+        path("documents/<int:document_id>/read-again/", read_file_again, name="document_read_again"),
     ]
 
 

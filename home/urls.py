@@ -7,7 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views import serve as documents_serve
 
-from content import file_access
+from content import file_access, previews
 from content import views as content_views
 from home import readiness
 from home import views as home_views
@@ -45,6 +45,10 @@ urlpatterns = [
     # Images and their renditions, by the exact name they are stored under, with a permission
     # check (content/file_access.py). Nothing serves MEDIA_ROOT by path.
     path("files/<path:name>", file_access.serve_image_file, name="stored_file"),
+    # A file's preview, thumbnail and inline PDF, behind the file's own permission (content/previews.py).
+    path("previews/<int:document_id>/", previews.preview, name="document_preview"),
+    path("previews/<int:document_id>/thumbnail.png", previews.thumbnail, name="document_thumbnail"),
+    path("previews/<int:document_id>/view.pdf", previews.view_pdf, name="document_view_pdf"),
     path("notes/", persona_views.MyNotesView.as_view(), name="my_notes"),
     path("notes/new/", persona_views.NoteCreateView.as_view(), name="note_create"),
     path("notes/<int:pk>/edit/", persona_views.NoteEditView.as_view(), name="note_edit"),

@@ -12,6 +12,7 @@ from taggit.models import Tag
 from wagtail.signals import page_published, page_unpublished
 
 from content.models import CollateralEvent, CollateralPage
+from content.signals import file_text_read
 from personas.models import Objection, ObjectionNote, PersonaPage, Synonym
 from search import service, tasks, taxonomy
 
@@ -74,6 +75,11 @@ def feedback_given(sender, instance, **kwargs):
         reindex_after_commit([instance.collateral_id])
 
 
+def file_text_read_handler(sender, document, **kwargs):
+    """A file's text was read (after its upload, or again): the pages using it now find it by it."""
+    reindex_after_commit(CollateralPage.objects.filter(files__document=document).values_list("pk", flat=True))
+
+
 def objection_changed(sender, instance, **kwargs):
     """New names or synonyms change which words find the assets tagged with it."""
     reindex_after_commit(instance.collateral.values_list("pk", flat=True))
@@ -92,6 +98,7 @@ def register_signal_handlers():
     post_save.connect(feedback_given, sender=CollateralEvent)
     post_delete.connect(feedback_given, sender=CollateralEvent)
     post_save.connect(objection_changed, sender=Objection)
+    file_text_read.connect(file_text_read_handler, dispatch_uid="search-file-text-read")
     page_published.connect(persona_published, sender=PersonaPage)
     # The filter values and synonyms each search checks (search/taxonomy.py).
     for model in (Objection, Tag, PersonaPage, Synonym):

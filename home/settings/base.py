@@ -296,6 +296,17 @@ CACHES = {
     )
 }
 
+# Reading uploaded files (content/tasks.py): each file is read, and its preview made, by a task in a
+# child process that is stopped after EXTRACTION_TIME_LIMIT seconds or when it needs more than
+# EXTRACTION_MEMORY_LIMIT_MB of address space; at most EXTRACTION_TEXT_CAP characters of text are
+# kept per file. What was read before a stop is kept, with the reason shown next to the file.
+EXTRACTION_TIME_LIMIT = env_int("EXTRACTION_TIME_LIMIT", 60)
+EXTRACTION_MEMORY_LIMIT_MB = env_int("EXTRACTION_MEMORY_LIMIT_MB", 512)
+EXTRACTION_TEXT_CAP = env_int("EXTRACTION_TEXT_CAP", 2_000_000)
+# LibreOffice converts Office files to PDF for the in-browser preview, when installed (README).
+LIBREOFFICE_PATH = os.environ.get("LIBREOFFICE_PATH", "soffice")
+PREVIEW_TIME_LIMIT = env_int("PREVIEW_TIME_LIMIT", 120)
+
 # POST /api/notes: notes one user may send per minute before getting 429.
 NOTES_API_PER_MINUTE = env_int("NOTES_API_PER_MINUTE", 120)
 

@@ -22,3 +22,5 @@ STATIC_ROOT = Path(tempfile.mkdtemp(prefix="commonground-test-static-"))
 # whitenoise looks static files up per request instead of listing every one of them each time a
 # test client starts its middleware (0.01 s per client instead of 0.2 s).
 WHITENOISE_AUTOREFRESH = True
+# LibreOffice takes seconds per file: only the tests about Office previews use it (they set it).
+LIBREOFFICE_PATH = "/nonexistent/soffice"

@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from content.factories import create_collateral
@@ -19,10 +20,14 @@ PROOF = "Haldane Freight cut days sales outstanding from 58 to 41."
 
 
 def upload(client, filename, data, title="Uploaded file"):
-    return client.post(
-        reverse("wagtaildocs:add"),
-        {"title": title, "file": SimpleUploadedFile(filename, data), "collection": 1},
-    )
+    """Upload through Wagtail's form. The upload queues its reading for after the commit, which the
+    test's transaction never reaches: run those callbacks as a commit would (the immediate task
+    backend then reads the file, as in development)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            reverse("wagtaildocs:add"),
+            {"title": title, "file": SimpleUploadedFile(filename, data), "collection": 1},
+        )
 
 
 def encrypted_pdf():

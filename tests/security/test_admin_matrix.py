@@ -221,6 +221,7 @@ OTHER_ROWS = {
     "merge_objection": (DENIED, OK, OK),
     "loop_dashboard": (DENIED, OK, OK),
     "loop_create_asset": ("405", "405", "405"),
+    "document_read_again": ("405", "405", "405"),  # POST only: see "documents: read the file again"
     # Forms: no form pages here.
     "wagtailforms:index": (OK, OK, OK),
     "wagtailforms:index_results": (OK, OK, OK),
@@ -624,6 +625,12 @@ def post_actions(world):
             None,
             marketing_pages,
         ),
+        "documents: read the file again": (
+            reverse("document_read_again", args=[world.document.pk]),
+            {},
+            None,
+            marketing_pages,
+        ),
         # Wagtail: deleting an image needs "change" on its collection, which marketing has.
         "images: delete": (reverse("wagtailimages:delete", args=[world.image.pk]), {}, None, marketing_pages),
         "collections: add": (
@@ -730,6 +737,7 @@ POST_ACTIONS = [
     "loop dashboard: create asset for a gap",
     "documents: upload",
     "documents: delete",
+    "documents: read the file again",
     "images: delete",
     "collections: add",
     "collections: restrict",

@@ -1,0 +1,42 @@
+"""Thumbnails of collateral files on cards and pages (content/previews.py serves them)."""
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+
+from content.models import CollateralFile, CollateralPage
+
+register = template.Library()
+
+
+def thumbnail_url(document):
+    """The thumbnail's URL, versioned by the file's SHA-256 (a replaced file gets a new URL)."""
+    return f"{reverse('document_thumbnail', args=[document.pk])}?v={document.file_version[:12]}"
+
+
+@register.simple_tag
+def file_thumbnail(document, css_class="file-thumb", alt=""):
+    """An <img> of the file's first page, or nothing while there is none."""
+    if not document.thumbnail_file:
+        return ""
+    return format_html(
+        '<img class="{}" src="{}" alt="{}" width="96" loading="lazy">', css_class, thumbnail_url(document), alt
+    )
+
+
+@register.simple_tag
+def collateral_thumbnail(page):
+    """The first thumbnail among the files of a collateral page (a page or its id), for its card.
+
+    Uses the page's prefetched files when it has them (the collateral index), else one query.
+    """
+    if isinstance(page, CollateralPage) and "files" in getattr(page, "_prefetched_objects_cache", {}):
+        documents = [item.document for item in page.files.all()]
+    else:
+        page_id = page.pk if isinstance(page, CollateralPage) else page
+        items = CollateralFile.objects.filter(page_id=page_id).exclude(document__thumbnail_file="")
+        documents = [item.document for item in items.select_related("document").order_by("sort_order")[:1]]
+    for document in documents:
+        if document.thumbnail_file:
+            return file_thumbnail(document, "card-thumb")
+    return ""
