@@ -23,6 +23,7 @@ from content.page_forms import CollateralPageForm
 from home.roles import SectionIndexPermissionTester, can_give_feedback
 from home.text import person_name, shorten
 from home.visibility import visible_pages
+from home.vocabulary import VocabularyTerm
 
 COLLATERAL_PER_PAGE = 24
 
@@ -68,7 +69,20 @@ class CollateralDocument(AbstractDocument):
         return self.file_extension.upper() or "FILE"
 
 
+class CollateralKind(VocabularyTerm):
+    """A kind of collateral (deck, case study, ...): a managed list marketing edits in the admin."""
+
+    class Meta(VocabularyTerm.Meta):
+        verbose_name = "kind of collateral"
+        verbose_name_plural = "kinds of collateral"
+
+    def is_used(self, slug):
+        return CollateralPage.objects.filter(kind=slug).exists()
+
+
 class Kind(models.TextChoices):
+    """The kinds shipped as defaults (migration content 0005); the list itself is `CollateralKind`."""
+
     CASE_STUDY = "case_study", "Case study"
     BATTLECARD = "battlecard", "Battlecard"
     WHITEPAPER = "whitepaper", "Whitepaper"
@@ -116,7 +130,7 @@ class CollateralPageQuerySet(PageQuerySet):
         return self.order_by("-first_published_at", "-pk")
 
     def with_taxonomy(self):
-        return self.prefetch_related("personas", "objections", "tags")
+        return self.select_related("kind").prefetch_related("personas", "objections", "tags")
 
 
 class CollateralPage(Page):
@@ -124,7 +138,15 @@ class CollateralPage(Page):
 
     summary = models.TextField(help_text="One or two sentences: what it is and when to use it.")
     body = RichTextField(blank=True, help_text="The talking points, proof and details.")
-    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    kind = models.ForeignKey(
+        CollateralKind,
+        to_field="slug",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="collateral",
+        help_text="What sort of asset this is (the list is under Snippets → Kinds of collateral).",
+    )
     stage = models.CharField("buyer stage", max_length=20, choices=BuyerStage.choices, db_index=True)
     personas = ParentalManyToManyField(
         "personas.PersonaPage", blank=True, related_name="collateral", help_text="Who this is for."
@@ -181,6 +203,8 @@ class CollateralPage(Page):
     ]
     parent_page_types = ["content.CollateralIndexPage"]
     subpage_types = []
+    # An id from another system names one page; a copy is a new page (Wagtail's Copy action).
+    exclude_fields_in_copy = ["external_id"]
 
     class Meta:
         verbose_name = "collateral"
@@ -189,6 +213,10 @@ class CollateralPage(Page):
     @property
     def owner_name(self):
         return person_name(self.content_owner, missing="Nobody yet")
+
+    def get_kind_display(self):
+        """The kind's label, or "" when none is set."""
+        return self.kind.label if self.kind_id else ""
 
     @property
     def is_stale(self):

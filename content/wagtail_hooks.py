@@ -16,7 +16,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from content.admin_views import LoopDashboardView, create_asset_for_gap
 from content.file_access import check_document_access
-from content.models import ContentRequest
+from content.models import CollateralKind, ContentRequest
 from content.views import record_download
 from home.roles import can_publish_collateral
 
@@ -118,5 +118,19 @@ class ContentRequestViewSet(SnippetViewSet):
     ]
 
 
+class CollateralKindViewSet(SnippetViewSet):
+    """Kinds of collateral: marketing's list (issue 13), shown as a facet in search."""
+
+    model = CollateralKind
+    icon = "doc-full"
+    menu_label = "Kinds of collateral"
+    menu_order = 215
+    add_to_admin_menu = True
+    list_display = ["label", "slug", "sort_order"]
+    search_fields = ["label", "slug"]
+    ordering = ["sort_order", "label"]
+
+
+register_snippet(CollateralKindViewSet)
 register_permission_policy(ContentRequest, RequestQueuePolicy(ContentRequest))
 register_snippet(ContentRequestViewSet)

@@ -24,4 +24,6 @@ class ModelChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
         if value not in self.empty_values and str(value).strip().lstrip("-").isdecimal() and not id_in_range(value):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        if value not in self.empty_values and "\x00" in str(value):  # PostgreSQL refuses NUL in a query
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)

@@ -24,7 +24,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from personas.admin_views import MERGE_PERMISSION, MergeObjectionView
 from personas.bulk_actions import HideNotesBulkAction, RecategoriseNotesBulkAction, ShowNotesBulkAction
-from personas.models import Objection, ObjectionNote, PersonaPage
+from personas.models import NoteStage, Objection, ObjectionNote, PersonaPage
 
 
 class NoteModerationPolicy(ModelPermissionPolicy):
@@ -75,12 +75,21 @@ class ObjectionViewSet(SnippetViewSet):
     ordering = ["name"]
 
 
+class NoteStageViewSet(SnippetViewSet):
+    model = NoteStage
+    icon = "list-ol"
+    menu_label = "Note stages"
+    list_display = ["label", "slug", "sort_order"]
+    search_fields = ["label", "slug"]
+    ordering = ["sort_order", "label"]
+
+
 class ObjectionNoteFilterSet(WagtailFilterSet):
     created = django_filters.DateFromToRangeFilter(label="Filed", widget=DateRangePickerWidget)
 
     class Meta:
         model = ObjectionNote
-        fields = ["persona", "objection", "outcome", "helped", "status", "author"]
+        fields = ["persona", "objection", "deal_stage", "outcome", "helped", "status", "author"]
 
 
 class ObjectionNoteViewSet(SnippetViewSet):
@@ -109,7 +118,7 @@ class TaxonomyGroup(SnippetViewSetGroup):
     menu_label = "Field feedback"
     menu_icon = "tag"
     menu_order = 200
-    items = (ObjectionViewSet, ObjectionNoteViewSet)
+    items = (ObjectionViewSet, ObjectionNoteViewSet, NoteStageViewSet)
 
 
 register_snippet(TaxonomyGroup)

@@ -391,7 +391,7 @@ def note_form_data(world, note, **changes):
         "persona": note.persona_id,
         "objection": note.objection_id,
         "text": note.text,
-        "deal_stage": note.deal_stage,
+        "deal_stage": note.deal_stage_id,
         "outcome": note.outcome,
         "helped": note.helped,
         "status": note.status,
