@@ -158,7 +158,7 @@ def text(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a spreadsheet's 12.0 is the id 12
-    return str(value).replace("\x00", "").strip()
+    return str(value).replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def as_list(value):

@@ -147,7 +147,7 @@ class CollateralPage(Page):
         related_name="collateral",
         help_text="What sort of asset this is (the list is under Snippets → Kinds of collateral).",
     )
-    stage = models.CharField("buyer stage", max_length=20, choices=BuyerStage.choices, db_index=True)
+    stage = models.CharField("buyer stage", max_length=20, choices=BuyerStage.choices, blank=True, db_index=True)
     personas = ParentalManyToManyField(
         "personas.PersonaPage", blank=True, related_name="collateral", help_text="Who this is for."
     )
@@ -432,3 +432,39 @@ def helped_counts(page_ids=None):
         total[0] += row["yes"]
         total[1] += row["no"]
     return counts
+
+
+class ImportJob(models.Model):
+    """One library import started in the admin: the uploaded file, its preview (a dry run), then
+    the import itself, each run as a task (content.tasks) that reports its progress here."""
+
+    class State(models.TextChoices):
+        PREVIEWING = "previewing", "Working out the preview"
+        PREVIEWED = "previewed", "Preview ready"
+        IMPORTING = "importing", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+
+    RUNNING = (State.PREVIEWING, State.IMPORTING)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    filename = models.CharField(max_length=255)
+    folder = models.CharField(max_length=500, help_text="Where the upload was unpacked, on the task worker's disk.")
+    create_missing = models.BooleanField(default=False)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PREVIEWING)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(null=True, blank=True, help_text="The dry run's report (content.importing.Report).")
+    result = models.JSONField(null=True, blank=True, help_text="The import's report.")
+    error = models.TextField(blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"Import of {self.filename} ({self.get_state_display()})"
+
+    @property
+    def percent(self):
+        return int(100 * self.done / self.total) if self.total else 0

@@ -16,6 +16,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from content.admin_views import LoopDashboardView, create_asset_for_gap
 from content.file_access import check_document_access
+from content.import_views import ImportJobView, ImportStartView, confirm_import, import_status
 from content.models import CollateralKind, ContentRequest
 from content.views import record_download
 from home.roles import can_publish_collateral
@@ -57,6 +58,10 @@ def loop_dashboard_urls():
     return [
         path("reports/loop/", LoopDashboardView.as_view(), name="loop_dashboard"),
         path("reports/loop/create-asset/", create_asset_for_gap, name="loop_create_asset"),
+        path("collateral-import/", ImportStartView.as_view(), name="collateral_import"),
+        path("collateral-import/<int:pk>/", ImportJobView.as_view(), name="collateral_import_job"),
+        path("collateral-import/<int:pk>/status/", import_status, name="collateral_import_status"),
+        path("collateral-import/<int:pk>/confirm/", confirm_import, name="collateral_import_confirm"),
     ]
 
 
@@ -68,6 +73,11 @@ class MarketingMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def loop_dashboard_menu_item():
     return MarketingMenuItem("Where the loop breaks", reverse("loop_dashboard"), icon_name="warning", order=205)
+
+
+@hooks.register("register_admin_menu_item")
+def import_menu_item():
+    return MarketingMenuItem("Import a library", reverse("collateral_import"), icon_name="upload", order=206)
 
 
 class RequestQueuePolicy(ModelPermissionPolicy):

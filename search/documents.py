@@ -40,14 +40,14 @@ def to_document(page, helped=0, not_helped=0):
         facets={
             "persona": [p.slug for p in personas],
             "objection": [o.slug for o in objections],
-            "stage": [page.stage],
+            "stage": [page.stage] if page.stage else [],
             "kind": [page.kind_id] if page.kind_id else [],
             "tag": [tag.slug for tag in tags],
         },
         labels={
             "persona": {p.slug: p.title for p in personas},
             "objection": {o.slug: o.name for o in objections},
-            "stage": {page.stage: page.get_stage_display()},
+            "stage": {page.stage: page.get_stage_display()} if page.stage else {},
             "kind": {page.kind_id: page.get_kind_display()} if page.kind_id else {},
             "tag": {tag.slug: tag.name for tag in tags},
         },
