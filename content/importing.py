@@ -426,6 +426,11 @@ class Importer:
             self.personas.setdefault(match_key(persona.slug), persona)
             self.personas.setdefault(match_key(persona.title), persona)
         self.users = {}
+        self.objections = {}
+        self.notes = {
+            (note.author_id, note.external_id): note
+            for note in ObjectionNote.objects.exclude(external_id=None).exclude(external_id="")
+        }
         handlers = {
             "personas": self.persona,
             "objections": self.objection,
@@ -611,6 +616,8 @@ class Importer:
     def find_objection(self, value, row):
         """The objection `value` names (slug or name, following merges), created with
         `create_missing`; None with a warning otherwise."""
+        if value in self.objections:
+            return self.objections[value]
         objection = resolve_objection(slug=slugify(value)) or Objection.objects.filter(name__iexact=value).first()
         if objection is None and self.create_missing:
             name = row.fit(value, max_length(Objection, "name"), f"objection {value!r}")
@@ -621,6 +628,8 @@ class Importer:
             row.warn(f"new objection “{name}” created")
         elif objection is None:
             row.warn(f"unknown objection {value!r}: left out (import with “create missing values” to add it)")
+            return None
+        self.objections[value] = objection
         return objection
 
     def tags(self, row):
@@ -712,7 +721,11 @@ class Importer:
         if objection is None:
             raise Skip(row.messages.pop())
         stage_value = text(row.get("stage"))
-        stage = self.stages.slug(stage_value, row) if stage_value else NoteStage.default_slug()
+        if not stage_value:
+            if not hasattr(self, "default_stage"):
+                self.default_stage = NoteStage.default_slug()
+            stage_value = self.default_stage or ""
+        stage = self.stages.slug(stage_value, row) if stage_value else None
         collateral = None
         asset_id = text(row.get("collateral"))
         if asset_id:
@@ -759,12 +772,20 @@ class Importer:
                 "helped": helped,
             },
             default_stage="",
+            known={
+                "persona": {persona.slug: persona},
+                "objection": {objection.slug: objection},
+                "collateral": {str(collateral.pk): collateral} if collateral else {},
+                "deal_stage": {stage: self.stages.terms[match_key(stage)]} if stage and self.stages.terms else {},
+            },
         )
         if not form.is_valid():
             raise Skip("; ".join(f"{name}: {' '.join(messages)}" for name, messages in form_errors(form).items()))
         author = self.author(row.get("author"))
-        note, action = save_note(form, author, external_id[: max_length(ObjectionNote, "external_id")], update=True,
-                                 created=created)  # fmt: skip
+        external_id = external_id[: max_length(ObjectionNote, "external_id")]
+        existing = self.notes.get((author.pk if author else None, external_id))
+        note, action = save_note(form, author, external_id, update=True, created=created, existing=existing)
+        self.notes[(note.author_id, external_id)] = note
         return action, note_text[:80], None
 
     def author(self, value):

@@ -57,12 +57,16 @@ class ObjectionNoteForm(forms.ModelForm):
             "deal_stage": ModelChoiceField,
         }
 
-    def __init__(self, *args, hidden_page_ids=frozenset(), by_slug=False, **kwargs):
+    def __init__(self, *args, hidden_page_ids=frozenset(), by_slug=False, known=None, **kwargs):
         """`hidden_page_ids`: pages the person filing may not view (home.visibility), left out of
         the persona and collateral choices, so the form neither lists nor accepts them.
         `by_slug`: persona and objection are named by slug (the API's and the importer's records,
-        see personas.notes), not by id (the site's select boxes)."""
+        see personas.notes), not by id (the site's select boxes).
+        `known`: {field name: {value: instance}} the caller already found in the same querysets
+        (an import), so thousands of notes do not look the same rows up again."""
         super().__init__(*args, **kwargs)
+        for name, values in (known or {}).items():
+            self.fields[name].known = values
         if by_slug:
             self.fields["persona"].to_field_name = "slug"
             self.fields["objection"].to_field_name = "slug"

@@ -40,10 +40,17 @@ def record_form_data(record, default_stage=None):
     }
 
 
-def record_form(record, hidden_page_ids=frozenset(), default_stage=None):
-    """The site's note form, bound to a record (persona and objection by slug)."""
+def record_form(record, hidden_page_ids=frozenset(), default_stage=None, known=None):
+    """The site's note form, bound to a record (persona and objection by slug).
+
+    `known`: see ObjectionNoteForm (the importer's look-ups, reused)."""
+    data = record_form_data(record, default_stage)
     return ObjectionNoteForm(
-        data=record_form_data(record, default_stage), hidden_page_ids=hidden_page_ids, by_slug=True
+        data=data,
+        hidden_page_ids=hidden_page_ids,
+        by_slug=True,
+        known=known,
+        instance=ObjectionNote(deal_stage_id=data["deal_stage"] or None),  # no default to look up
     )
 
 
@@ -65,7 +72,10 @@ def earlier_note(author, external_id):
     )
 
 
-def save_note(form, author, external_id=None, update=False, created=None):
+LOOK_UP = object()
+
+
+def save_note(form, author, external_id=None, update=False, created=None, existing=LOOK_UP):
     """Save a valid note form as `author`'s note. Returns (note, "created" | "updated" | "unchanged").
 
     With `external_id`, the author's note with that id is found first: returned as it is
@@ -74,7 +84,8 @@ def save_note(form, author, external_id=None, update=False, created=None):
     a note (imports keep when it was filed). A concurrent save of the same id is answered with the
     note it saved (a savepoint keeps the connection usable).
     """
-    existing = earlier_note(author, external_id) if external_id else None
+    if existing is LOOK_UP:
+        existing = earlier_note(author, external_id) if external_id else None
     if existing is not None:
         if not update:
             return existing, "unchanged"

@@ -213,6 +213,10 @@ OTHER_ROWS = {
     "merge_objection": (DENIED, OK, OK),
     "loop_dashboard": (DENIED, OK, OK),
     "loop_create_asset": ("405", "405", "405"),
+    "collateral_import": (DENIED, OK, OK),
+    "collateral_import_job": (DENIED, OK, OK),
+    "collateral_import_status": (DENIED, OK, OK),
+    "collateral_import_confirm": ("405", "405", "405"),
     # Forms: no form pages here.
     "wagtailforms:index": (OK, OK, OK),
     "wagtailforms:index_results": (OK, OK, OK),
