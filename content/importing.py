@@ -64,6 +64,7 @@ from personas.notes import HELPED_TO_JSON, form_errors, record_form, save_note
 from search.signal_handlers import deferred_indexing
 
 CSV_LIST_SEPARATOR = ";"
+ROWS_PER_COMMIT = 200  # rows saved between two commits (each row has its own savepoint)
 SECTIONS = ("personas", "objections", "collateral", "notes")
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length  # taggit: 100
 PUBLISHED_AT = datetime.time(9)  # an imported publication date becomes 09:00 in the site's time zone
@@ -237,9 +238,16 @@ class Vocabulary:
             term.full_clean()
             term.save()
             self.terms[key] = self.terms[match_key(term.slug)] = term
+            self.importer.created_in_row.append(lambda: self.forget(key, term))
             self.importer.report.new_values.setdefault(self.name, []).append(term.label)
             row.warn(f"new {self.name} “{term.label}” created")
         return term.slug if term else None
+
+    def forget(self, key, term):
+        """Forget a term created by a row whose savepoint was undone."""
+        self.terms.pop(key, None)
+        self.terms.pop(match_key(term.slug), None)
+        self.importer.report.new_values.get(self.name, []).remove(term.label)
 
 
 def choice(value, choices, name, row, default=""):
@@ -397,6 +405,7 @@ class Importer:
         self.kinds = Vocabulary(CollateralKind, "kind", self)
         self.stages = Vocabulary(NoteStage, "note stage", self)
         self.skipped_assets = set()
+        self.created_in_row = []  # how to forget what the current row created, should it be undone
         self.dry_run = False
 
     def run(self, data, dry_run=False):
@@ -437,25 +446,34 @@ class Importer:
             "collateral": self.collateral,
             "notes": self.note,
         }
-        for done, (section, data) in enumerate(rows, start=1):
-            row = Row(data)
-            result = RowResult(section, text(row.get("id") or row.get("slug")) or f"row {done}", "skipped")
-            try:
-                with transaction.atomic():
-                    result.action, result.title, result.page_id = handlers[section](row)
-            except Skip as reason:
-                row.messages = [str(reason)]
-                if section == "collateral" and text(row.get("id")):
-                    self.skipped_assets.add(text(row.get("id")))
-            except ValidationError as error:
-                row.messages = [
-                    "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error_dict(error).items())
-                ]
-            except Exception as error:  # noqa: BLE001 — one bad row never stops the rest; it is reported
-                row.messages = [f"could not be saved ({type(error).__name__}: {error})"]
-            result.messages = row.messages
-            self.report.rows.append(result)
-            self.progress(done, len(rows))
+        for start in range(0, len(rows), ROWS_PER_COMMIT):
+            # One commit per ROWS_PER_COMMIT rows (a commit costs a disk sync), each row in a
+            # savepoint of its own inside it: a row that fails is undone alone and the rest is kept.
+            with transaction.atomic():
+                for done, (section, data) in enumerate(rows[start : start + ROWS_PER_COMMIT], start=start + 1):
+                    self.report.rows.append(self._row(handlers[section], section, data, done))
+                    self.progress(done, len(rows))
+
+    def _row(self, handler, section, data, number):
+        row = Row(data)
+        self.created_in_row = []
+        result = RowResult(section, text(row.get("id") or row.get("slug")) or f"row {number}", "skipped")
+        try:
+            with transaction.atomic():
+                result.action, result.title, result.page_id = handler(row)
+        except Skip as reason:
+            row.messages = [str(reason)]
+            if section == "collateral" and text(row.get("id")):
+                self.skipped_assets.add(text(row.get("id")))
+        except ValidationError as error:
+            row.messages = ["; ".join(f"{name}: {' '.join(messages)}" for name, messages in error_dict(error).items())]
+        except Exception as error:  # noqa: BLE001 — one bad row never stops the rest; it is reported
+            row.messages = [f"could not be saved ({type(error).__name__}: {error})"]
+        if result.action == "skipped":  # its savepoint undid the terms it created: forget them too
+            for forget in self.created_in_row:
+                forget()
+        result.messages = row.messages
+        return result
 
     # personas -----------------------------------------------------------------------------------------
 
@@ -625,6 +643,12 @@ class Importer:
             objection.full_clean()
             objection.save()
             self.report.new_values.setdefault("objection", []).append(name)
+
+            def forget():
+                self.objections.pop(value, None)
+                self.report.new_values["objection"].remove(name)
+
+            self.created_in_row.append(forget)
             row.warn(f"new objection “{name}” created")
         elif objection is None:
             row.warn(f"unknown objection {value!r}: left out (import with “create missing values” to add it)")
