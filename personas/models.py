@@ -145,8 +145,10 @@ class PersonaPage(Page):
             notes, collateral = ObjectionNote.objects.none(), CollateralPage.objects.none()
         else:
             notes = ObjectionNote.objects.visible().filter(persona=self)
-            collateral = visible_pages(CollateralPage.objects.filter(personas=self), request).order_by(
-                "-first_published_at"
+            collateral = (
+                visible_pages(CollateralPage.objects.filter(personas=self), request)
+                .select_related("kind")
+                .order_by("-first_published_at")
             )
         notes = notes.select_related("objection", "author", "collateral", "deal_stage")
         context["collateral"] = collateral

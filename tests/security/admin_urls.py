@@ -33,6 +33,8 @@ def page_args(world, name, target):
 
 
 def snippet_object(world, model):
+    if model._meta.model_name in ("collateralkind", "notestage"):  # managed lists: their first term
+        return model.objects.order_by("pk").first()
     return {
         "objection": world.objection,
         "objectionnote": world.hidden_note,

@@ -166,6 +166,19 @@ SNIPPET_ROWS = {
         "choose choose_results chosen chosen_multiple": (DENIED, OK, OK),
         "create": (DENIED, DENIED, DENIED),
     },
+    # Kinds of collateral and note stages: lists marketing keeps (issue 13); reps only see their labels.
+    "wagtailsnippets_content_collateralkind:{}": {
+        "list list_results add edit delete usage history history_results copy": (DENIED, OK, OK),
+    },
+    "wagtailsnippetchoosers_content_collateralkind:{}": {
+        "choose choose_results chosen chosen_multiple create": (DENIED, OK, OK),
+    },
+    "wagtailsnippets_personas_notestage:{}": {
+        "list list_results add edit delete usage history history_results copy": (DENIED, OK, OK),
+    },
+    "wagtailsnippetchoosers_personas_notestage:{}": {
+        "choose choose_results chosen chosen_multiple create": (DENIED, OK, OK),
+    },
     # Content requests: reps see the queue; marketing works it; requests are made on the site.
     "wagtailsnippets_content_contentrequest:{}": {
         "list list?export=csv list?export=xlsx list_results": (OK, OK, OK),
