@@ -5,6 +5,8 @@ from django.urls import reverse
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.snippets.models import get_snippet_models
 
+from content.models import CollateralKind
+from personas.models import NoteStage
 from tests.security.admin_world import admin_url_patterns
 
 PAGE_TARGETS = ["home", "persona_index", "persona", "collateral_index", "collateral"]
@@ -132,6 +134,8 @@ def bulk_action_cases(world):
         ("personas", "objectionnote"): world.hidden_note,
         ("personas", "objection"): world.objection,
         ("content", "contentrequest"): world.content_request,
+        ("content", "collateralkind"): snippet_object(world, CollateralKind),
+        ("personas", "notestage"): snippet_object(world, NoteStage),
     }
     bulk_action_registry._scan_for_bulk_actions()
     cases = []
