@@ -183,7 +183,8 @@ class CollateralPage(Page):
         InlinePanel("files", label="Files", heading="Files"),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("kind"), FieldPanel("stage")]),
+                # A plain select: Wagtail's snippet chooser looks terms up by id, and kinds link by slug.
+                FieldRowPanel([FieldPanel("kind", widget=forms.Select), FieldPanel("stage")]),
                 FieldPanel("personas", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("objections", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("tags"),

@@ -1,5 +1,6 @@
 import django_filters
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -108,7 +109,8 @@ class ObjectionNoteViewSet(SnippetViewSet):
         FieldPanel("persona"),
         FieldPanel("objection"),
         FieldPanel("text"),
-        FieldRowPanel([FieldPanel("deal_stage"), FieldPanel("outcome")]),
+        # A plain select: Wagtail's snippet chooser looks stages up by id, and notes link them by slug.
+        FieldRowPanel([FieldPanel("deal_stage", widget=forms.Select), FieldPanel("outcome")]),
         FieldRowPanel([FieldPanel("collateral"), FieldPanel("helped")]),
         FieldPanel("status"),
     ]

@@ -55,3 +55,14 @@ def test_marketing_adds_a_kind_in_the_admin_and_sales_may_not(marketer_client, r
     assert CollateralKind.objects.get(label="Video script").slug == "video_script"
     response = rep_client.post("/admin/snippets/content/collateralkind/add/", {"label": "Rep kind", "sort_order": 1})
     assert not CollateralKind.objects.filter(label="Rep kind").exists()
+
+
+def test_the_page_editor_and_the_note_moderation_form_show_and_save_the_terms(marketer_client, collateral, rep):
+    from personas.factories import create_note
+
+    editor = marketer_client.get(f"/admin/pages/{collateral.pk}/edit/")
+    assert editor.status_code == 200
+    assert '<option value="one_pager" selected>One-pager</option>' in editor.text
+    note = create_note(collateral.personas.get(), collateral.objections.get(), rep, deal_stage="demo")
+    form = marketer_client.get(f"/admin/snippets/personas/objectionnote/edit/{note.pk}/")
+    assert form.status_code == 200 and '<option value="demo" selected>Demo</option>' in form.text
