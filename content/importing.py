@@ -60,6 +60,7 @@ from personas.models import (
     PersonaPage,
     resolve_objection,
 )
+from personas.notes import HELPED_FROM_JSON as HELPED
 from personas.notes import HELPED_TO_JSON, form_errors, record_form, save_note
 from search.signal_handlers import deferred_indexing
 
@@ -785,13 +786,20 @@ class Importer:
         if not external_id:
             digest = hashlib.sha1("\x1f".join([persona.slug, objection.slug, note_text, created_value]).encode())
             external_id = f"sha1:{digest.hexdigest()[:32]}"
+        outcome = choice(row.get("outcome"), Outcome, "outcome", row, default=Outcome.OPEN)
+        author = self.author(row.get("author"))
+        external_id = external_id[: max_length(ObjectionNote, "external_id")]
+        existing = self.notes.get((author.pk if author else None, external_id))
+        values = (persona.pk, objection.pk, note_text, stage, outcome, getattr(collateral, "pk", None), HELPED[helped])
+        if existing is not None and note_values(existing) == values and created in (None, existing.created):
+            return "unchanged", note_text[:80], None  # the values the form accepted when it was saved
         form = record_form(
             {
                 "persona": persona.slug,
                 "objection": objection.slug,
                 "text": note_text,
                 "stage": stage or "",
-                "outcome": choice(row.get("outcome"), Outcome, "outcome", row, default=Outcome.OPEN),
+                "outcome": outcome,
                 "collateral": collateral.pk if collateral else None,
                 "helped": helped,
             },
@@ -805,9 +813,6 @@ class Importer:
         )
         if not form.is_valid():
             raise Skip("; ".join(f"{name}: {' '.join(messages)}" for name, messages in form_errors(form).items()))
-        author = self.author(row.get("author"))
-        external_id = external_id[: max_length(ObjectionNote, "external_id")]
-        existing = self.notes.get((author.pk if author else None, external_id))
         note, action = save_note(form, author, external_id, update=True, created=created, existing=existing)
         self.notes[(note.author_id, external_id)] = note
         return action, note_text[:80], None
@@ -828,6 +833,20 @@ class Importer:
                 user.save()
             self.users[key] = user
         return self.users[key]
+
+
+def note_values(note):
+    """What an import compares to tell an unchanged note: (persona, objection, text, stage, outcome,
+    collateral, helped) as stored."""
+    return (
+        note.persona_id,
+        note.objection_id,
+        note.text,
+        note.deal_stage_id,
+        note.outcome,
+        note.collateral_id,
+        note.helped,
+    )
 
 
 def error_dict(error):
