@@ -171,13 +171,15 @@ SNIPPET_ROWS = {
         "list list_results add edit delete usage history history_results copy": (DENIED, OK, OK),
     },
     "wagtailsnippetchoosers_content_collateralkind:{}": {
-        "choose choose_results chosen chosen_multiple create": (DENIED, OK, OK),
+        "choose choose_results chosen chosen_multiple": (OK, OK, OK),  # labels only, shown to reps anyway
+        "create": (DENIED, OK, OK),
     },
     "wagtailsnippets_personas_notestage:{}": {
         "list list_results add edit delete usage history history_results copy": (DENIED, OK, OK),
     },
     "wagtailsnippetchoosers_personas_notestage:{}": {
-        "choose choose_results chosen chosen_multiple create": (DENIED, OK, OK),
+        "choose choose_results chosen chosen_multiple": (OK, OK, OK),  # labels only, shown to reps anyway
+        "create": (DENIED, OK, OK),
     },
     # Content requests: reps see the queue; marketing works it; requests are made on the site.
     "wagtailsnippets_content_contentrequest:{}": {
