@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from content.models import BuyerStage, CollateralIndexPage, CollateralPage, ContentRequest, Kind
+from content.models import BuyerStage, CollateralIndexPage, CollateralKind, CollateralPage, ContentRequest, Kind
 from content.reports import all_reports
 from home import spreadsheets
 from home.forms import id_in_range
@@ -70,7 +70,7 @@ def create_asset_for_gap(request):
         instance=CollateralPage(
             title=f"{objection.name} — for {persona.title}",
             summary=f"Answers “{objection.name}” for the {persona.title}.",
-            kind=Kind.ONE_PAGER,
+            kind=CollateralKind.objects.filter(slug=Kind.ONE_PAGER).first(),  # a default; may be gone
             stage=BuyerStage.CONSIDERATION,
             live=False,
             owner=request.user,

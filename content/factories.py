@@ -43,7 +43,8 @@ def create_collateral(
     slug = slug or slugify(title)
     index = CollateralIndexPage.objects.get()
     page = CollateralPage.objects.child_of(index).filter(slug=slug).first()
-    values = {"title": title, "summary": summary, "kind": kind, "stage": stage, **fields}
+    kind_field = "kind_id" if isinstance(kind, str) or kind is None else "kind"  # a slug or a CollateralKind
+    values = {"title": title, "summary": summary, kind_field: kind, "stage": stage, **fields}
     if page is None:
         page = index.add_child(instance=CollateralPage(slug=slug, live=publish, **values))
     else:

@@ -1,48 +1,147 @@
-"""Bring a team's existing library in (and take it out) as JSON, or CSV for collateral rows.
+"""Bring a team's existing library in (and take it out): JSON, CSV, XLSX, or a ZIP holding one with its files.
 
-Re-importing the same ids updates, never duplicates. A bad row is reported with its id and
-reason and the rest goes on. Each row is saved in its own transaction, and the search index
-follows each commit, so it is current when the import returns.
+Rules (issue 13; DESIGN "Vocabularies and import"):
+
+- Nothing is lost. Kinds of collateral and note stages are matched by slug or label whatever the
+  case, spaces, hyphens or underscores (`home.vocabulary.match_key`); an unknown one is created with
+  ``create_missing``, else the row is imported with that field empty and a warning. A row is skipped
+  only when what makes it meaningful is missing (an asset without a title, a note without text, a
+  note whose persona or objection is unknown); a note pointing at a skipped asset is kept without
+  the link, with a warning.
+- Every value is checked against the model before saving (lengths of titles, tags, ids...); a
+  value that does not fit is shortened with a warning, never left for the database to refuse.
+- Each row is saved in its own savepoint: one bad row never stops the rest. Whatever happens, the
+  search index is current when `Importer.run` returns (``search.signal_handlers.deferred_indexing``).
+- A row whose values are all unchanged writes nothing (no new page revision).
+- Dates are read and written in the site's time zone (``TIME_ZONE``), so export → import is exact.
+- Writes go through the same paths as the admin and the API: Wagtail's page revisions for pages,
+  `personas.notes` (the site's note form) for notes.
 """
 
 import csv
 import datetime
 import hashlib
 import html
+import io
 import json
-from dataclasses import dataclass, field
+import zipfile
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from content.factories import create_collateral, create_document
-from content.models import BuyerStage, CollateralDocument, CollateralPage, Kind
-from personas.factories import create_note, create_objection, create_persona
-from personas.models import NOTE_TEXT_MAX_LENGTH, DealStage, Helped, Objection, ObjectionNote, Outcome, PersonaPage
+from taggit.models import Tag
+
+from content.models import (
+    BuyerStage,
+    CollateralDocument,
+    CollateralFile,
+    CollateralIndexPage,
+    CollateralKind,
+    CollateralPage,
+)
+from home.vocabulary import match_key
+from personas.models import (
+    Helped,
+    NoteStage,
+    Objection,
+    ObjectionNote,
+    Outcome,
+    PersonaIndexPage,
+    PersonaPage,
+    resolve_objection,
+)
+from personas.notes import HELPED_FROM_JSON as HELPED
+from personas.notes import HELPED_TO_JSON, form_errors, record_form, save_note
 from search.signal_handlers import deferred_indexing
 
 CSV_LIST_SEPARATOR = ";"
-HELPED = {True: Helped.YES, False: Helped.NO, None: Helped.UNKNOWN}
+ROWS_PER_COMMIT = 200  # rows saved between two commits (each row has its own savepoint)
+SECTIONS = ("personas", "objections", "collateral", "notes")
+TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length  # taggit: 100
+PUBLISHED_AT = datetime.time(9)  # an imported publication date becomes 09:00 in the site's time zone
+HELPED_WORDS = {
+    "true": True,
+    "yes": True,
+    "y": True,
+    "1": True,
+    "false": False,
+    "no": False,
+    "n": False,
+    "0": False,
+    "": None,
+    "null": None,
+    "none": None,
+    "unknown": None,
+    "dontknow": None,
+}
 
 
-class RowError(Exception):
-    pass
+class ImportFileError(ValueError):
+    """The file cannot be read as an import; the message says what to change."""
+
+
+class Skip(Exception):
+    """This row cannot be imported; the message is the reason shown to the person importing."""
+
+
+@dataclass
+class RowResult:
+    section: str
+    row_id: str
+    action: str  # "created" | "updated" | "unchanged" | "skipped"
+    title: str = ""
+    messages: list = field(default_factory=list)  # warnings, or the reason for a skip
+    page_id: int | None = None
 
 
 @dataclass
 class Report:
-    created: dict = field(default_factory=lambda: {"personas": 0, "objections": 0, "collateral": 0, "notes": 0})
-    updated: dict = field(default_factory=lambda: {"personas": 0, "objections": 0, "collateral": 0, "notes": 0})
-    errors: list = field(default_factory=list)  # (section, id, reason)
+    rows: list = field(default_factory=list)  # RowResult
+    new_values: dict = field(default_factory=dict)  # {"kind": [label], ...}: terms created (or to create)
+    dry_run: bool = False
 
-    def count(self, section, created):
-        (self.created if created else self.updated)[section] += 1
+    def count(self, section, action):
+        return sum(1 for row in self.rows if row.section == section and row.action == action)
+
+    def counts(self):
+        """{section: {action: n}} for every section that had rows."""
+        return {
+            section: {action: self.count(section, action) for action in ("created", "updated", "unchanged", "skipped")}
+            for section in SECTIONS
+            if any(row.section == section for row in self.rows)
+        }
+
+    @property
+    def skipped(self):
+        return [row for row in self.rows if row.action == "skipped"]
+
+    @property
+    def warnings(self):
+        return [(row, message) for row in self.rows if row.action != "skipped" for message in row.messages]
+
+    def to_json(self):
+        return {"rows": [asdict(row) for row in self.rows], "new_values": self.new_values, "dry_run": self.dry_run}
+
+    @classmethod
+    def from_json(cls, data):
+        return cls(
+            rows=[RowResult(**row) for row in data.get("rows", [])],
+            new_values=data.get("new_values", {}),
+            dry_run=data.get("dry_run", False),
+        )
+
+
+# --- Values ------------------------------------------------------------------------------------------
 
 
 def paragraphs(text):
@@ -55,120 +154,533 @@ def plain_text(rich_text):
     return html.unescape(strip_tags((rich_text or "").replace("</p>", "</p>\n\n").replace("</li>", "</li>\n"))).strip()
 
 
-def required(row, name):
-    value = row.get(name)
-    if value in (None, "", []):
-        raise RowError(f"{name} is missing")
-    return value
+def text(value):
+    """A cell or JSON value as stripped text ("" for None)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a spreadsheet's 12.0 is the id 12
+    return str(value).replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def as_list(value):
+    """A list from JSON, or from a cell with items separated by ';' (or ',' when there is no ';')."""
     if value in (None, ""):
         return []
     if isinstance(value, str):
-        return [item.strip() for item in value.split(CSV_LIST_SEPARATOR) if item.strip()]
-    return list(value)
+        separator = CSV_LIST_SEPARATOR if CSV_LIST_SEPARATOR in value or "," not in value else ","
+        return [item.strip() for item in value.replace("\x00", "").split(separator) if item.strip()]
+    if isinstance(value, list | tuple):
+        return [text(item) for item in value if text(item)]
+    return [text(value)]
 
 
-def choice(value, choices, name):
-    if value not in choices.values:
-        raise RowError(f"{name} {value!r} is not one of {', '.join(choices.values)}")
-    return value
+def max_length(model, name):
+    return model._meta.get_field(name).max_length
 
 
-def a_date(value, name):
-    if value in (None, ""):
-        return None
-    parsed = parse_date(str(value)[:10])
-    if parsed is None:
-        raise RowError(f"{name} {value!r} is not a date (YYYY-MM-DD)")
-    return parsed
+class Row:
+    """One row being imported: its values, and the warnings said about it."""
+
+    def __init__(self, data):
+        self.data = data if isinstance(data, dict) else {}
+        self.messages = []
+
+    def warn(self, message):
+        self.messages.append(message)
+
+    def get(self, name):
+        return self.data.get(name)
+
+    def fit(self, value, limit, name):
+        """`value`, shortened to `limit` characters with a warning when it is longer."""
+        if limit and len(value) > limit:
+            self.warn(f"{name} is {len(value):,} characters; cut to {limit}")
+            return value[: limit - 1].rstrip() + "…"
+        return value
+
+    def date(self, name):
+        value = text(self.get(name))
+        if not value:
+            return None
+        parsed = parse_date(value[:10])
+        if parsed is None:
+            self.warn(f"{name} {value!r} is not a date (YYYY-MM-DD); left empty")
+        return parsed
+
+
+class Vocabulary:
+    """Matches values against a managed list (`home.vocabulary.VocabularyTerm`), creating unknown
+    ones when asked to. One query for the whole import."""
+
+    def __init__(self, model, name, importer):
+        self.model, self.name, self.importer = model, name, importer
+        self.terms = None
+
+    def slug(self, value, row):
+        """The slug of the term `value` names; None (with a warning) when there is none."""
+        value = text(value)
+        if not value:
+            return None
+        if self.terms is None:
+            self.terms = self.model.by_key()
+        key = match_key(value)
+        term = self.terms.get(key)
+        if term is None and key:
+            if not self.importer.create_missing:
+                row.warn(f"unknown {self.name} {value!r}: left empty (import with “create missing values” to add it)")
+                self.importer.report.new_values.setdefault(f"{self.name} (not created)", [])
+                missing = self.importer.report.new_values[f"{self.name} (not created)"]
+                if value not in missing:
+                    missing.append(value)
+                return None
+            label = row.fit(value, max_length(self.model, "label"), f"{self.name} {value!r}")
+            term = self.model(label=label, sort_order=len({t.pk for t in self.terms.values()}) + 100)
+            term.full_clean()
+            term.save()
+            self.terms[key] = self.terms[match_key(term.slug)] = term
+            self.importer.created_in_row.append(lambda: self.forget(key, term))
+            self.importer.report.new_values.setdefault(self.name, []).append(term.label)
+            row.warn(f"new {self.name} “{term.label}” created")
+        return term.slug if term else None
+
+    def forget(self, key, term):
+        """Forget a term created by a row whose savepoint was undone."""
+        self.terms.pop(key, None)
+        self.terms.pop(match_key(term.slug), None)
+        self.importer.report.new_values.get(self.name, []).remove(term.label)
+
+
+def choice(value, choices, name, row, default=""):
+    """A value of a fixed list (buyer stage, outcome) matched like vocabularies; else `default` + warning."""
+    value = text(value)
+    if not value:
+        return default
+    key = match_key(value)
+    for stored, label in choices.choices:
+        if key in (match_key(stored), match_key(label)):
+            return stored
+    row.warn(
+        f"{name} {value!r} is not one of {', '.join(choices.values)}; left {'as ' + default if default else 'empty'}"
+    )
+    return default
+
+
+# --- Reading files -----------------------------------------------------------------------------------
+
+
+def decode(data, name):
+    """Text from CSV bytes: UTF-8 (with or without BOM), else Windows-1252 (Excel's default)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            f"{name} is neither UTF-8 nor Windows-1252 text (byte {data[error.start]:#04x} at position "
+            f"{error.start}). Save it as “CSV UTF-8” (Excel: File → Save As → CSV UTF-8) and import it again."
+        ) from error
+
+
+def read_csv(data, name, required_column="title"):
+    """Rows (dicts) from CSV bytes: any of the encodings `decode` reads, separated by ',' ';' or tab,
+    quoted newlines and CRLF line ends included. Raises ImportFileError saying what to change."""
+    content = decode(data, name)
+    header = content.split("\n", 1)[0]
+    try:
+        dialect = csv.Sniffer().sniff(header, delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = max(",;\t", key=header.count)
+    rows = list(csv.DictReader(io.StringIO(content, newline=""), delimiter=delimiter))
+    columns = [column.strip().lower() for column in (rows[0].keys() if rows else header.split(delimiter))]
+    if required_column not in columns:
+        raise ImportFileError(
+            f"{name}: no “{required_column}” column in the first row ({header[:120]!r}). The first row must name "
+            "the columns (id, title, kind, summary, …), separated by commas, semicolons or tabs."
+        )
+    return [
+        {(key or "").strip().lower(): value for key, value in row.items() if key is not None}
+        for row in rows
+        if any(text(value) for value in row.values() if isinstance(value, str))
+    ]
+
+
+def read_xlsx(data, name):
+    """{section: rows} from a workbook: a sheet per section (personas, objections, collateral, notes),
+    or collateral rows on the first sheet. The first row of each sheet names the columns."""
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise ImportFileError(
+            f"{name} is not a readable .xlsx workbook ({error}). Save it again from Excel."
+        ) from error
+    sheets = {sheet.title.strip().lower(): sheet for sheet in workbook.worksheets}
+    named = {section: sheets[section] for section in SECTIONS if section in sheets}
+    if not named:
+        named = {"collateral": workbook.worksheets[0]}
+    result = {}
+    for section, sheet in named.items():
+        rows = list(sheet.iter_rows(values_only=True))
+        if not rows:
+            continue
+        header = [text(cell).lower() for cell in rows[0]]
+        result[section] = [
+            {header[i]: value for i, value in enumerate(row) if i < len(header) and header[i]}
+            for row in rows[1:]
+            if any(cell not in (None, "") for cell in row)
+        ]
+    return result
+
+
+def read_bytes(data, name):
+    """{section: rows} from a .json, .csv or .xlsx file's bytes. Raises ImportFileError."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".csv":
+        return {"collateral": read_csv(data, name)}
+    if suffix == ".xlsx":
+        return read_xlsx(data, name)
+    if suffix == ".json":
+        try:
+            parsed = json.loads(decode(data, name))
+        except json.JSONDecodeError as error:
+            raise ImportFileError(f"{name} is not valid JSON: {error}") from error
+        if not isinstance(parsed, dict):
+            raise ImportFileError(f"{name} must hold an object with personas, objections, collateral and notes.")
+        return parsed
+    raise ImportFileError(f"{name}: import a .json, .csv or .xlsx file, or a .zip holding one with its files.")
+
+
+def unpack_zip(path, folder):
+    """Extract a ZIP into `folder` (never outside it) and return the import file inside it."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            root = Path(folder).resolve()
+            for member in archive.infolist():
+                target = (root / member.filename).resolve()
+                if root not in target.parents and target != root:
+                    raise ImportFileError(f"{Path(path).name}: {member.filename} would land outside the import folder.")
+            archive.extractall(root)
+    except zipfile.BadZipFile as error:
+        raise ImportFileError(f"{Path(path).name} is not a readable ZIP file.") from error
+    candidates = sorted(
+        (
+            p
+            for p in Path(folder).rglob("*")
+            if p.suffix.lower() in (".json", ".csv", ".xlsx") and "__MACOSX" not in p.parts
+        ),
+        key=lambda p: (len(p.parts), p.name),
+    )
+    if not candidates:
+        raise ImportFileError(f"{Path(path).name} holds no .json, .csv or .xlsx file to import.")
+    return candidates[0]
+
+
+def read(path):
+    """{section: rows} from an import file (.json, .csv, .xlsx). Raises FileNotFoundError or ImportFileError."""
+    path = Path(path)
+    return read_bytes(path.read_bytes(), path.name)
+
+
+# --- Importing ---------------------------------------------------------------------------------------
 
 
 class Importer:
-    def __init__(self, base_dir):
-        self.base_dir = Path(base_dir)
-        self.report = Report()
+    """Imports {section: rows}. File paths in rows are relative to `base_dir`.
 
-    def run(self, data):
-        with deferred_indexing():  # one indexing pass at the end; current when the import returns
-            self._run(data)
+    `create_missing`: create unknown kinds, note stages and objections named by rows.
+    `user`: who the page revisions and log entries are attributed to (None on the command line).
+    `progress(done, total)`: called after each row.
+    """
+
+    def __init__(self, base_dir, create_missing=False, user=None, progress=None):
+        self.base_dir = Path(base_dir)
+        self.create_missing = create_missing
+        self.user = user
+        self.progress = progress or (lambda done, total: None)
+        self.report = Report()
+        self.kinds = Vocabulary(CollateralKind, "kind", self)
+        self.stages = Vocabulary(NoteStage, "note stage", self)
+        self.skipped_assets = set()
+        self.created_in_row = []  # how to forget what the current row created, should it be undone
+        self.dry_run = False
+
+    def run(self, data, dry_run=False):
+        """Import everything; with `dry_run`, work it all out and keep nothing (no file is stored).
+        Returns the Report."""
+        self.dry_run = self.report.dry_run = dry_run
+        data = data if isinstance(data, dict) else {}
+        rows = [(section, row) for section in SECTIONS for row in (data.get(section) or [])]
+        if dry_run:
+            with transaction.atomic():
+                self._run(rows)
+                transaction.set_rollback(True)
+        else:
+            with deferred_indexing():  # one indexing pass at the end, whatever happens inside
+                self._run(rows)
         return self.report
 
-    def _run(self, data):
-        for section, handler in (
-            ("personas", self.persona),
-            ("objections", self.objection),
-            ("collateral", self.collateral),
-            ("notes", self.note),
-        ):
-            for row in data.get(section) or []:
-                row_id = row.get("id") or row.get("slug") or "?"
-                try:
-                    with transaction.atomic():
-                        self.report.count(section, handler(row))
-                except RowError as error:
-                    self.report.errors.append((section, str(row_id), str(error)))
+    def _run(self, rows):
+        self.pages = {
+            page.external_id: page
+            for page in CollateralPage.objects.filter(external_id__isnull=False).prefetch_related(
+                "personas", "objections", "tags", "files"
+            )
+        }
+        self.personas = {}
+        for persona in PersonaPage.objects.live():
+            self.personas.setdefault(match_key(persona.slug), persona)
+            self.personas.setdefault(match_key(persona.title), persona)
+        self.users = {}
+        self.objections = {}
+        self.notes = {
+            (note.author_id, note.external_id): note
+            for note in ObjectionNote.objects.exclude(external_id=None).exclude(external_id="")
+        }
+        handlers = {
+            "personas": self.persona,
+            "objections": self.objection,
+            "collateral": self.collateral,
+            "notes": self.note,
+        }
+        for start in range(0, len(rows), ROWS_PER_COMMIT):
+            # One commit per ROWS_PER_COMMIT rows (a commit costs a disk sync), each row in a
+            # savepoint of its own inside it: a row that fails is undone alone and the rest is kept.
+            with transaction.atomic():
+                for done, (section, data) in enumerate(rows[start : start + ROWS_PER_COMMIT], start=start + 1):
+                    self.report.rows.append(self._row(handlers[section], section, data, done))
+                    self.progress(done, len(rows))
+
+    def _row(self, handler, section, data, number):
+        row = Row(data)
+        self.created_in_row = []
+        result = RowResult(section, text(row.get("id") or row.get("slug")) or f"row {number}", "skipped")
+        try:
+            with transaction.atomic():
+                result.action, result.title, result.page_id = handler(row)
+        except Skip as reason:
+            row.messages = [str(reason)]
+            if section == "collateral" and text(row.get("id")):
+                self.skipped_assets.add(text(row.get("id")))
+        except ValidationError as error:
+            row.messages = ["; ".join(f"{name}: {' '.join(messages)}" for name, messages in error_dict(error).items())]
+        except Exception as error:  # noqa: BLE001 — one bad row never stops the rest; it is reported
+            row.messages = [f"could not be saved ({type(error).__name__}: {error})"]
+        if result.action == "skipped":  # its savepoint undid the terms it created: forget them too
+            for forget in self.created_in_row:
+                forget()
+        result.messages = row.messages
+        return result
+
+    # personas -----------------------------------------------------------------------------------------
 
     def persona(self, row):
-        slug = slugify(required(row, "slug"))
-        created = not PersonaPage.objects.filter(slug=slug).exists()
-        create_persona(
-            title=required(row, "name"),
-            slug=slug,
-            role=row.get("role") or "",
-            summary=row.get("summary") or "",
-            goals=paragraphs(row.get("goals")),
-            pains=paragraphs(row.get("pains")),
-        )
-        return created
+        name = text(row.get("name") or row.get("title"))
+        slug = slugify(text(row.get("slug")) or name)[: max_length(PersonaPage, "slug")]
+        if not name or not slug:
+            raise Skip("name is missing")
+        values = {
+            "title": row.fit(name, max_length(PersonaPage, "title"), "name"),
+            "role": row.fit(text(row.get("role")), max_length(PersonaPage, "role"), "role"),
+            "summary": text(row.get("summary")),
+            "goals": paragraphs(text(row.get("goals"))),
+            "pains": paragraphs(text(row.get("pains"))),
+        }
+        if not values["role"]:
+            values["role"] = values["title"]
+            row.warn("role is missing; the name stands in for it")
+        if not values["summary"]:
+            values["summary"] = values["title"]
+            row.warn("summary is missing; the name stands in for it")
+        index = PersonaIndexPage.objects.get()
+        persona = PersonaPage.objects.child_of(index).filter(slug=slug).first()
+        action = "created" if persona is None else "updated"
+        if persona is not None and all(getattr(persona, n) == v for n, v in values.items()) and persona.live:
+            action = "unchanged"
+        else:
+            if persona is None:
+                persona = index.add_child(instance=PersonaPage(slug=slug, **values))
+            else:
+                for name_, value in values.items():
+                    setattr(persona, name_, value)
+            persona.save_revision(user=self.user, log_action=True).publish(user=self.user)
+        self.personas[match_key(persona.slug)] = self.personas[match_key(persona.title)] = persona
+        return action, persona.title, persona.pk
+
+    # objections ---------------------------------------------------------------------------------------
 
     def objection(self, row):
-        slug = slugify(required(row, "slug"))
-        created = not Objection.objects.filter(slug=slug).exists()
-        name = required(row, "name")
+        name = row.fit(text(row.get("name")), max_length(Objection, "name"), "name")
+        slug = slugify(text(row.get("slug")) or name)[: max_length(Objection, "slug")]
+        if not name or not slug:
+            raise Skip("name is missing")
         if Objection.objects.filter(name=name).exclude(slug=slug).exists():
-            raise RowError(f"another objection is already called {name!r}")
-        create_objection(
-            name=name,
-            slug=slug,
-            description=row.get("description") or "",
-            synonyms=", ".join(as_list(row.get("synonyms"))),
-        )
-        return created
+            raise Skip(f"another objection is already called {name!r}")
+        values = {
+            "name": name,
+            "description": text(row.get("description")),
+            "synonyms": ", ".join(as_list(row.get("synonyms"))),
+        }
+        objection = Objection.objects.filter(slug=slug).first()
+        if objection is not None and all(getattr(objection, n) == v for n, v in values.items()):
+            return "unchanged", objection.name, None
+        action = "created" if objection is None else "updated"
+        objection = objection or Objection(slug=slug)
+        for name_, value in values.items():
+            setattr(objection, name_, value)
+        objection.full_clean()
+        objection.save()
+        return action, objection.name, None
+
+    # collateral ---------------------------------------------------------------------------------------
 
     def collateral(self, row):
-        external_id = str(required(row, "id"))
-        personas = self.lookup(PersonaPage.objects.live(), as_list(row.get("personas")), "persona")
-        objections = self.lookup(Objection.objects.all(), as_list(row.get("objections")), "objection")
-        existing = CollateralPage.objects.filter(external_id=external_id).first()
-        title = required(row, "title")
-        page = create_collateral(
-            title=title,
-            slug=existing.slug if existing else self.free_slug(title),
-            summary=required(row, "summary"),
-            body=paragraphs(row.get("body")),
-            kind=choice(required(row, "kind"), Kind, "kind"),
-            stage=choice(required(row, "stage"), BuyerStage, "stage"),
-            personas=personas,
-            objections=objections,
-            tags=as_list(row.get("tags")),
-            documents=[self.document(external_id, path) for path in as_list(row.get("files"))],
-            review_by=a_date(row.get("review_by"), "review_by"),
-            external_id=external_id,
-        )
-        published = a_date(row.get("published"), "published")
-        if published:
-            moment = timezone.make_aware(datetime.datetime.combine(published, datetime.time(9)))
-            CollateralPage.objects.filter(pk=page.pk).update(first_published_at=moment)
-        return existing is None
+        title = text(row.get("title"))
+        if not title:
+            raise Skip("title is missing")
+        external_id = text(row.get("id"))
+        id_limit = max_length(CollateralPage, "external_id")
+        if len(external_id) > id_limit:
+            raise Skip(f"id is {len(external_id)} characters; ids are at most {id_limit}")
+        if not external_id:
+            external_id = f"title:{slugify(title)[: id_limit - 6]}"
+            row.warn(f"id is missing; “{external_id}” is used, so a re-import updates this asset")
+        title_limit = max_length(CollateralPage, "title")
+        body = text(row.get("body"))
+        if len(title) > title_limit:
+            body = f"{title}\n\n{body}" if body else title  # the whole title stays readable on the page
+            title = row.fit(title, title_limit, "title")
+            row.messages[-1] += " (the whole title opens the body)"
+        summary = text(row.get("summary"))
+        if not summary:
+            summary = title
+            row.warn("summary is missing; the title stands in for it")
+        values = {
+            "title": title,
+            "summary": summary,
+            "body": paragraphs(body),
+            "kind_id": self.kinds.slug(row.get("kind"), row),
+            "stage": choice(row.get("stage"), BuyerStage, "buyer stage", row),
+            "review_by": row.date("review_by"),
+            "content_owner_id": self.owner(row),
+        }
+        personas = self.named_personas(row)
+        objections = self.named_objections(row)
+        tags = self.tags(row)
+        files = [found for path in as_list(row.get("files")) if (found := self.document(row, external_id, path))]
+        published = row.date("published")
 
-    def lookup(self, queryset, slugs, name):
-        found = {item.slug: item for item in queryset.filter(slug__in=slugs)}
-        missing = [slug for slug in slugs if slug not in found]
-        if missing:
-            raise RowError(f"unknown {name} {', '.join(missing)}")
-        return [found[slug] for slug in slugs]
+        page = self.pages.get(external_id)
+        if page is not None and self.unchanged(page, values, personas, objections, tags, files, published):
+            return "unchanged", page.title, page.pk
+        action = "created" if page is None else "updated"
+        if page is None:
+            page = CollateralPage(slug=self.free_slug(title), external_id=external_id, **values)
+            CollateralIndexPage.objects.get().add_child(instance=page)
+        else:
+            for name, value in values.items():
+                setattr(page, name, value)
+        page.personas.set(personas)
+        page.objections.set(objections)
+        page.tags.set(tags)
+        stored = [self.stored(document) for document in files]
+        page.files.set([CollateralFile(document=document) for document in stored if document is not None])
+        page.save_revision(user=self.user, log_action=True).publish(user=self.user)
+        if published:
+            moment = timezone.make_aware(datetime.datetime.combine(published, PUBLISHED_AT))
+            CollateralPage.objects.filter(pk=page.pk).update(first_published_at=moment)
+            page.first_published_at = moment
+        self.pages[external_id] = page
+        return action, page.title, page.pk
+
+    def unchanged(self, page, values, personas, objections, tags, files, published):
+        """Whether saving these values would change nothing a person can see."""
+        if not page.live or page.has_unpublished_changes:
+            return False
+        if any(getattr(page, name) != value for name, value in values.items()):
+            return False
+        if {p.pk for p in page.personas.all()} != {p.pk for p in personas}:
+            return False
+        if {o.pk for o in page.objections.all()} != {o.pk for o in objections}:
+            return False
+        if sorted(t.name for t in page.tags.all()) != sorted(tags):
+            return False
+        if [item.document_id for item in page.files.all()] != [getattr(doc, "pk", None) for doc in files]:
+            return False
+        first = page.first_published_at
+        return not published or bool(first and timezone.localtime(first).date() == published)
+
+    def named_personas(self, row):
+        found = []
+        for value in as_list(row.get("personas")):
+            persona = self.personas.get(match_key(value))
+            if persona is None:
+                row.warn(f"unknown persona {value!r}: left out (add it in the personas section or the admin)")
+            elif persona not in found:
+                found.append(persona)
+        return found
+
+    def named_objections(self, row):
+        found = []
+        for value in as_list(row.get("objections")):
+            objection = self.find_objection(value, row)
+            if objection is not None and objection not in found:
+                found.append(objection)
+        return found
+
+    def find_objection(self, value, row):
+        """The objection `value` names (slug or name, following merges), created with
+        `create_missing`; None with a warning otherwise."""
+        if value in self.objections:
+            return self.objections[value]
+        objection = resolve_objection(slug=slugify(value)) or Objection.objects.filter(name__iexact=value).first()
+        if objection is None and self.create_missing:
+            name = row.fit(value, max_length(Objection, "name"), f"objection {value!r}")
+            objection = Objection(name=name, slug=slugify(name)[: max_length(Objection, "slug")])
+            objection.full_clean()
+            objection.save()
+            self.report.new_values.setdefault("objection", []).append(name)
+
+            def forget():
+                self.objections.pop(value, None)
+                self.report.new_values["objection"].remove(name)
+
+            self.created_in_row.append(forget)
+            row.warn(f"new objection “{name}” created")
+        elif objection is None:
+            row.warn(f"unknown objection {value!r}: left out (import with “create missing values” to add it)")
+            return None
+        self.objections[value] = objection
+        return objection
+
+    def tags(self, row):
+        tags = []
+        for value in as_list(row.get("tags")):
+            tag = row.fit(value, TAG_MAX_LENGTH, f"tag {value[:30]!r}")
+            if match_key(tag) not in {match_key(t) for t in tags}:
+                tags.append(tag)
+        return tags
+
+    def owner(self, row):
+        """The user an `owner` cell (username or email) names; None with a warning when nobody."""
+        value = text(row.get("owner"))
+        if not value:
+            return None
+        if value not in self.users:
+            user = (
+                get_user_model()
+                .objects.filter(Q(username__iexact=value) | Q(email__iexact=value), is_active=True)
+                .order_by("pk")
+                .first()
+            )
+            self.users[value] = user.pk if user else None
+        if self.users[value] is None:
+            row.warn(f"owner {value!r} is nobody here (a username or email): left empty")
+        return self.users[value]
 
     def free_slug(self, title):
         base = slugify(title)[:200] or "collateral"
@@ -178,86 +690,174 @@ class Importer:
             slug = f"{base}-{number}"
         return slug
 
-    def document(self, external_id, relative_path):
+    def document(self, row, external_id, relative_path):
+        """The file a row names: an existing CollateralDocument when unchanged, else a new unsaved
+        one (stored only when the row is saved). None, with a warning, for a file that cannot be used."""
         path = (self.base_dir / relative_path).resolve()
-        if self.base_dir.resolve() not in path.parents:
-            raise RowError(f"file {relative_path} is outside the import folder")
-        if not path.is_file():
-            raise RowError(f"file {relative_path} does not exist")
+        problem = None
         extension = path.suffix.lower().lstrip(".")
-        if extension not in settings.WAGTAILDOCS_EXTENSIONS:
-            raise RowError(f"file {relative_path}: .{extension} files are not allowed")
-        if path.stat().st_size > settings.WAGTAILDOCS_MAX_UPLOAD_SIZE:
-            raise RowError(f"file {relative_path} is larger than {settings.WAGTAILDOCS_MAX_UPLOAD_SIZE:,} bytes")
+        if self.base_dir.resolve() not in path.parents:
+            problem = "is outside the import folder"
+        elif not path.is_file():
+            problem = "does not exist"
+        elif extension not in settings.WAGTAILDOCS_EXTENSIONS:
+            problem = f": .{extension} files are not allowed"
+        elif path.stat().st_size > settings.WAGTAILDOCS_MAX_UPLOAD_SIZE:
+            problem = f"is larger than {settings.WAGTAILDOCS_MAX_UPLOAD_SIZE:,} bytes"
+        if problem:
+            row.warn(f"file {relative_path} {problem}".replace(" :", ":") + "; left out")
+            return None
         data = path.read_bytes()
-        title = f"{path.stem} ({external_id})"
+        title = row.fit(f"{path.stem} ({external_id})", max_length(CollateralDocument, "title"), "file title")
         existing = CollateralDocument.objects.filter(title=title).first()
-        if existing and existing.file_hash == hashlib.sha1(data).hexdigest():
+        if existing and existing.get_file_hash() == hashlib.sha1(data).hexdigest():
             return existing  # unchanged: keep the file and its extracted text
-        return create_document(title, path.name, data)
+        return (existing, title, path.name, data)
+
+    def stored(self, document):
+        """A saved CollateralDocument for what `document` returned, saved as the admin's upload
+        view saves one; None in a preview (dry run), which stores no file."""
+        if isinstance(document, CollateralDocument):
+            return document
+        existing, title, filename, data = document
+        if self.dry_run:
+            return None
+        document = existing or CollateralDocument(title=title)
+        if document.pk and document.file:
+            document.file.delete(save=False)
+        document.file = ContentFile(data, name=filename)
+        document._set_document_file_metadata()  # size and hash, as Wagtail's upload view does
+        document.save()
+        return document
+
+    # notes --------------------------------------------------------------------------------------------
 
     def note(self, row):
-        external_id = str(required(row, "id"))
-        text = str(required(row, "text")).strip()
-        if len(text) > NOTE_TEXT_MAX_LENGTH:
-            raise RowError(f"text is longer than {NOTE_TEXT_MAX_LENGTH:,} characters")
-        (persona,) = self.lookup(PersonaPage.objects.live(), [required(row, "persona")], "persona")
-        (objection,) = self.lookup(Objection.objects.all(), [required(row, "objection")], "objection")
+        note_text = text(row.get("text"))
+        if not note_text:
+            raise Skip("text is missing")
+        persona_value, objection_value = text(row.get("persona")), text(row.get("objection"))
+        persona = self.personas.get(match_key(persona_value))
+        if persona is None:
+            raise Skip(f"unknown persona {persona_value!r}" if persona_value else "persona is missing")
+        if not objection_value:
+            raise Skip("objection is missing")
+        objection = self.find_objection(objection_value, row)
+        if objection is None:
+            raise Skip(row.messages.pop())
+        stage_value = text(row.get("stage"))
+        if not stage_value:
+            if not hasattr(self, "default_stage"):
+                self.default_stage = NoteStage.default_slug()
+            stage_value = self.default_stage or ""
+        stage = self.stages.slug(stage_value, row) if stage_value else None
         collateral = None
-        if row.get("collateral") not in (None, ""):
-            collateral = CollateralPage.objects.filter(external_id=str(row["collateral"])).first()
+        asset_id = text(row.get("collateral"))
+        if asset_id:
+            collateral = self.pages.get(asset_id)
             if collateral is None:
-                raise RowError(f"unknown collateral {row['collateral']}")
-        if row.get("helped") not in HELPED:
-            raise RowError(f"helped must be true, false or null, not {row.get('helped')!r}")
-        created_at = parse_datetime(str(row["created"])) if row.get("created") else None
-        if row.get("created") and created_at is None:
-            raise RowError(f"created {row['created']!r} is not a date and time")
-        if created_at and timezone.is_naive(created_at):
-            created_at = timezone.make_aware(created_at)
-        existed = ObjectionNote.objects.filter(external_id=external_id).exists()
-        create_note(
-            external_id=external_id,
-            persona=persona,
-            objection=objection,
-            author=self.author(row.get("author")),
-            text=text,
-            deal_stage=choice(row.get("stage") or DealStage.DISCOVERY, DealStage, "stage"),
-            outcome=choice(row.get("outcome") or Outcome.OPEN, Outcome, "outcome"),
-            collateral=collateral,
-            helped=HELPED[row.get("helped")],
-            created=created_at,
+                why = "was skipped" if asset_id in self.skipped_assets else "is not in this import or the library"
+                row.warn(f"asset {asset_id} {why}: the note is kept without the link")
+        helped = row.get("helped")
+        if isinstance(helped, str) or isinstance(helped, int) and not isinstance(helped, bool):
+            key = match_key(helped)
+            if key not in HELPED_WORDS:
+                row.warn(f"helped {helped!r} is not true, false or empty; kept as “Don't know”")
+            helped = HELPED_WORDS.get(key)
+        elif not isinstance(helped, bool | None):
+            row.warn(f"helped {helped!r} is not true, false or empty; kept as “Don't know”")
+            helped = None
+        if helped is not None and collateral is None:
+            row.warn("“did it help?” needs an asset; kept as “Don't know”")
+            helped = None
+        created = None
+        created_value = text(row.get("created"))
+        if created_value:
+            created = parse_datetime(created_value) or (
+                datetime.datetime.combine(parse_date(created_value[:10]), datetime.time(12))
+                if parse_date(created_value[:10])
+                else None
+            )
+            if created is None:
+                row.warn(f"created {created_value!r} is not a date and time; the import's time is used")
+            elif timezone.is_naive(created):
+                created = timezone.make_aware(created)
+        external_id = text(row.get("id"))
+        if not external_id:
+            digest = hashlib.sha1("\x1f".join([persona.slug, objection.slug, note_text, created_value]).encode())
+            external_id = f"sha1:{digest.hexdigest()[:32]}"
+        outcome = choice(row.get("outcome"), Outcome, "outcome", row, default=Outcome.OPEN)
+        author = self.author(row.get("author"))
+        external_id = external_id[: max_length(ObjectionNote, "external_id")]
+        existing = self.notes.get((author.pk if author else None, external_id))
+        values = (persona.pk, objection.pk, note_text, stage, outcome, getattr(collateral, "pk", None), HELPED[helped])
+        if existing is not None and note_values(existing) == values and created in (None, existing.created):
+            return "unchanged", note_text[:80], None  # the values the form accepted when it was saved
+        form = record_form(
+            {
+                "persona": persona.slug,
+                "objection": objection.slug,
+                "text": note_text,
+                "stage": stage or "",
+                "outcome": outcome,
+                "collateral": collateral.pk if collateral else None,
+                "helped": helped,
+            },
+            default_stage="",
+            known={
+                "persona": {persona.slug: persona},
+                "objection": {objection.slug: objection},
+                "collateral": {str(collateral.pk): collateral} if collateral else {},
+                "deal_stage": {stage: self.stages.terms[match_key(stage)]} if stage and self.stages.terms else {},
+            },
         )
-        return not existed
+        if not form.is_valid():
+            raise Skip("; ".join(f"{name}: {' '.join(messages)}" for name, messages in form_errors(form).items()))
+        note, action = save_note(form, author, external_id, update=True, created=created, existing=existing)
+        self.notes[(note.author_id, external_id)] = note
+        return action, note_text[:80], None
 
-    def author(self, username):
-        if not username:
+    def author(self, value):
+        """The user a note's author names (username or email); someone from the old system is
+        created, known by name, unable to log in until given a password."""
+        value = text(value)[: max_length(get_user_model(), "username")]
+        if not value:
             return None
-        user, created = get_user_model().objects.get_or_create(username=str(username)[:150])
-        if created:  # someone from the old system: known by name, cannot log in until given a password
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-        return user
+        key = ("author", value)
+        if key not in self.users:
+            User = get_user_model()
+            user = User.objects.filter(Q(username__iexact=value) | Q(email__iexact=value)).order_by("pk").first()
+            if user is None:
+                user = User(username=value)
+                user.set_unusable_password()
+                user.save()
+            self.users[key] = user
+        return self.users[key]
 
 
-def without_nul(value):
-    """NUL characters cannot be stored (PostgreSQL refuses them); drop them wherever they are."""
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if isinstance(value, list):
-        return [without_nul(item) for item in value]
-    if isinstance(value, dict):
-        return {without_nul(key): without_nul(item) for key, item in value.items()}
-    return value
+def note_values(note):
+    """What an import compares to tell an unchanged note: (persona, objection, text, stage, outcome,
+    collateral, helped) as stored."""
+    return (
+        note.persona_id,
+        note.objection_id,
+        note.text,
+        note.deal_stage_id,
+        note.outcome,
+        note.collateral_id,
+        note.helped,
+    )
 
 
-def read(path):
-    """JSON with every section, or CSV with collateral rows (lists separated by ';')."""
-    path = Path(path)
-    if path.suffix.lower() == ".csv":
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            return {"collateral": without_nul(list(csv.DictReader(handle)))}
-    return without_nul(json.loads(path.read_text(encoding="utf-8")))
+def error_dict(error):
+    if hasattr(error, "error_dict"):
+        return {
+            name: [message for item in errors for message in item.messages] for name, errors in error.error_dict.items()
+        }
+    return {"row": error.messages}
+
+
+# --- Exporting ---------------------------------------------------------------------------------------
 
 
 def export_id(page):
@@ -265,13 +865,21 @@ def export_id(page):
     return page.external_id or f"page-{page.pk}"
 
 
+def local_date(moment):
+    """The date of an aware datetime in the site's time zone (what a person there calls that day)."""
+    return timezone.localtime(moment).date().isoformat() if moment else None
+
+
 def export(path):
-    """Write everything in the import format, with the files copied beside it."""
+    """Write everything in the import format, with the files copied beside it.
+
+    Dates are the site's (``TIME_ZONE``): importing the file again gives the same dates."""
     path = Path(path)
     files_dir = path.parent / f"{path.stem}-files"
     files_dir.mkdir(parents=True, exist_ok=True)
     collateral = []
-    for page in CollateralPage.objects.live().prefetch_related("personas", "objections", "tags", "files__document"):
+    pages = CollateralPage.objects.live().select_related("content_owner")
+    for page in pages.prefetch_related("personas", "objections", "tags", "files__document"):
         page_id = export_id(page)
         files = []
         for item in page.files.all():
@@ -284,7 +892,7 @@ def export(path):
             {
                 "id": page_id,
                 "title": page.title,
-                "kind": page.kind,
+                "kind": page.kind_id,
                 "stage": page.stage,
                 "summary": page.summary,
                 "body": plain_text(page.body),
@@ -292,7 +900,8 @@ def export(path):
                 "objections": [o.slug for o in page.objections.all()],
                 "tags": [t.name for t in page.tags.all()],
                 "files": files,
-                "published": page.first_published_at.date().isoformat() if page.first_published_at else None,
+                "owner": page.content_owner.get_username() if page.content_owner else None,
+                "published": local_date(page.first_published_at),
                 "review_by": page.review_by.isoformat() if page.review_by else None,
             }
         )
@@ -319,15 +928,18 @@ def export(path):
                 "persona": note.persona.slug,
                 "objection": note.objection.slug,
                 "text": note.text,
-                "stage": note.deal_stage,
+                "stage": note.deal_stage_id,
                 "outcome": note.outcome,
                 "collateral": export_id(note.collateral) if note.collateral else None,
-                "helped": {Helped.YES: True, Helped.NO: False}.get(note.helped),
+                "helped": HELPED_TO_JSON.get(note.helped),
                 "author": note.author.get_username() if note.author else None,
-                "created": note.created.isoformat(),
+                "created": timezone.localtime(note.created).isoformat(),
             }
             for note in ObjectionNote.objects.select_related("persona", "objection", "collateral", "author")
         ],
     }
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
     return {section: len(rows) for section, rows in data.items()}
+
+
+__all__ = ["Importer", "ImportFileError", "Report", "export", "read", "read_bytes", "unpack_zip", "Helped"]

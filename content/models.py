@@ -22,6 +22,7 @@ from content.page_forms import CollateralPageForm
 from home.roles import SectionIndexPermissionTester, can_give_feedback
 from home.text import person_name, shorten
 from home.visibility import visible_pages
+from home.vocabulary import VocabularyTerm
 
 COLLATERAL_PER_PAGE = 24
 
@@ -110,7 +111,20 @@ class CollateralDocument(AbstractDocument):
         return self.file_extension.upper() or "FILE"
 
 
+class CollateralKind(VocabularyTerm):
+    """A kind of collateral (deck, case study, ...): a managed list marketing edits in the admin."""
+
+    class Meta(VocabularyTerm.Meta):
+        verbose_name = "kind of collateral"
+        verbose_name_plural = "kinds of collateral"
+
+    def is_used(self, slug):
+        return CollateralPage.objects.filter(kind=slug).exists()
+
+
 class Kind(models.TextChoices):
+    """The kinds shipped as defaults (migration content 0005); the list itself is `CollateralKind`."""
+
     CASE_STUDY = "case_study", "Case study"
     BATTLECARD = "battlecard", "Battlecard"
     WHITEPAPER = "whitepaper", "Whitepaper"
@@ -158,7 +172,7 @@ class CollateralPageQuerySet(PageQuerySet):
         return self.order_by("-first_published_at", "-pk")
 
     def with_taxonomy(self):
-        return self.prefetch_related("personas", "objections", "tags", "files__document")
+        return self.select_related("kind").prefetch_related("personas", "objections", "tags", "files__document")
 
 
 class CollateralPage(Page):
@@ -166,8 +180,16 @@ class CollateralPage(Page):
 
     summary = models.TextField(help_text="One or two sentences: what it is and when to use it.")
     body = RichTextField(blank=True, help_text="The talking points, proof and details.")
-    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
-    stage = models.CharField("buyer stage", max_length=20, choices=BuyerStage.choices, db_index=True)
+    kind = models.ForeignKey(
+        CollateralKind,
+        to_field="slug",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="collateral",
+        help_text="What sort of asset this is (the list is under Snippets → Kinds of collateral).",
+    )
+    stage = models.CharField("buyer stage", max_length=20, choices=BuyerStage.choices, blank=True, db_index=True)
     personas = ParentalManyToManyField(
         "personas.PersonaPage", blank=True, related_name="collateral", help_text="Who this is for."
     )
@@ -203,7 +225,8 @@ class CollateralPage(Page):
         InlinePanel("files", label="Files", heading="Files"),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("kind"), FieldPanel("stage")]),
+                # A plain select: Wagtail's snippet chooser looks terms up by id, and kinds link by slug.
+                FieldRowPanel([FieldPanel("kind", widget=forms.Select), FieldPanel("stage")]),
                 FieldPanel("personas", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("objections", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("tags"),
@@ -223,6 +246,8 @@ class CollateralPage(Page):
     ]
     parent_page_types = ["content.CollateralIndexPage"]
     subpage_types = []
+    # An id from another system names one page; a copy is a new page (Wagtail's Copy action).
+    exclude_fields_in_copy = ["external_id"]
 
     class Meta:
         verbose_name = "collateral"
@@ -231,6 +256,10 @@ class CollateralPage(Page):
     @property
     def owner_name(self):
         return person_name(self.content_owner, missing="Nobody yet")
+
+    def get_kind_display(self):
+        """The kind's label, or "" when none is set."""
+        return self.kind.label if self.kind_id else ""
 
     @property
     def is_stale(self):
@@ -446,3 +475,39 @@ def helped_counts(page_ids=None):
         total[0] += row["yes"]
         total[1] += row["no"]
     return counts
+
+
+class ImportJob(models.Model):
+    """One library import started in the admin: the uploaded file, its preview (a dry run), then
+    the import itself, each run as a task (content.import_tasks) that reports its progress here."""
+
+    class State(models.TextChoices):
+        PREVIEWING = "previewing", "Working out the preview"
+        PREVIEWED = "previewed", "Preview ready"
+        IMPORTING = "importing", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+
+    RUNNING = (State.PREVIEWING, State.IMPORTING)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    filename = models.CharField(max_length=255)
+    folder = models.CharField(max_length=500, help_text="Where the upload was unpacked, on the task worker's disk.")
+    create_missing = models.BooleanField(default=False)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PREVIEWING)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(null=True, blank=True, help_text="The dry run's report (content.importing.Report).")
+    result = models.JSONField(null=True, blank=True, help_text="The import's report.")
+    error = models.TextField(blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"Import of {self.filename} ({self.get_state_display()})"
+
+    @property
+    def percent(self):
+        return int(100 * self.done / self.total) if self.total else 0

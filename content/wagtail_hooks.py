@@ -16,7 +16,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from content.admin_views import LoopDashboardView, create_asset_for_gap, read_file_again
 from content.file_access import check_document_access
-from content.models import ContentRequest
+from content.import_views import ImportJobView, ImportStartView, confirm_import, import_status
+from content.models import CollateralKind, ContentRequest
 from content.views import record_download
 from home.roles import can_publish_collateral
 
@@ -58,6 +59,10 @@ def loop_dashboard_urls():
         path("reports/loop/", LoopDashboardView.as_view(), name="loop_dashboard"),
         path("reports/loop/create-asset/", create_asset_for_gap, name="loop_create_asset"),
         path("documents/<int:document_id>/read-again/", read_file_again, name="document_read_again"),
+        path("collateral-import/", ImportStartView.as_view(), name="collateral_import"),
+        path("collateral-import/<int:pk>/", ImportJobView.as_view(), name="collateral_import_job"),
+        path("collateral-import/<int:pk>/status/", import_status, name="collateral_import_status"),
+        path("collateral-import/<int:pk>/confirm/", confirm_import, name="collateral_import_confirm"),
     ]
 
 
@@ -69,6 +74,11 @@ class MarketingMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def loop_dashboard_menu_item():
     return MarketingMenuItem("Where the loop breaks", reverse("loop_dashboard"), icon_name="warning", order=205)
+
+
+@hooks.register("register_admin_menu_item")
+def import_menu_item():
+    return MarketingMenuItem("Import a library", reverse("collateral_import"), icon_name="upload", order=206)
 
 
 class RequestQueuePolicy(ModelPermissionPolicy):
@@ -119,5 +129,19 @@ class ContentRequestViewSet(SnippetViewSet):
     ]
 
 
+class CollateralKindViewSet(SnippetViewSet):
+    """Kinds of collateral: marketing's list (issue 13), shown as a facet in search."""
+
+    model = CollateralKind
+    icon = "doc-full"
+    menu_label = "Kinds of collateral"
+    menu_order = 215
+    add_to_admin_menu = True
+    list_display = ["label", "slug", "sort_order"]
+    search_fields = ["label", "slug"]
+    ordering = ["sort_order", "label"]
+
+
+register_snippet(CollateralKindViewSet)
 register_permission_policy(ContentRequest, RequestQueuePolicy(ContentRequest))
 register_snippet(ContentRequestViewSet)

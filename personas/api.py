@@ -9,7 +9,6 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -20,9 +19,9 @@ from home.api_auth import authenticated_user, token_user, unauthorised
 from home.forms import id_in_range
 from home.roles import can_file_notes
 from home.visibility import hidden_page_ids, visible_pages
-from personas.forms import ObjectionNoteForm
 from personas.insights import persona_insights
-from personas.models import DealStage, Helped, MergedObjection, Objection, ObjectionNote, Outcome, PersonaPage
+from personas.models import Helped, PersonaPage
+from personas.notes import earlier_note, form_errors, record_form, save_note
 
 
 def asset_json(asset):
@@ -76,9 +75,6 @@ def persona_insights_api(request, slug):
     )
 
 
-HELPED_FROM_JSON = {True: Helped.YES, False: Helped.NO, None: Helped.UNKNOWN}
-
-
 def note_json(note):
     return {
         "id": note.pk,
@@ -86,7 +82,7 @@ def note_json(note):
         "persona": note.persona.slug,
         "objection": note.objection.slug,
         "text": note.text,
-        "stage": note.deal_stage,
+        "stage": note.deal_stage_id,
         "outcome": note.outcome,
         "collateral": note.collateral_id,
         "helped": {Helped.YES: True, Helped.NO: False}.get(note.helped),
@@ -103,33 +99,6 @@ def rate_limited(user):
     if versions.count(key, 120) > settings.NOTES_API_PER_MINUTE:
         return 60 - int(time.time()) % 60
     return 0
-
-
-SLUG = re.compile(r"[-\w]+")  # Django's slug characters (Unicode, like Wagtail's page slugs)
-
-
-def form_data(payload):
-    """The site form's fields from the API's JSON: slugs for persona and objection, true/false for helped.
-
-    A slug with characters no slug has (NUL, spaces, punctuation) names nothing, without asking the
-    database (PostgreSQL refuses NUL in a query)."""
-    persona_slug, slug = str(payload.get("persona", "")), str(payload.get("objection", ""))
-    persona = PersonaPage.objects.live().filter(slug=persona_slug).first() if SLUG.fullmatch(persona_slug) else None
-    objection = (
-        (Objection.objects.filter(slug=slug).first() or MergedObjection.survivor(former_slug=slug))
-        if SLUG.fullmatch(slug)
-        else None
-    )
-    helped = payload.get("helped")
-    return {
-        "persona": persona.pk if persona else ("" if not payload.get("persona") else -1),
-        "objection": objection.pk if objection else ("" if not payload.get("objection") else -1),
-        "text": payload.get("text", ""),
-        "deal_stage": payload.get("stage") or DealStage.DISCOVERY,
-        "outcome": payload.get("outcome") or Outcome.OPEN,
-        "collateral": payload.get("collateral") or "",
-        "helped": HELPED_FROM_JSON.get(helped, "invalid") if isinstance(helped, bool | None) else "invalid",
-    }
 
 
 # An idempotency key as integrations send them: up to 100 printable characters (the column's length).
@@ -185,33 +154,10 @@ def create_note_api(request):
         existing = earlier_note(user, external_id)
         if existing is not None:  # a retry: never a duplicate
             return JsonResponse(note_json(existing), status=200)
-    form = ObjectionNoteForm(
-        data={key: str(value) for key, value in form_data(payload).items()}, hidden_page_ids=hidden_page_ids(request)
-    )
+    form = record_form(payload, hidden_page_ids=hidden_page_ids(request))
     if not form.is_valid():
-        errors = {field: [str(message) for message in messages] for field, messages in form.errors.items()}
-        return JsonResponse({"error": "The note was not saved; see errors.", "errors": errors}, status=400)
-    note = form.save(commit=False)
-    note.author, note.external_id = user, external_id
-    try:
-        with transaction.atomic():  # a savepoint: a lost race leaves the connection usable
-            note.save()
-    except IntegrityError:
-        existing = earlier_note(user, external_id) if external_id else None
-        if existing is None:
-            raise
-        return JsonResponse(note_json(existing), status=200)  # a concurrent retry saved it first
+        return JsonResponse({"error": "The note was not saved; see errors.", "errors": form_errors(form)}, status=400)
+    note, outcome = save_note(form, user, external_id)
+    if outcome == "unchanged":  # a concurrent retry saved it first
+        return JsonResponse(note_json(note), status=200)
     return JsonResponse(note_json(note), status=201, headers={"Location": note.persona.url or ""})
-
-
-def earlier_note(user, external_id):
-    """The note this user already filed with this external_id, else None.
-
-    Ids are idempotency keys per author (the constraint ``unique_external_id_per_author``): another
-    user's note with the same id is theirs, and is never answered here.
-    """
-    return (
-        ObjectionNote.objects.filter(author=user, external_id=external_id)
-        .select_related("persona", "objection")
-        .first()
-    )

@@ -31,6 +31,8 @@ def create_persona(title="CFO", slug=None, role="Chief Financial Officer", summa
 def create_note(persona, objection, author, text="They said it costs too much.", created=None, **fields):
     """Create a note; with external_id, create or update that author's one note with that id."""
     external_id = fields.pop("external_id", None)
+    if isinstance(fields.get("deal_stage"), str):  # a stage's slug
+        fields["deal_stage_id"] = fields.pop("deal_stage")
     values = {"persona": persona, "objection": objection, "text": text, **fields}
     if external_id:
         note, _ = ObjectionNote.objects.update_or_create(author=author, external_id=external_id, defaults=values)

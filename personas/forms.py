@@ -1,8 +1,32 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 from content.models import CollateralPage
 from home.forms import ModelChoiceField, id_in_range
-from personas.models import NOTE_TEXT_MAX_LENGTH, Helped, MergedObjection, Objection, ObjectionNote, PersonaPage
+from personas.models import (
+    NOTE_TEXT_MAX_LENGTH,
+    Helped,
+    NoteStage,
+    Objection,
+    ObjectionNote,
+    PersonaPage,
+    resolve_objection,
+)
+
+
+class ObjectionChoiceField(ModelChoiceField):
+    """An objection by id (or by slug, with ``to_field_name="slug"``); one merged away since the
+    form was opened, or since an integration cached its slug, names the one it was merged into."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            key = str(value).strip()
+            survivor = resolve_objection(**({"slug": key} if self.to_field_name == "slug" else {"pk": key}))
+            if survivor is None or not self.queryset.filter(pk=survivor.pk).exists():
+                raise
+            return survivor
 
 
 class ObjectionNoteForm(forms.ModelForm):
@@ -26,18 +50,28 @@ class ObjectionNoteForm(forms.ModelForm):
             "objection": {"invalid_choice": "That objection does not exist (any more). Pick one from the list."},
             "collateral": {"invalid_choice": "That collateral is not published. Pick one from the list."},
         }
-        field_classes = dict.fromkeys(["persona", "objection", "collateral"], ModelChoiceField)
+        field_classes = {
+            "persona": ModelChoiceField,
+            "objection": ObjectionChoiceField,
+            "collateral": ModelChoiceField,
+            "deal_stage": ModelChoiceField,
+        }
 
-    def __init__(self, *args, hidden_page_ids=frozenset(), **kwargs):
+    def __init__(self, *args, hidden_page_ids=frozenset(), by_slug=False, known=None, **kwargs):
         """`hidden_page_ids`: pages the person filing may not view (home.visibility), left out of
-        the persona and collateral choices, so the form neither lists nor accepts them."""
+        the persona and collateral choices, so the form neither lists nor accepts them.
+        `by_slug`: persona and objection are named by slug (the API's and the importer's records,
+        see personas.notes), not by id (the site's select boxes).
+        `known`: {field name: {value: instance}} the caller already found in the same querysets
+        (an import), so thousands of notes do not look the same rows up again."""
         super().__init__(*args, **kwargs)
-        objection_id = self.data.get("objection", "") if self.is_bound else ""
-        if id_in_range(objection_id) and not Objection.objects.filter(pk=objection_id).exists():
-            survivor = MergedObjection.survivor(former_id=int(objection_id))
-            if survivor is not None:  # the form was opened before a merge
-                self.data = self.data.copy()
-                self.data["objection"] = str(survivor.pk)
+        for name, values in (known or {}).items():
+            self.fields[name].known = values
+        if by_slug:
+            self.fields["persona"].to_field_name = "slug"
+            self.fields["objection"].to_field_name = "slug"
+        if not self.is_bound and not self.instance.pk:
+            self.fields["deal_stage"].initial = NoteStage.default_slug()  # the first stage in list order
         self.fields["persona"].queryset = PersonaPage.objects.live().exclude(pk__in=hidden_page_ids).order_by("title")
         self.fields["objection"].queryset = Objection.objects.order_by("name")
         self.fields["collateral"].queryset = (
@@ -46,6 +80,7 @@ class ObjectionNoteForm(forms.ModelForm):
         self.fields["collateral"].empty_label = "None / not sure"
         self.fields["persona"].empty_label = "Pick a persona"
         self.fields["objection"].empty_label = "Pick an objection"
+        self.fields["deal_stage"].empty_label = "Not sure"
 
     def clean_text(self):
         return self.cleaned_data["text"].strip()

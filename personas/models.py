@@ -16,6 +16,7 @@ from wagtail.search import index
 from home.roles import SectionIndexPermissionTester, SectionPagePermissionTester
 from home.text import person_name, split_synonyms
 from home.visibility import hidden_page_ids, visible_pages
+from home.vocabulary import VocabularyTerm
 
 BRIEF_RICH_TEXT = ["bold", "italic", "ul", "ol", "link"]
 NOTE_TEXT_MAX_LENGTH = 5000
@@ -177,10 +178,12 @@ class PersonaPage(Page):
             notes, collateral = ObjectionNote.objects.none(), CollateralPage.objects.none()
         else:
             notes = ObjectionNote.objects.visible().filter(persona=self)
-            collateral = visible_pages(CollateralPage.objects.filter(personas=self), request).order_by(
-                "-first_published_at"
+            collateral = (
+                visible_pages(CollateralPage.objects.filter(personas=self), request)
+                .select_related("kind")
+                .order_by("-first_published_at")
             )
-        notes = notes.select_related("objection", "author", "collateral")
+        notes = notes.select_related("objection", "author", "collateral", "deal_stage")
         context["collateral"] = collateral
         context["insights"] = persona_insights(self, hidden_page_ids(request)) if self.pk else None
         context["notes_page"] = Paginator(notes.order_by("-created", "-pk"), NOTES_PER_PAGE).get_page(
@@ -189,7 +192,29 @@ class PersonaPage(Page):
         return context
 
 
+class NoteStage(VocabularyTerm):
+    """Where the deal stood when a note was filed: a managed list marketing edits in the admin."""
+
+    class Meta(VocabularyTerm.Meta):
+        verbose_name = "note stage"
+
+    def is_used(self, slug):
+        return ObjectionNote.objects.filter(deal_stage=slug).exists()
+
+    @classmethod
+    def default_slug(cls):
+        """The stage a note gets when none is given: the first in list order, or None."""
+        return cls.objects.values_list("slug", flat=True).first()
+
+
+def default_note_stage():
+    """A new note's stage when none is given: the first note stage in list order, or None."""
+    return NoteStage.default_slug()
+
+
 class DealStage(models.TextChoices):
+    """The stages shipped as defaults (migration personas 0005); the list itself is `NoteStage`."""
+
     DISCOVERY = "discovery", "Discovery"
     DEMO = "demo", "Demo"
     PROPOSAL = "proposal", "Proposal"
@@ -239,7 +264,16 @@ class ObjectionNote(models.Model):
         max_length=NOTE_TEXT_MAX_LENGTH,
         help_text="Their words as close as you remember them.",
     )
-    deal_stage = models.CharField(max_length=20, choices=DealStage.choices, default=DealStage.DISCOVERY)
+    deal_stage = models.ForeignKey(
+        NoteStage,
+        to_field="slug",
+        verbose_name="stage",
+        null=True,
+        blank=True,
+        default=default_note_stage,
+        on_delete=models.PROTECT,
+        related_name="notes",
+    )
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.OPEN)
     collateral = models.ForeignKey(
         "content.CollateralPage",
@@ -284,18 +318,22 @@ class ObjectionNote(models.Model):
 
     def save(self, *args, **kwargs):
         """Save; a note naming an objection merged away while it was being written is filed under
-        the objection it was merged into, rather than lost."""
+        the objection it was merged into (`resolve_objection`), rather than lost."""
         if self.objection_id and not Objection.objects.filter(pk=self.objection_id).exists():
-            self.objection = MergedObjection.survivor(former_id=self.objection_id) or self.objection
+            self.objection = resolve_objection(pk=self.objection_id) or self.objection
         try:
             with transaction.atomic():
                 super().save(*args, **kwargs)
         except IntegrityError:
-            survivor = MergedObjection.survivor(former_id=self.objection_id)
-            if survivor is None:
+            survivor = resolve_objection(pk=self.objection_id)
+            if survivor is None or survivor.pk == self.objection_id:
                 raise
             self.objection = survivor
             super().save(*args, **kwargs)
+
+    def get_deal_stage_display(self):
+        """The stage's label, or "" when none is set."""
+        return self.deal_stage.label if self.deal_stage_id else ""
 
     @property
     def author_name(self):
@@ -332,3 +370,17 @@ class MergedObjection(models.Model):
             .first()
         )
         return merged.merged_into if merged else None
+
+
+def resolve_objection(pk=None, slug=None):
+    """The objection an id or slug names now: itself, or the one it was merged into (following
+    merges of merges), or None. The one place that follows merges: the note form, the API, the
+    importer and `ObjectionNote.save` all ask here. `pk` is an int or digits; `slug` is text."""
+    if pk is not None:
+        if not str(pk).strip().isdecimal():
+            return None
+        found = Objection.objects.filter(pk=int(pk)).first()
+        return found or MergedObjection.survivor(former_id=int(pk))
+    if slug is None or "\x00" in str(slug):
+        return None
+    return Objection.objects.filter(slug=slug).first() or MergedObjection.survivor(former_slug=slug)

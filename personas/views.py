@@ -66,7 +66,7 @@ class MyNotesView(ListView):
 
     def get_queryset(self):
         return ObjectionNote.objects.by_author(self.request.user).select_related(
-            "persona", "objection", "collateral", "author"
+            "persona", "objection", "collateral", "author", "deal_stage"
         )
 
 

@@ -1,5 +1,6 @@
 import django_filters
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -24,7 +25,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from personas.admin_views import MERGE_PERMISSION, MergeObjectionView
 from personas.bulk_actions import HideNotesBulkAction, RecategoriseNotesBulkAction, ShowNotesBulkAction
-from personas.models import Objection, ObjectionNote, PersonaPage, Synonym
+from personas.models import NoteStage, Objection, ObjectionNote, PersonaPage, Synonym
 
 
 class NoteModerationPolicy(ModelPermissionPolicy):
@@ -75,12 +76,21 @@ class ObjectionViewSet(SnippetViewSet):
     ordering = ["name"]
 
 
+class NoteStageViewSet(SnippetViewSet):
+    model = NoteStage
+    icon = "list-ol"
+    menu_label = "Note stages"
+    list_display = ["label", "slug", "sort_order"]
+    search_fields = ["label", "slug"]
+    ordering = ["sort_order", "label"]
+
+
 class ObjectionNoteFilterSet(WagtailFilterSet):
     created = django_filters.DateFromToRangeFilter(label="Filed", widget=DateRangePickerWidget)
 
     class Meta:
         model = ObjectionNote
-        fields = ["persona", "objection", "outcome", "helped", "status", "author"]
+        fields = ["persona", "objection", "deal_stage", "outcome", "helped", "status", "author"]
 
 
 class ObjectionNoteViewSet(SnippetViewSet):
@@ -99,7 +109,8 @@ class ObjectionNoteViewSet(SnippetViewSet):
         FieldPanel("persona"),
         FieldPanel("objection"),
         FieldPanel("text"),
-        FieldRowPanel([FieldPanel("deal_stage"), FieldPanel("outcome")]),
+        # A plain select: Wagtail's snippet chooser looks stages up by id, and notes link them by slug.
+        FieldRowPanel([FieldPanel("deal_stage", widget=forms.Select), FieldPanel("outcome")]),
         FieldRowPanel([FieldPanel("collateral"), FieldPanel("helped")]),
         FieldPanel("status"),
     ]
@@ -121,7 +132,7 @@ class TaxonomyGroup(SnippetViewSetGroup):
     menu_label = "Field feedback"
     menu_icon = "tag"
     menu_order = 200
-    items = (ObjectionViewSet, SynonymViewSet, ObjectionNoteViewSet)
+    items = (ObjectionViewSet, SynonymViewSet, ObjectionNoteViewSet, NoteStageViewSet)
 
 
 register_snippet(TaxonomyGroup)

@@ -7,7 +7,11 @@ from search.engines.base import IndexDocument
 
 def collateral_for_index():
     """Live collateral with everything the index needs but the helped counts (see documents())."""
-    return CollateralPage.objects.live().prefetch_related("personas", "objections", "tags", "files__document")
+    return (
+        CollateralPage.objects.live()
+        .select_related("kind")
+        .prefetch_related("personas", "objections", "tags", "files__document")
+    )
 
 
 def documents(pages):
@@ -36,15 +40,15 @@ def to_document(page, helped=0, not_helped=0):
         facets={
             "persona": [p.slug for p in personas],
             "objection": [o.slug for o in objections],
-            "stage": [page.stage],
-            "kind": [page.kind],
+            "stage": [page.stage] if page.stage else [],
+            "kind": [page.kind_id] if page.kind_id else [],
             "tag": [tag.slug for tag in tags],
         },
         labels={
             "persona": {p.slug: p.title for p in personas},
             "objection": {o.slug: o.name for o in objections},
-            "stage": {page.stage: page.get_stage_display()},
-            "kind": {page.kind: page.get_kind_display()},
+            "stage": {page.stage: page.get_stage_display()} if page.stage else {},
+            "kind": {page.kind_id: page.get_kind_display()} if page.kind_id else {},
             "tag": {tag.slug: tag.name for tag in tags},
         },
         stale=page.is_stale,

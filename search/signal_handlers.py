@@ -11,7 +11,7 @@ from django.db.models.signals import post_delete, post_save
 from taggit.models import Tag
 from wagtail.signals import page_published, page_unpublished
 
-from content.models import CollateralEvent, CollateralPage
+from content.models import CollateralEvent, CollateralKind, CollateralPage
 from content.signals import file_text_read
 from personas.models import Objection, ObjectionNote, PersonaPage, Synonym
 from search import service, tasks, taxonomy
@@ -34,9 +34,10 @@ def deferred_indexing():
     try:
         yield
     finally:
+        # Whatever happened inside (an error, an interrupted import): what was saved is indexed.
         _deferred.reset(token)
-    if pending:
-        service.index_collateral(pending)
+        if pending:
+            service.index_collateral(pending)
 
 
 def reindex_after_commit(page_ids):
@@ -85,6 +86,11 @@ def objection_changed(sender, instance, **kwargs):
     reindex_after_commit(instance.collateral.values_list("pk", flat=True))
 
 
+def kind_changed(sender, instance, **kwargs):
+    """A renamed kind changes the label its assets show in results and facets."""
+    reindex_after_commit(instance.collateral.values_list("pk", flat=True))
+
+
 def persona_published(sender, instance, **kwargs):
     reindex_after_commit(instance.collateral.values_list("pk", flat=True))
 
@@ -99,9 +105,10 @@ def register_signal_handlers():
     post_delete.connect(feedback_given, sender=CollateralEvent)
     post_save.connect(objection_changed, sender=Objection)
     file_text_read.connect(file_text_read_handler, dispatch_uid="search-file-text-read")
+    post_save.connect(kind_changed, sender=CollateralKind)
     page_published.connect(persona_published, sender=PersonaPage)
     # The filter values and synonyms each search checks (search/taxonomy.py).
-    for model in (Objection, Tag, PersonaPage, Synonym):
+    for model in (Objection, Tag, PersonaPage, Synonym, CollateralKind):
         post_save.connect(taxonomy.changed, sender=model, dispatch_uid=f"taxonomy-save-{model.__name__}")
         post_delete.connect(taxonomy.changed, sender=model, dispatch_uid=f"taxonomy-delete-{model.__name__}")
     # Sent for the specific page class even when the page was saved as a plain Page.

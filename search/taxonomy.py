@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from taggit.models import Tag
 
-from content.models import BuyerStage, Kind
+from content.models import BuyerStage, CollateralKind
 from home import versions
 from personas.models import Objection, PersonaPage
 from search.understanding import WORD
@@ -45,7 +45,7 @@ def taxonomy():
                 "objection": frozenset(objection.slug for objection in objections),
                 "tag": frozenset(Tag.objects.values_list("slug", flat=True)),
                 "stage": frozenset(BuyerStage.values),
-                "kind": frozenset(Kind.values),
+                "kind": frozenset(CollateralKind.objects.values_list("slug", flat=True)),
             },
             synonyms=tuple(
                 (objection.name, tuple(normalised(synonym) for synonym in objection.synonym_list))

@@ -35,7 +35,7 @@ def test_a_crm_files_a_note_and_it_counts_on_the_persona_page(client, rep_client
     assert data["persona"] == "cfo" and data["objection"] == "price" and data["outcome"] == "lost"
     assert data["author"] == "Riley" and data["external_id"] == "crm-1" and data["helped"] is None
     note = ObjectionNote.objects.get()
-    assert (note.pk, note.author, note.deal_stage) == (data["id"], rep, "proposal")
+    assert (note.pk, note.author, note.deal_stage_id) == (data["id"], rep, "proposal")
     assert "<strong>1</strong> in the last 90 days" in rep_client.get(persona.url).text
 
 

@@ -20,7 +20,7 @@ def note(rep, persona, objection):
 
 def form(note, **changes):
     return {
-        "persona": note.persona_id, "objection": note.objection_id, "text": note.text, "deal_stage": note.deal_stage,
+        "persona": note.persona_id, "objection": note.objection_id, "text": note.text, "deal_stage": note.deal_stage_id,
         "outcome": note.outcome, "collateral": "", "helped": "unknown", **changes,
     }  # fmt: skip
 

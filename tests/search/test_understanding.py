@@ -18,7 +18,7 @@ from search.understanding import Vocabulary, understand
 from tests.search.contract import doc
 
 STARTING_SYNONYMS = importlib.import_module(
-    "personas.migrations.0006_starting_synonyms_and_permissions"
+    "personas.migrations.0008_starting_synonyms_and_permissions"
 ).STARTING_SYNONYMS
 
 VOCABULARY = Vocabulary.build(

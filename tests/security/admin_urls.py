@@ -5,7 +5,8 @@ from django.urls import reverse
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.snippets.models import get_snippet_models
 
-from personas.models import Synonym
+from content.models import CollateralKind
+from personas.models import NoteStage, Synonym
 from tests.security.admin_world import admin_url_patterns
 
 PAGE_TARGETS = ["home", "persona_index", "persona", "collateral_index", "collateral"]
@@ -34,6 +35,8 @@ def page_args(world, name, target):
 
 
 def snippet_object(world, model):
+    if model._meta.model_name in ("collateralkind", "notestage"):  # managed lists: their first term
+        return model.objects.order_by("pk").first()
     return {
         "objection": world.objection,
         "objectionnote": world.hidden_note,
@@ -133,6 +136,8 @@ def bulk_action_cases(world):
         ("personas", "objection"): world.objection,
         ("content", "contentrequest"): world.content_request,
         ("personas", "synonym"): snippet_object(world, Synonym),
+        ("content", "collateralkind"): snippet_object(world, CollateralKind),
+        ("personas", "notestage"): snippet_object(world, NoteStage),
     }
     bulk_action_registry._scan_for_bulk_actions()
     cases = []
@@ -181,6 +186,13 @@ def other_kwargs(world, name, params):
         "wagtailimages:preview": {"image_id": image, "filter_spec": "fill-80x80"},
         "wagtailimages:url_generator_output": {"image_id": image},
     }
+    if name.startswith("collateral_import_"):  # a library import marketing previewed (content/import_views.py)
+        from content.models import ImportJob
+
+        job, _ = ImportJob.objects.get_or_create(
+            filename="library.json", defaults={"folder": "/nonexistent", "state": "previewed", "preview": {}}
+        )
+        fixed[name] = {"pk": job.pk}
     if name in fixed:
         return [(name, fixed[name])]
     if name.startswith("wagtailusers_api_tokens:"):

@@ -174,6 +174,21 @@ SNIPPET_ROWS = {
         "choose choose_results chosen chosen_multiple": (DENIED, OK, OK),
         "create": (DENIED, DENIED, DENIED),
     },
+    # Kinds of collateral and note stages: lists marketing keeps (issue 13); reps only see their labels.
+    "wagtailsnippets_content_collateralkind:{}": {
+        "list list_results add edit delete usage history history_results copy": (DENIED, OK, OK),
+    },
+    "wagtailsnippetchoosers_content_collateralkind:{}": {
+        "choose choose_results chosen chosen_multiple": (OK, OK, OK),  # labels only, shown to reps anyway
+        "create": (DENIED, OK, OK),
+    },
+    "wagtailsnippets_personas_notestage:{}": {
+        "list list_results add edit delete usage history history_results copy": (DENIED, OK, OK),
+    },
+    "wagtailsnippetchoosers_personas_notestage:{}": {
+        "choose choose_results chosen chosen_multiple": (OK, OK, OK),  # labels only, shown to reps anyway
+        "create": (DENIED, OK, OK),
+    },
     # Content requests: reps see the queue; marketing works it; requests are made on the site.
     "wagtailsnippets_content_contentrequest:{}": {
         "list list?export=csv list?export=xlsx list_results": (OK, OK, OK),
@@ -222,6 +237,10 @@ OTHER_ROWS = {
     "loop_dashboard": (DENIED, OK, OK),
     "loop_create_asset": ("405", "405", "405"),
     "document_read_again": ("405", "405", "405"),  # POST only: see "documents: read the file again"
+    "collateral_import": (DENIED, OK, OK),
+    "collateral_import_job": (DENIED, OK, OK),
+    "collateral_import_status": (DENIED, OK, OK),
+    "collateral_import_confirm": ("405", "405", "405"),
     # Forms: no form pages here.
     "wagtailforms:index": (OK, OK, OK),
     "wagtailforms:index_results": (OK, OK, OK),
@@ -400,7 +419,7 @@ def note_form_data(world, note, **changes):
         "persona": note.persona_id,
         "objection": note.objection_id,
         "text": note.text,
-        "deal_stage": note.deal_stage,
+        "deal_stage": note.deal_stage_id,
         "outcome": note.outcome,
         "helped": note.helped,
         "status": note.status,

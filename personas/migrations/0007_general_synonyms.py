@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('personas', '0004_file_objection_notes_permission'),
+        ('personas', '0006_note_stage_from_managed_list'),
     ]
 
     operations = [

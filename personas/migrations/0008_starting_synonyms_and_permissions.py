@@ -96,7 +96,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("personas", "0005_general_synonyms"),
+        ("personas", "0007_general_synonyms"),
         ("home", "0002_site_and_roles"),
     ]
 

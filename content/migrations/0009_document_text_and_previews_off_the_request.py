@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('content', '0004_content_requests'),
+        ('content', '0008_buyer_stage_optional'),
     ]
 
     operations = [

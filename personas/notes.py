@@ -1,0 +1,128 @@
+"""One path for an objection note, wherever it comes from (issue 16).
+
+The site's form (personas/forms.py) is the one set of rules. A record-shaped note, from the API
+(personas/api.py) or an import (content/importing.py), is turned into that form's data here and
+validated by the same form; saving goes through `save_note`, which the API and the importer share.
+
+A record is a dict: {"persona": slug, "objection": slug (a merged one finds the survivor),
+"text": str, "stage": note stage slug, "outcome": "open"|"won"|"lost", "collateral": page id or
+None, "helped": true|false|null}.
+"""
+
+from django.db import IntegrityError, transaction
+
+from personas.forms import ObjectionNoteForm
+from personas.models import Helped, NoteStage, ObjectionNote, Outcome
+
+HELPED_FROM_JSON = {True: Helped.YES, False: Helped.NO, None: Helped.UNKNOWN}
+HELPED_TO_JSON = {Helped.YES: True, Helped.NO: False}
+FIELDS = ("persona", "objection", "text", "deal_stage", "outcome", "collateral", "helped")
+
+
+def record_form_data(record, default_stage=None):
+    """The note form's data (strings) from a record; see the module docstring for its shape.
+
+    `default_stage`: the stage slug when the record names none (default: the first note stage).
+    A helped value that is not true, false or null becomes "invalid", which the form refuses.
+    """
+    helped = record.get("helped")
+    stage = record.get("stage")
+    if not stage:
+        stage = default_stage if default_stage is not None else NoteStage.default_slug()
+    return {
+        "persona": str(record.get("persona") or ""),
+        "objection": str(record.get("objection") or ""),
+        "text": str(record.get("text") or ""),
+        "deal_stage": str(stage or ""),
+        "outcome": str(record.get("outcome") or Outcome.OPEN),
+        "collateral": str(record.get("collateral") or ""),
+        "helped": HELPED_FROM_JSON.get(helped, "invalid") if isinstance(helped, bool | None) else "invalid",
+    }
+
+
+def record_form(record, hidden_page_ids=frozenset(), default_stage=None, known=None):
+    """The site's note form, bound to a record (persona and objection by slug).
+
+    `known`: see ObjectionNoteForm (the importer's look-ups, reused)."""
+    data = record_form_data(record, default_stage)
+    return ObjectionNoteForm(
+        data=data,
+        hidden_page_ids=hidden_page_ids,
+        by_slug=True,
+        known=known,
+        instance=ObjectionNote(deal_stage_id=data["deal_stage"] or None),  # no default to look up
+    )
+
+
+def form_errors(form):
+    """{field: [message]} of an invalid form, as the API answers them and the importer reports them."""
+    return {name: [str(message) for message in messages] for name, messages in form.errors.items()}
+
+
+def earlier_note(author, external_id):
+    """The note this author already filed with this external_id, else None.
+
+    Ids are idempotency keys per author (the constraint ``unique_external_id_per_author``): another
+    user's note with the same id is theirs, and is never answered here.
+    """
+    return (
+        ObjectionNote.objects.filter(author=author, external_id=external_id)
+        .select_related("persona", "objection")
+        .first()
+    )
+
+
+LOOK_UP = object()
+
+
+def save_note(form, author, external_id=None, update=False, created=None, existing=LOOK_UP):
+    """Save a valid note form as `author`'s note. Returns (note, "created" | "updated" | "unchanged").
+
+    With `external_id`, the author's note with that id is found first: returned as it is
+    ("unchanged"; the API's retries) or, with `update`, changed to the form's values ("updated";
+    an import), writing nothing when every value is the same. `created` (an aware datetime) backdates
+    a note (imports keep when it was filed). A concurrent save of the same id is answered with the
+    note it saved (a savepoint keeps the connection usable).
+    """
+    if existing is LOOK_UP:
+        existing = earlier_note(author, external_id) if external_id else None
+    if existing is not None:
+        if not update:
+            return existing, "unchanged"
+        changed = [name for name in FIELDS if _value(existing, name) != _value(form.cleaned_data, name)]
+        if created is not None and existing.created != created:
+            changed.append("created")
+        if not changed:
+            return existing, "unchanged"
+        for name in changed:
+            setattr(existing, name, created if name == "created" else form.cleaned_data[name])
+        existing.save()
+        if "created" in changed:  # auto_now_add: set by an update
+            ObjectionNote.objects.filter(pk=existing.pk).update(created=created)
+        return existing, "updated"
+    note = form.save(commit=False)
+    note.author, note.external_id = author, external_id
+    try:
+        with transaction.atomic():
+            note.save()
+    except IntegrityError:
+        again = earlier_note(author, external_id) if external_id else None
+        if again is None:
+            raise
+        return again, "unchanged"  # a concurrent retry saved it first
+    if created is not None:
+        ObjectionNote.objects.filter(pk=note.pk).update(created=created)
+        note.created = created
+    return note, "created"
+
+
+def _value(source, name):
+    """A field's comparable value (the key a relation stores) from a note or from cleaned form data,
+    without loading related rows."""
+    field = ObjectionNote._meta.get_field(name)
+    if isinstance(source, ObjectionNote):
+        return getattr(source, field.attname)
+    value = source.get(name)
+    if field.is_relation and value is not None:
+        return getattr(value, field.target_field.attname)
+    return value
