@@ -329,11 +329,10 @@ _lock = threading.Lock()
 
 
 def kind_choices():
-    """(slug, label) of every kind of collateral. One place to read them, so kinds becoming a
-    managed list needs only this function changed."""
-    from content.models import Kind
+    """(slug, label) of every kind of collateral in the managed list (content.CollateralKind)."""
+    from content.models import CollateralKind
 
-    return list(Kind.choices)
+    return list(CollateralKind.objects.values_list("slug", "label"))
 
 
 def stage_choices():
