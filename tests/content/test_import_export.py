@@ -6,6 +6,7 @@ import json
 import pytest
 
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 
 from content.files import make_file
 from content.models import CollateralDocument, CollateralPage
@@ -65,7 +66,9 @@ def library(folder, **overrides):
 
 def run_import(path):
     out, err = io.StringIO(), io.StringIO()
-    call_command("import_collateral", str(path), stdout=out, stderr=err)
+    # Files are read by tasks queued after each row commits (content.tasks), as on a real run.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("import_collateral", str(path), stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 

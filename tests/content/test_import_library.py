@@ -235,7 +235,9 @@ def test_marketing_previews_confirms_and_sees_what_was_imported(
     assert not (tmp_path / "imports").exists() or not any((tmp_path / "imports").rglob("*.csv"))
 
 
-def test_a_zip_with_its_files_imports_from_the_admin(tmp_path, settings, marketer_client, persona, objection):
+def test_a_zip_with_its_files_imports_from_the_admin(
+    tmp_path, settings, marketer_client, persona, objection, django_capture_on_commit_callbacks
+):
     from content.files import make_file
 
     settings.IMPORT_DIR = tmp_path / "imports"
@@ -247,7 +249,8 @@ def test_a_zip_with_its_files_imports_from_the_admin(tmp_path, settings, markete
     with open(archive, "rb") as handle:
         response = marketer_client.post(reverse("collateral_import"), {"file": handle})
     assert "Preview" in marketer_client.get(response.url).text
-    marketer_client.post(reverse("collateral_import_confirm", args=[ImportJob.objects.get().pk]))
+    with django_capture_on_commit_callbacks(execute=True):  # the files are read by tasks after commit
+        marketer_client.post(reverse("collateral_import_confirm", args=[ImportJob.objects.get().pk]))
     page = CollateralPage.objects.get(external_id="Z-1")
     assert "Quokka Freight" in page.files.get().document.extracted_text
 
