@@ -45,6 +45,15 @@ class StatusBulkAction(NoteBulkAction):
         return f"{count} note{'s' if count != 1 else ''} {self.done}."
 
 
+class HideForm(forms.Form):
+    reason = forms.CharField(
+        label="Why (the rep who filed each note sees this)",
+        max_length=300,
+        error_messages={"required": "Say why, in a few words: the rep sees it next to their note."},
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Names the customer; please refile without it"}),
+    )
+
+
 class HideNotesBulkAction(StatusBulkAction):
     display_name = "Hide"
     action_type = "hide_notes"
@@ -52,6 +61,14 @@ class HideNotesBulkAction(StatusBulkAction):
     question = "Hide these notes from persona pages, insights and search? They stay stored and can be shown again."
     status = ObjectionNote.Status.HIDDEN
     done = "hidden"
+    form_class = HideForm
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "reason": self.cleaned_form.cleaned_data["reason"].strip()}
+
+    @classmethod
+    def execute_action(cls, objects, reason="", **kwargs):
+        return cls.changed(objects, status=cls.status, hidden_reason=reason)
 
 
 class ShowNotesBulkAction(StatusBulkAction):
@@ -61,6 +78,10 @@ class ShowNotesBulkAction(StatusBulkAction):
     question = "Show these notes on persona pages, in insights and in search again?"
     status = ObjectionNote.Status.VISIBLE
     done = "shown again"
+
+    @classmethod
+    def execute_action(cls, objects, **kwargs):
+        return cls.changed(objects, status=cls.status, hidden_reason="")
 
 
 class RecategoriseForm(forms.Form):

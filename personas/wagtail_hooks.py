@@ -87,7 +87,7 @@ class ObjectionNoteViewSet(SnippetViewSet):
     model = ObjectionNote
     icon = "comment"
     menu_label = "Objection notes"
-    list_display = ["objection", "persona", "outcome", "helped", "author", "created", "status"]
+    list_display = ["objection", "excerpt", "persona", "outcome", "helped", "author", "created", "status"]
     list_export = ["objection", "persona", "text", "deal_stage", "outcome", "collateral", "helped", "author", "created"]
     search_fields = ["text"]
     filterset_class = ObjectionNoteFilterSet
@@ -101,7 +101,7 @@ class ObjectionNoteViewSet(SnippetViewSet):
         FieldPanel("text"),
         FieldRowPanel([FieldPanel("deal_stage"), FieldPanel("outcome")]),
         FieldRowPanel([FieldPanel("collateral"), FieldPanel("helped")]),
-        FieldPanel("status"),
+        FieldRowPanel([FieldPanel("status"), FieldPanel("hidden_reason")]),
     ]
 
 

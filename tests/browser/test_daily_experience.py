@@ -52,7 +52,7 @@ def test_header_search_suggests_as_you_type_and_works_from_the_keyboard(new_page
     log_in(page, "rep", start=pricing_deck.url)
     expect(page.get_by_role("heading", level=1)).to_have_text("Pricing deck")
 
-    box = page.get_by_role("combobox", name="Search collateral, personas and objections")
+    box = page.get_by_role("combobox", name="Search Common Ground")
     expect(box).to_be_visible()
     box.press_sequentially("pri", delay=30)
     listbox = page.get_by_role("listbox", name="Suggestions")
@@ -79,7 +79,7 @@ def test_header_search_suggests_as_you_type_and_works_from_the_keyboard(new_page
     check(page, width)
 
     # Without picking a suggestion, Enter searches for the words typed.
-    box = page.get_by_role("combobox", name="Search collateral, personas and objections")
+    box = page.get_by_role("combobox", name="Search Common Ground")
     box.fill("payback")
     box.press("Enter")
     page.wait_for_url("**/search/?q=payback")
@@ -103,11 +103,11 @@ def test_result_card_opens_downloads_copies_and_filters_in_place(new_page, width
     check(page, width)
 
     with page.expect_download() as download_info:
-        card.get_by_role("link", name="Download Pricing deck").click()
+        card.get_by_role("link", name="Download (PDF)").click()
     with open(download_info.value.path(), "rb") as downloaded:
         assert downloaded.read(4) == b"%PDF"
 
-    card.get_by_role("button", name="Copy link to Pricing deck").click()
+    card.get_by_role("button", name="Copy link").click()
     expect(card.get_by_text("Link copied.")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()").endswith(pricing_deck.url)
     assert pricing_deck.events.filter(type="copy_link", user=rep).count() == 1
@@ -122,7 +122,7 @@ def test_result_card_opens_downloads_copies_and_filters_in_place(new_page, width
             persona.title
         )
 
-    page.locator("article.result").get_by_role("link", name="Open Pricing deck").click()
+    page.locator("article.result").get_by_role("link", name="Open", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Pricing deck")
 
 
