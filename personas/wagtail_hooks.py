@@ -88,7 +88,21 @@ class ObjectionNoteViewSet(SnippetViewSet):
     icon = "comment"
     menu_label = "Objection notes"
     list_display = ["objection", "excerpt", "persona", "outcome", "helped", "author", "created", "status"]
-    list_export = ["objection", "persona", "text", "deal_stage", "outcome", "collateral", "helped", "author", "created"]
+    # Exported with the listing's filters applied (Download → CSV or XLSX on the listing).
+    list_export = [
+        "objection",
+        "persona",
+        "text",
+        "deal_stage",
+        "outcome",
+        "collateral",
+        "helped",
+        "author_name",
+        "created",
+        "status",
+        "hidden_reason",
+    ]
+    export_headings = {"author_name": "Author", "hidden_reason": "Why hidden", "created": "Filed"}
     search_fields = ["text"]
     filterset_class = ObjectionNoteFilterSet
     ordering = ["-created"]
