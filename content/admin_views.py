@@ -31,7 +31,7 @@ class LoopDashboardView(WagtailAdminTemplateMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         marketing_only(request.user)
-        reports = all_reports()
+        reports = [*all_reports(), unused_files_report()]
         wanted = request.GET.get("report")
         if request.GET.get("format") == "csv":
             if wanted == OVERDUE_SLUG:
@@ -48,6 +48,49 @@ class LoopDashboardView(WagtailAdminTemplateMixin, TemplateView):
 
 
 OVERDUE_SLUG = "overdue-requests"
+
+
+def unused_files_report():
+    """Uploaded documents on no collateral page and referred to from nowhere else (Wagtail's
+    reference index: rich text links, other models), newest first: candidates for clean-up.
+    Each row links to the document's edit and delete views."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    from wagtail.documents import get_document_model
+    from wagtail.models import ReferenceIndex
+
+    from content.models import CollateralFile
+
+    document_model = get_document_model()
+    referenced = ReferenceIndex.objects.filter(
+        to_content_type=ContentType.objects.get_for_model(document_model)
+    ).values_list("to_object_id", flat=True)
+    unused = (
+        document_model.objects.exclude(pk__in=CollateralFile.objects.values("document_id"))
+        .exclude(pk__in=[int(pk) for pk in referenced if str(pk).isdigit()])
+        .select_related("uploaded_by_user", "collection")
+        .order_by("-created_at", "-pk")
+    )
+    return Report(
+        "unused-files",
+        "Files on no page",
+        "Uploaded files that no collateral page uses and nothing links to. Attach them to an asset or delete them.",
+        [("title", "File"), ("filename", "File name"), ("uploaded", "Uploaded"), ("by", "Uploaded by")],
+        [
+            {
+                "title": document.title,
+                "filename": document.filename,
+                "uploaded": document.created_at,
+                "by": person_name(document.uploaded_by_user, missing="Unknown"),
+                "actions": [
+                    ("Edit", reverse("wagtaildocs:edit", args=[document.pk]), "get"),
+                    ("Delete", reverse("wagtaildocs:delete", args=[document.pk]), "get"),
+                ],
+            }
+            for document in unused
+        ],
+    )
 
 
 def overdue_report(today=None):

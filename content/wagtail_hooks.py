@@ -1,5 +1,6 @@
 import django_filters
 
+from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -142,3 +143,19 @@ class ContentRequestViewSet(SnippetViewSet):
 
 register_permission_policy(ContentRequest, RequestQueuePolicy(ContentRequest))
 register_snippet(ContentRequestViewSet)
+
+
+@hooks.register("before_create_page")
+def no_autosave_for_new_pages(request, parent_page, page_class):
+    """A new page is created only by Save draft or Publish, never by autosave (a tab opened before
+    templates/wagtailadmin/pages/create.html turned it off): an abandoned form leaves no draft."""
+    if request.method == "POST" and not request.accepts("text/html"):
+        return JsonResponse(
+            {
+                "success": False,
+                "error_code": "autosave_off_for_new_pages",
+                "error_message": "New pages are saved when you choose Save draft or Publish.",
+            },
+            status=400,
+        )
+    return None
