@@ -113,17 +113,20 @@ SUGGESTION_LIMIT = 8
 
 
 def matching_objections(text):
-    """Objections for what was typed, best first: a word of the name starting with it ("pri" →
-    "Price is too high"), then a word of a synonym starting with it, then the text anywhere in
-    either. Returns a list of Objection; the taxonomy is a few dozen rows, so it is ranked here."""
+    """Objections for what was typed, best first: the name starting with it ("pri" → "Price is
+    too high"), then another word of the name ("Data privacy"), then a word of a synonym, then
+    the text anywhere in either. Returns a list of Objection; the taxonomy is a few dozen rows,
+    so it is ranked here."""
     starts_word = re.compile(r"(?:^|\W)" + re.escape(text), re.IGNORECASE)
 
     def rank(objection):
-        if starts_word.search(objection.name):
+        if objection.name.lower().startswith(text.lower()):
             return 0
-        if starts_word.search(objection.synonyms or ""):
+        if starts_word.search(objection.name):
             return 1
-        return 2
+        if starts_word.search(objection.synonyms or ""):
+            return 2
+        return 3
 
     candidates = Objection.objects.filter(Q(name__icontains=text) | Q(synonyms__icontains=text))
     return sorted(candidates, key=lambda objection: (rank(objection), objection.name.lower()))
