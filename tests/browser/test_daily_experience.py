@@ -200,6 +200,10 @@ def test_pages_say_what_changed_since_your_last_visit(new_page, width, rep, pric
     notice = page.get_by_role("note", name="Changes since your last visit")
     expect(notice).to_contain_text("Updated 3 days ago: New section on Pricing")
     check(page, width)
+    page.goto("/personas/")
+    expect(
+        page.locator("article.card").filter(has_text=persona.title).get_by_text("Updated", exact=True)
+    ).to_be_visible()
     page.goto(persona.url)
     expect(page.get_by_role("note", name="Changes since your last visit")).to_contain_text(
         "Updated 3 days ago: 1 new quote"
