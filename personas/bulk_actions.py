@@ -45,13 +45,22 @@ class StatusBulkAction(NoteBulkAction):
         return f"{count} note{'s' if count != 1 else ''} {self.done}."
 
 
-class HideForm(forms.Form):
-    reason = forms.CharField(
-        label="Why (the rep who filed each note sees this)",
-        max_length=300,
-        error_messages={"required": "Say why, in a few words: the rep sees it next to their note."},
-        widget=forms.TextInput(attrs={"placeholder": "e.g. Names the customer; please refile without it"}),
-    )
+class HideForm(forms.ModelForm):
+    """Why the notes are hidden: stored on each note (ObjectionNote.hidden_reason), shown to its author."""
+
+    class Meta:
+        model = ObjectionNote
+        fields = ["hidden_reason"]
+        labels = {"hidden_reason": "Why (the rep who filed each note sees this)"}
+        help_texts = {"hidden_reason": ""}
+        error_messages = {"hidden_reason": {"required": "Say why, in a few words: the rep sees it next to their note."}}
+        widgets = {
+            "hidden_reason": forms.TextInput(attrs={"placeholder": "e.g. Names the customer; please refile without it"})
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hidden_reason"].required = True
 
 
 class HideNotesBulkAction(StatusBulkAction):
@@ -64,7 +73,7 @@ class HideNotesBulkAction(StatusBulkAction):
     form_class = HideForm
 
     def get_execution_context(self):
-        return {**super().get_execution_context(), "reason": self.cleaned_form.cleaned_data["reason"].strip()}
+        return {**super().get_execution_context(), "reason": self.cleaned_form.cleaned_data["hidden_reason"].strip()}
 
     @classmethod
     def execute_action(cls, objects, reason="", **kwargs):

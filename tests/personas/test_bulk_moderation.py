@@ -22,10 +22,12 @@ def test_marketing_hides_notes_and_they_leave_the_persona_page(marketer_client, 
     confirm = marketer_client.get(bulk_url("hide_notes", notes[:2]))
     assert "Hide these notes from persona pages" in confirm.text
     assert "<q>note 0</q>" in confirm.text and "<q>note 1</q>" in confirm.text  # what is being hidden
-    refused = marketer_client.post(bulk_url("hide_notes", notes[:2]), {"reason": " "})
+    refused = marketer_client.post(bulk_url("hide_notes", notes[:2]), {"hidden_reason": " "})
     assert "Say why, in a few words" in refused.text
     assert ObjectionNote.objects.visible().count() == 3
-    response = marketer_client.post(bulk_url("hide_notes", notes[:2]), {"reason": "Names the customer."}, follow=True)
+    response = marketer_client.post(
+        bulk_url("hide_notes", notes[:2]), {"hidden_reason": "Names the customer."}, follow=True
+    )
     assert "2 notes hidden." in response.text
     assert sorted(ObjectionNote.objects.visible().values_list("text", flat=True)) == ["note 2"]
     assert "<strong>1</strong> in the last 90 days" in rep_client.get(persona.url).text  # insights refreshed at once

@@ -559,7 +559,7 @@ def post_actions(world):
         ),
         "bulk: hide notes": (
             bulk("personas", "objectionnote", "hide_notes", note),
-            {"reason": "Names the customer."},
+            {"hidden_reason": "Names the customer."},
             None,
             {"rep": "404", "marketer": CHANGED, "admin": CHANGED},
         ),
