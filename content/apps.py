@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_save
 
 
 def delete_previews(sender, instance, **kwargs):
@@ -14,6 +14,10 @@ class ContentConfig(AppConfig):
     label = "content"
 
     def ready(self):
+        from content.document_titles import give_new_document_a_readable_title
         from content.models import CollateralDocument
 
         post_delete.connect(delete_previews, sender=CollateralDocument, dispatch_uid="content-delete-previews")
+        pre_save.connect(
+            give_new_document_a_readable_title, sender=CollateralDocument, dispatch_uid="readable_document_title"
+        )

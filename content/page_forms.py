@@ -22,3 +22,19 @@ class CollateralPageForm(WagtailAdminPageForm):
         owner.label_from_instance = person_name
         if not self.instance.pk and self.for_user and not self.initial.get("content_owner"):
             self.initial["content_owner"] = self.for_user.pk
+
+    def clean(self):
+        """Wagtail reports a slug already used by a sibling only on the Promote tab; say it where
+        the editor is looking too, naming the page that holds it."""
+        cleaned = super().clean()
+        if "slug" in self.errors and self.parent_page is not None:
+            slug = self.data.get("slug", "")
+            holder = self.parent_page.get_children().filter(slug=slug).exclude(pk=self.instance.pk).first()
+            if holder is not None:
+                state = "a draft" if not holder.live else "live"
+                self.add_error(
+                    None,
+                    f"The address “{slug}” is already used by “{holder.title}” ({state}). Change the slug "
+                    "on the Promote tab, or edit or delete that page.",
+                )
+        return cleaned

@@ -1,12 +1,15 @@
 import django_filters
 
+from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -20,6 +23,7 @@ from content.import_views import ImportJobView, ImportStartView, confirm_import,
 from content.models import CollateralKind, ContentRequest
 from content.views import record_download
 from home.roles import can_publish_collateral
+from home.text import person_name
 
 # Before Wagtail's own check_view_restrictions (order 0): a file the user may not see is a 404.
 hooks.register("before_serve_document", check_document_access, order=-1)
@@ -97,9 +101,20 @@ class ContentRequestFilterSet(WagtailFilterSet):
         model = ContentRequest
         fields = ["status", "owner", "persona", "objection"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # People by name in the owner filter, as in the listing.
+        self.filters["owner"].field.label_from_instance = lambda user: person_name(user)
+
     def filter_overdue(self, queryset, name, value):
         overdue = queryset.overdue(timezone.localdate())
         return overdue if value else queryset.exclude(pk__in=overdue)
+
+
+def due_with_state(item):
+    """ "12 Jan 2027", or "12 Jan 2027 (overdue)" for an open request past its date."""
+    due = date_format(item.due, "j M Y") if item.due else "No date"
+    return f"{due} (overdue)" if item.is_overdue else due
 
 
 class ContentRequestViewSet(SnippetViewSet):
@@ -108,7 +123,15 @@ class ContentRequestViewSet(SnippetViewSet):
     menu_label = "Content requests"
     menu_order = 210
     add_to_admin_menu = True
-    list_display = ["__str__", "requester_name", "status", "owner", "due", "overdue_label", "created"]
+    # Names as people know them, not usernames; "overdue" said next to the date it passed.
+    list_display = [
+        "__str__",  # Wagtail links it to the edit view
+        Column("requester_name", label="Asked by"),
+        Column("status", label="Status", accessor="get_status_display"),
+        Column("owner", label="Owner", accessor=lambda item: person_name(item.owner, missing="Nobody yet")),
+        Column("due", label="Due", accessor=due_with_state),
+        Column("created", label="Asked on", accessor=lambda item: date_format(timezone.localtime(item.created))),
+    ]
     list_export = ["persona", "objection", "description", "requester_name", "status", "owner", "due", "created"]
     filterset_class = ContentRequestFilterSet
     search_fields = ["description"]
@@ -145,3 +168,19 @@ class CollateralKindViewSet(SnippetViewSet):
 register_snippet(CollateralKindViewSet)
 register_permission_policy(ContentRequest, RequestQueuePolicy(ContentRequest))
 register_snippet(ContentRequestViewSet)
+
+
+@hooks.register("before_create_page")
+def no_autosave_for_new_pages(request, parent_page, page_class):
+    """A new page is created only by Save draft or Publish, never by autosave (a tab opened before
+    templates/wagtailadmin/pages/create.html turned it off): an abandoned form leaves no draft."""
+    if request.method == "POST" and not request.accepts("text/html"):
+        return JsonResponse(
+            {
+                "success": False,
+                "error_code": "autosave_off_for_new_pages",
+                "error_message": "New pages are saved when you choose Save draft or Publish.",
+            },
+            status=400,
+        )
+    return None

@@ -650,6 +650,49 @@ NOTE_QUOTES = {
     ],
 }
 
+# Notes pick a quote and frame it the way reps jot things down, so no persona page shows the same
+# note word for word twice (note_text).
+NOTE_LEADS = [
+    "",
+    "On the demo: ",
+    "Second call: ",
+    "Paraphrasing the champion: ",
+    "Word for word: ",
+    "From their follow-up email: ",
+    "When we got to pricing: ",
+    "Heard again this week: ",
+    "Their ops lead, early on: ",
+    "At the end of the call: ",
+]
+NOTE_TAILS = [
+    "",
+    " They want an answer by Friday.",
+    " Follow-up booked for next week.",
+    " Said it twice.",
+    " The champion agrees; their boss does not.",
+    " Asked for it in writing.",
+    " Others on the call nodded.",
+    " Deal on hold until we answer this.",
+    " Sent them the link afterwards.",
+    " Not a deal-breaker yet.",
+]
+
+
+def note_text(rng, objection_slug, used):
+    """A note's text for `objection_slug`: one of its NOTE_QUOTES, framed by a lead and a tail,
+    not in `used` (a set of texts already given for this persona, which is updated). Deterministic
+    for a seeded `rng`; after 50 tries it accepts a repeat rather than loop forever."""
+    for _ in range(50):
+        quote = rng.choice(NOTE_QUOTES[objection_slug])
+        lead, tail = rng.choice(NOTE_LEADS), rng.choice(NOTE_TAILS)
+        text = lead + (quote[0].lower() + quote[1:] if lead.endswith(": ") and lead != "Word for word: " else quote)
+        text += tail
+        if text not in used:
+            break
+    used.add(text)
+    return text
+
+
 # How often each persona raises each objection, roughly; drives 150 notes with visible differences.
 NOTE_WEIGHTS = {
     "cfo": {"price": 12, "roi": 9, "no-budget": 7, "competitor": 5, "exec-buy-in": 3, "not-priority": 3},

@@ -50,3 +50,22 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class PageVisit(models.Model):
+    """When a person last opened a collateral or persona page, and which published revision they
+    saw then: what "Updated 3 days ago: …" on the page and the "Updated" marker on cards compare
+    against (home.visits). One row per person and page, overwritten on each visit."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="page_visits")
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    visited_at = models.DateTimeField(default=timezone.now)
+    seen_revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "page"], name="one_visit_per_user_and_page")]
+
+    def __str__(self):
+        return f"{self.user} saw {self.page_id} at {self.visited_at:%Y-%m-%d %H:%M}"

@@ -39,3 +39,9 @@ def shorten(text, max_length):
     For text built from several fields into one column (a notification quoting a reason), so
     that what the form accepts always fits where it is stored."""
     return text if len(text) <= max_length else text[: max_length - 1].rstrip() + "…"
+
+
+def counted(count, singular, plural=None):
+    """ "1 note", "12 notes", "0 notes": a count with the noun in the right number (English).
+    ``plural`` defaults to ``singular + "s"`` ("synonym" → "synonyms"; pass "people" for "person")."""
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"

@@ -8,7 +8,8 @@ from django.views.generic import FormView
 
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from personas.merging import MergeError, merge_objections
+from home.text import counted
+from personas.merging import MergeError, merge_objections, merge_preview
 from personas.models import Objection
 
 MERGE_PERMISSION = "personas.delete_objection"
@@ -21,6 +22,8 @@ class MergeForm(forms.Form):
         empty_label="Pick the objection to keep",
         error_messages={"invalid_choice": "That objection no longer exists; pick another."},
     )
+    # Set by the confirmation step: the first submission only shows what would move.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, source, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,6 +58,19 @@ class MergeObjectionView(WagtailAdminTemplateMixin, FormView):
 
     def form_valid(self, form):
         target = form.cleaned_data["target"]
+        if not form.cleaned_data["confirmed"]:
+            counts = merge_preview(self.source, target)
+            moves = [
+                counted(counts["notes"], "note"),
+                counted(counts["assets"], "asset"),
+                counted(counts["synonyms"], "synonym"),
+            ]
+            if counts["requests"]:
+                moves.append(counted(counts["requests"], "content request"))
+            confirm = MergeForm(initial={"target": target.pk, "confirmed": True}, source=self.source)
+            return self.render_to_response(
+                self.get_context_data(form=confirm, confirming=True, target=target, moves=moves)
+            )
         try:
             moved = merge_objections(self.source, target, user=self.request.user)
         except MergeError as error:
@@ -62,6 +78,7 @@ class MergeObjectionView(WagtailAdminTemplateMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            f"Merged “{self.source.name}” into “{target.name}”: {moved} notes moved, tags and synonyms kept.",
+            f"Merged “{self.source.name}” into “{target.name}”: "
+            f"{counted(moved, 'note')} moved, tags and synonyms kept.",
         )
         return redirect("wagtailsnippets_personas_objection:edit", target.pk)

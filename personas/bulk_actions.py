@@ -45,6 +45,24 @@ class StatusBulkAction(NoteBulkAction):
         return f"{count} note{'s' if count != 1 else ''} {self.done}."
 
 
+class HideForm(forms.ModelForm):
+    """Why the notes are hidden: stored on each note (ObjectionNote.hidden_reason), shown to its author."""
+
+    class Meta:
+        model = ObjectionNote
+        fields = ["hidden_reason"]
+        labels = {"hidden_reason": "Why (the rep who filed each note sees this)"}
+        help_texts = {"hidden_reason": ""}
+        error_messages = {"hidden_reason": {"required": "Say why, in a few words: the rep sees it next to their note."}}
+        widgets = {
+            "hidden_reason": forms.TextInput(attrs={"placeholder": "e.g. Names the customer; please refile without it"})
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hidden_reason"].required = True
+
+
 class HideNotesBulkAction(StatusBulkAction):
     display_name = "Hide"
     action_type = "hide_notes"
@@ -52,6 +70,14 @@ class HideNotesBulkAction(StatusBulkAction):
     question = "Hide these notes from persona pages, insights and search? They stay stored and can be shown again."
     status = ObjectionNote.Status.HIDDEN
     done = "hidden"
+    form_class = HideForm
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "reason": self.cleaned_form.cleaned_data["hidden_reason"].strip()}
+
+    @classmethod
+    def execute_action(cls, objects, reason="", **kwargs):
+        return cls.changed(objects, status=cls.status, hidden_reason=reason)
 
 
 class ShowNotesBulkAction(StatusBulkAction):
@@ -61,6 +87,10 @@ class ShowNotesBulkAction(StatusBulkAction):
     question = "Show these notes on persona pages, in insights and in search again?"
     status = ObjectionNote.Status.VISIBLE
     done = "shown again"
+
+    @classmethod
+    def execute_action(cls, objects, **kwargs):
+        return cls.changed(objects, status=cls.status, hidden_reason="")
 
 
 class RecategoriseForm(forms.Form):

@@ -78,6 +78,8 @@ class ObjectionNoteForm(forms.ModelForm):
             CollateralPage.objects.live().exclude(pk__in=hidden_page_ids).order_by("title")
         )
         self.fields["collateral"].empty_label = "None / not sure"
+        # static/js/select-picker.js turns the long list into a searchable picker.
+        self.fields["collateral"].widget.attrs["data-searchable"] = "Type words of its title"
         self.fields["persona"].empty_label = "Pick a persona"
         self.fields["objection"].empty_label = "Pick an objection"
         self.fields["deal_stage"].empty_label = "Not sure"

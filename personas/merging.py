@@ -51,6 +51,25 @@ def merge_objections(source, target, user=None):
     return moved
 
 
+def merge_preview(source, target):
+    """What merging `source` into `target` would move, for the confirmation marketing sees first.
+
+    Returns {"notes": int, "assets": int (assets tagged with `source`, whether or not they also
+    carry `target`), "requests": int, "synonyms": int (words `target` gains: the source's name and
+    synonyms it does not hold yet)}. Reads only; the merge itself may differ by what is filed in
+    between, and says what it moved.
+    """
+    from content.models import CollateralPage, ContentRequest
+
+    before = len(split_synonyms(target.synonyms))
+    return {
+        "notes": ObjectionNote.objects.filter(objection=source).count(),
+        "assets": CollateralPage.objections.through.objects.filter(objection=source).count(),
+        "requests": ContentRequest.objects.filter(objection=source).count(),
+        "synonyms": len(split_synonyms(merged_synonyms(target, source))) - before,
+    }
+
+
 def merged_synonyms(target, source):
     """The survivor's synonyms plus the merged objection's name and synonyms, each once."""
     words = split_synonyms(target.synonyms) + [source.name] + split_synonyms(source.synonyms)

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -234,6 +234,9 @@ class Helped(models.TextChoices):
     UNKNOWN = "unknown", "Don't know"
 
 
+EXCERPT_LENGTH = 90  # characters of a note's text shown in the moderation listing
+
+
 class ObjectionNoteQuerySet(models.QuerySet):
     def visible(self):
         return self.filter(status=ObjectionNote.Status.VISIBLE)
@@ -289,6 +292,12 @@ class ObjectionNote(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True, db_index=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE, db_index=True)
+    hidden_reason = models.CharField(
+        "why it was hidden",
+        max_length=300,
+        blank=True,
+        help_text="Shown to the rep who filed it, on their notes page, while the note is hidden.",
+    )
     external_id = models.CharField(
         max_length=100,
         null=True,
@@ -338,6 +347,16 @@ class ObjectionNote(models.Model):
     @property
     def author_name(self):
         return person_name(self.author, missing="Former colleague")
+
+    def excerpt(self):
+        """The note's text shortened to EXCERPT_LENGTH characters, for listings and confirmations."""
+        return Truncator(" ".join(self.text.split())).chars(EXCERPT_LENGTH)
+
+    excerpt.short_description = "What was said"
+
+    @property
+    def is_hidden(self):
+        return self.status == self.Status.HIDDEN
 
     @property
     def editable_by_author(self):

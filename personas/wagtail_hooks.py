@@ -97,8 +97,22 @@ class ObjectionNoteViewSet(SnippetViewSet):
     model = ObjectionNote
     icon = "comment"
     menu_label = "Objection notes"
-    list_display = ["objection", "persona", "outcome", "helped", "author", "created", "status"]
-    list_export = ["objection", "persona", "text", "deal_stage", "outcome", "collateral", "helped", "author", "created"]
+    list_display = ["objection", "excerpt", "persona", "outcome", "helped", "author", "created", "status"]
+    # Exported with the listing's filters applied (Download → CSV or XLSX on the listing).
+    list_export = [
+        "objection",
+        "persona",
+        "text",
+        "deal_stage",
+        "outcome",
+        "collateral",
+        "helped",
+        "author_name",
+        "created",
+        "status",
+        "hidden_reason",
+    ]
+    export_headings = {"author_name": "Author", "hidden_reason": "Why hidden", "created": "Filed"}
     search_fields = ["text"]
     filterset_class = ObjectionNoteFilterSet
     ordering = ["-created"]
@@ -112,7 +126,7 @@ class ObjectionNoteViewSet(SnippetViewSet):
         # A plain select: Wagtail's snippet chooser looks stages up by id, and notes link them by slug.
         FieldRowPanel([FieldPanel("deal_stage", widget=forms.Select), FieldPanel("outcome")]),
         FieldRowPanel([FieldPanel("collateral"), FieldPanel("helped")]),
-        FieldPanel("status"),
+        FieldRowPanel([FieldPanel("status"), FieldPanel("hidden_reason")]),
     ]
 
 

@@ -4,6 +4,8 @@ Authentication: the site's session, or `Authorization: Bearer <token>` with a to
 user created (and can revoke) under Settings → API tokens in the admin.
 """
 
+import re
+
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Q
 from django.http import JsonResponse
@@ -113,6 +115,26 @@ def search_api(request):
 SUGGESTION_LIMIT = 8
 
 
+def matching_objections(text):
+    """Objections for what was typed, best first: the name starting with it ("pri" → "Price is
+    too high"), then another word of the name ("Data privacy"), then a word of a synonym, then
+    the text anywhere in either. Returns a list of Objection; the taxonomy is a few dozen rows,
+    so it is ranked here."""
+    starts_word = re.compile(r"(?:^|\W)" + re.escape(text), re.IGNORECASE)
+
+    def rank(objection):
+        if objection.name.lower().startswith(text.lower()):
+            return 0
+        if starts_word.search(objection.name):
+            return 1
+        if starts_word.search(objection.synonyms or ""):
+            return 2
+        return 3
+
+    candidates = Objection.objects.filter(Q(name__icontains=text) | Q(synonyms__icontains=text))
+    return sorted(candidates, key=lambda objection: (rank(objection), objection.name.lower()))
+
+
 @require_GET
 def suggest_api(request):
     """GET /api/suggest?q=pri: titles, personas and objections starting with what was typed
@@ -122,7 +144,7 @@ def suggest_api(request):
         return JsonResponse({"suggestions": []})
     suggestions = [
         {"type": "objection", "label": objection.name, "url": f"/search/?objection={objection.slug}"}
-        for objection in Objection.objects.filter(Q(name__icontains=text) | Q(synonyms__icontains=text))[:3]
+        for objection in matching_objections(text)[:3]
     ]
     suggestions += [
         {"type": "persona", "label": persona.title, "url": persona.url}

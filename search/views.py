@@ -84,6 +84,7 @@ def search(request):
         {
             "query": query,
             "filters": filters,
+            "filter_count": sum(len(values) for values in filters.values()),  # "Filters (3)" on small screens
             "results": results,
             "facet_groups": facet_groups,
             "personas": personas,

@@ -55,7 +55,7 @@ def test_rep_finds_an_asset_downloads_it_and_files_a_note(new_page, width, rep, 
     # File a note about it; persona and asset come pre-filled.
     page.get_by_role("link", name="File a note about this asset").click()
     expect(page.get_by_label("Persona")).to_have_value(str(persona.pk))
-    expect(page.get_by_label("Collateral used")).to_have_value(str(collateral.pk))
+    expect(page.get_by_label("Collateral used")).to_have_value(collateral.title)
     visit_check(page, width)
     page.get_by_label("Objection").select_option(label=objection.name)
     page.get_by_label("What the prospect said").fill("Their CFO said we cost twice what Ledgerly quoted.")

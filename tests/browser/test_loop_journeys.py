@@ -93,6 +93,10 @@ def test_a_request_goes_from_new_to_delivered_and_the_rep_sees_it(new_page, rep,
 
     rep_page.goto("/requests/")
     expect(rep_page.locator("table.requests")).to_contain_text("Delivered")
+    menu = rep_page.get_by_role("button", name=re.compile(r"^Menu"))
+    if menu.is_visible():  # the compact header on a phone: the menu shows the unread count
+        expect(menu).to_contain_text("1 unread notification")
+        menu.click()
     rep_page.get_by_role("link", name=re.compile(r"Notifications 1")).click()
     expect(rep_page.get_by_role("link", name=re.compile("Your request is delivered"))).to_be_visible()
     assert_accessible(rep_page)

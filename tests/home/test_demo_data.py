@@ -55,6 +55,15 @@ def test_demo_has_the_promised_size_and_runs_again_without_duplicates(demo, tmp_
     assert counts() == first
 
 
+def test_demo_notes_do_not_repeat_word_for_word_on_a_persona_page(demo):
+    from django.db.models import Count
+
+    repeats = ObjectionNote.objects.values("persona", "text").annotate(times=Count("pk")).filter(times__gt=1)
+    assert not list(repeats)
+    texts = list(ObjectionNote.objects.values_list("text", flat=True))
+    assert len(set(texts)) >= 0.95 * len(texts)
+
+
 def test_demo_files_are_real_and_their_text_is_read(demo):
     extensions = set()
     for document in CollateralDocument.objects.all():

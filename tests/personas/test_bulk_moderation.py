@@ -21,12 +21,30 @@ def notes(persona, objection, rep):
 def test_marketing_hides_notes_and_they_leave_the_persona_page(marketer_client, rep_client, persona, notes):
     confirm = marketer_client.get(bulk_url("hide_notes", notes[:2]))
     assert "Hide these notes from persona pages" in confirm.text
-    response = marketer_client.post(bulk_url("hide_notes", notes[:2]), follow=True)
+    assert "<q>note 0</q>" in confirm.text and "<q>note 1</q>" in confirm.text  # what is being hidden
+    refused = marketer_client.post(bulk_url("hide_notes", notes[:2]), {"hidden_reason": " "})
+    assert "Say why, in a few words" in refused.text
+    assert ObjectionNote.objects.visible().count() == 3
+    response = marketer_client.post(
+        bulk_url("hide_notes", notes[:2]), {"hidden_reason": "Names the customer."}, follow=True
+    )
     assert "2 notes hidden." in response.text
     assert sorted(ObjectionNote.objects.visible().values_list("text", flat=True)) == ["note 2"]
     assert "<strong>1</strong> in the last 90 days" in rep_client.get(persona.url).text  # insights refreshed at once
+    # The rep who filed them sees which were hidden, and why.
+    mine = rep_client.get("/notes/").text
+    assert mine.count("Hidden by a moderator</strong>: Names the customer.") == 2
     marketer_client.post(bulk_url("show_notes", notes[:1]))
     assert ObjectionNote.objects.visible().count() == 2
+    assert ObjectionNote.objects.get(pk=notes[0].pk).hidden_reason == ""
+
+
+def test_moderation_listing_shows_what_each_note_says(marketer_client, persona, objection, rep):
+    create_note(persona, objection, rep, text="Their CFO said " + "we cost too much " * 20)
+    listing = marketer_client.get("/admin/snippets/personas/objectionnote/").text
+    assert "What was said" in listing
+    assert "Their CFO said we cost too much we cost too much" in listing
+    assert "we cost too much " * 20 not in listing  # shortened
 
 
 def test_marketing_recategorises_notes(marketer_client, notes):

@@ -9,7 +9,7 @@ from wagtail.models import APIToken
 from content.factories import create_collateral
 from content.models import CollateralPage, ContentRequest
 from personas.factories import create_note, create_objection
-from personas.merging import MergeError, merge_objections
+from personas.merging import MergeError, merge_objections, merge_preview
 from personas.models import MergedObjection, Objection, ObjectionNote
 from search import service
 
@@ -30,6 +30,8 @@ def test_merge_moves_notes_tags_requests_and_synonyms(persona, objection, duplic
     only_old = create_collateral(title="Cost calculator", objections=[duplicate])
     ContentRequest.objects.create(persona=persona, objection=duplicate, description="x", requested_by=rep)
 
+    # What the confirmation announces: "costly" is the one word "Price is too high" gains.
+    assert merge_preview(duplicate, objection) == {"notes": 2, "assets": 2, "requests": 1, "synonyms": 1}
     assert merge_objections(duplicate, objection, user=marketer) == 2
 
     assert not Objection.objects.filter(pk=duplicate.pk).exists()
@@ -89,7 +91,12 @@ def test_marketing_merges_in_the_admin_and_sales_may_not(marketer_client, rep_cl
     assert rep_client.get(f"/admin/objections/{duplicate.pk}/merge/").status_code in (302, 403)
     refused = marketer_client.post(f"/admin/objections/{duplicate.pk}/merge/", {"target": duplicate.pk})
     assert "That objection no longer exists; pick another." in refused.text  # itself is not on the list
-    response = marketer_client.post(f"/admin/objections/{duplicate.pk}/merge/", {"target": objection.pk}, follow=True)
+    review = marketer_client.post(f"/admin/objections/{duplicate.pk}/merge/", {"target": objection.pk})
+    assert Objection.objects.filter(pk=duplicate.pk).exists()  # nothing moves before confirming
+    assert "Merge “Too expensive” into “Price is too high”?" in review.text
+    response = marketer_client.post(
+        f"/admin/objections/{duplicate.pk}/merge/", {"target": objection.pk, "confirmed": "True"}, follow=True
+    )
     assert "Merged “Too expensive” into “Price is too high”: 2 notes moved" in response.text
     assert not Objection.objects.filter(pk=duplicate.pk).exists()
     assert marketer_client.get(f"/admin/objections/{duplicate.pk}/merge/").status_code == 404

@@ -124,7 +124,7 @@ def test_note_about_an_asset_records_whether_it_helped(rep_client, note_data, co
     note = ObjectionNote.objects.get()
     assert note.collateral == collateral and note.helped == "yes"
     page = rep_client.get(collateral.url)
-    assert "1 note mention" in page.text
+    assert "1 note mentions this asset" in page.text
 
 
 def test_hidden_notes_leave_the_persona_page_but_stay_stored(rep_client, note_data, persona):

@@ -587,7 +587,7 @@ def post_actions(world):
         ),
         "bulk: hide notes": (
             bulk("personas", "objectionnote", "hide_notes", note),
-            {},
+            {"hidden_reason": "Names the customer."},
             None,
             {"rep": "404", "marketer": CHANGED, "admin": CHANGED},
         ),
@@ -612,7 +612,7 @@ def post_actions(world):
         ),
         "objections: merge": (
             reverse("merge_objection", args=[world.objection.pk]),
-            {"target": world.other_objection.pk},
+            {"target": world.other_objection.pk, "confirmed": "True"},
             None,
             marketing_pages,
         ),

@@ -184,6 +184,7 @@ class Command(BaseCommand):
         number = 0
         for persona_slug, total in demo.NOTE_TOTALS.items():
             weights = demo.NOTE_WEIGHTS[persona_slug]
+            said = set()  # no note repeats another word for word on one persona's page
             for _ in range(total):
                 number += 1
                 objection_slug = rng.choices(list(weights), weights=list(weights.values()))[0]
@@ -194,7 +195,7 @@ class Command(BaseCommand):
                     persona=personas[persona_slug],
                     objection=objections[objection_slug],
                     author=rng.choice(reps),
-                    text=rng.choice(demo.NOTE_QUOTES[objection_slug]),
+                    text=demo.note_text(rng, objection_slug, said),
                     deal_stage=rng.choice(["discovery", "demo", "proposal", "negotiation", "closing"]),
                     outcome=rng.choices([Outcome.OPEN, Outcome.WON, Outcome.LOST], weights=[5, 3, 3])[0],
                     collateral=asset,
