@@ -70,6 +70,13 @@ def loop_dashboard_menu_item():
     return MarketingMenuItem("Where the loop breaks", reverse("loop_dashboard"), icon_name="warning", order=205)
 
 
+@hooks.register("register_admin_viewset")
+def collateral_usage_viewset():
+    from content.usage_listing import CollateralUsageViewSet
+
+    return CollateralUsageViewSet()
+
+
 class RequestQueuePolicy(ModelPermissionPolicy):
     """Requests are made on the site (with the requester recorded) and never deleted, only declined."""
 

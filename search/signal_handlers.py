@@ -11,8 +11,8 @@ from django.db.models.signals import post_delete, post_save
 from taggit.models import Tag
 from wagtail.signals import page_published, page_unpublished
 
-from content.models import CollateralEvent, CollateralPage
-from personas.models import Objection, ObjectionNote, PersonaPage
+from content.models import CollateralPage
+from personas.models import Objection, PersonaPage
 from search import service, tasks, taxonomy
 
 logger = logging.getLogger(__name__)
@@ -63,17 +63,6 @@ def collateral_deleted(sender, instance, **kwargs):
     reindex_after_commit([instance.pk])  # a page that is gone is removed from the index
 
 
-def note_changed(sender, instance, **kwargs):
-    """A note's 'helped' answer changes how its asset ranks."""
-    reindex_after_commit([instance.collateral_id])
-
-
-def feedback_given(sender, instance, **kwargs):
-    """One-click "helped" / "did not help" on a collateral page counts like a note's answer."""
-    if instance.type in CollateralEvent.FEEDBACK:
-        reindex_after_commit([instance.collateral_id])
-
-
 def objection_changed(sender, instance, **kwargs):
     """New names or synonyms change which words find the assets tagged with it."""
     reindex_after_commit(instance.collateral.values_list("pk", flat=True))
@@ -87,10 +76,8 @@ def register_signal_handlers():
     page_published.connect(collateral_published_or_unpublished, sender=CollateralPage)
     page_unpublished.connect(collateral_published_or_unpublished, sender=CollateralPage)
     post_delete.connect(collateral_deleted, sender=CollateralPage)
-    post_save.connect(note_changed, sender=ObjectionNote)
-    post_delete.connect(note_changed, sender=ObjectionNote)
-    post_save.connect(feedback_given, sender=CollateralEvent)
-    post_delete.connect(feedback_given, sender=CollateralEvent)
+    # Notes and one-click feedback are not indexed: search reads the helped figure at query time
+    # (content.effectiveness), so they write nothing to any index.
     post_save.connect(objection_changed, sender=Objection)
     page_published.connect(persona_published, sender=PersonaPage)
     # The filter values and synonyms each search checks (search/taxonomy.py).
