@@ -19,13 +19,21 @@ asset past its review-by date is multiplied by STALE_FACTOR: demoted, never hidd
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
+
+from home import versions
 
 HELPED_WEIGHT = 0.2  # the helped rate moves relevance by at most ±10 % (0.9 never helped … 1.1 always)
 STALE_FACTOR = 0.7  # past review-by: clearly demoted, never hidden
 PRIOR = 1  # smoothing: one imagined "helped" and one "did not help" answer for every asset
 USAGE_WINDOWS = (30, 90)  # days, for the usage panel and the admin listing
+# Each asset's counts and review-by date are cached under this shared version (home/versions.py).
+# personas.insights uses the same key: its signal handlers (personas/signal_handlers.py) and bulk
+# moderation move it on for every note, feedback click, publish, unpublish or delete.
+VERSION_KEY = "field-record-version"
+CACHE_SECONDS = 60 * 60 * 24
 
 
 def smoothed_helped_rate(helped, not_helped, prior=PRIOR):
@@ -124,20 +132,43 @@ def helped_counts(page_ids=None, since=None):
     return counts
 
 
-def for_pages(page_ids, today=None):
-    """{page id: Effectiveness} for every id given (an asset nobody answered gets zeros), in three
-    queries whatever the number of ids: feedback clicks, notes, review-by dates. `today`
-    (a date, default the site's today) decides staleness. Ids of pages that do not exist get
-    an Effectiveness with no review date."""
+def invalidate(*args, **kwargs):
+    """Retire every cached record at once (signature fits Django signals)."""
+    versions.bump(VERSION_KEY)
+
+
+def read_records(page_ids):
+    """{page id: (helped, not_helped, review_by)} from the database, in three queries whatever the
+    number of ids (feedback clicks, notes, review-by dates); uncached."""
     from content.models import CollateralPage
 
+    counts = helped_counts(page_ids)
+    review_by = dict(CollateralPage.objects.filter(pk__in=page_ids).values_list("pk", "review_by"))
+    return {pk: (*counts.get(pk, (0, 0)), review_by.get(pk)) for pk in page_ids}
+
+
+def for_pages(page_ids, today=None):
+    """{page id: Effectiveness} for every id given (an asset nobody answered gets zeros).
+
+    Reads one shared cache entry per version (home/versions.py) holding the records read so far;
+    the assets it lacks cost three queries together, whatever their number (`read_records`), and
+    are added to it. `today` (a date, default the site's today) decides staleness, which is never
+    cached. Ids of pages that do not exist get an Effectiveness with no review date."""
     page_ids = list(dict.fromkeys(page_ids))
     if not page_ids:
         return {}
     today = today or timezone.localdate()
-    counts = helped_counts(page_ids)
-    review_by = dict(CollateralPage.objects.filter(pk__in=page_ids).values_list("pk", "review_by"))
-    return {pk: Effectiveness(pk, *counts.get(pk, (0, 0)), review_by=review_by.get(pk), today=today) for pk in page_ids}
+    key = f"field-records:{versions.current(VERSION_KEY)}"
+    records = cache.get(key) or {}
+    missing = [pk for pk in page_ids if pk not in records]
+    if missing:
+        # Another worker may add to the same entry meanwhile; losing its additions only costs a read.
+        records = {**records, **read_records(missing)}
+        cache.set(key, records, CACHE_SECONDS)
+    return {
+        pk: Effectiveness(pk, helped, not_helped, review_by=review_by, today=today)
+        for pk, (helped, not_helped, review_by) in ((pk, records[pk]) for pk in page_ids)
+    }
 
 
 def for_page(page_id, today=None):

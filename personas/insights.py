@@ -26,7 +26,7 @@ TOP_ASSETS = 3
 CHART_WEEKS = 12
 CHART_SERIES = 5  # the most frequent objections get a colour each; the rest are "Other"
 CACHE_SECONDS = 60 * 60 * 24
-VERSION_KEY = "persona-insights-version"
+VERSION_KEY = effectiveness.VERSION_KEY  # one version: insights show the assets' helped figures
 
 
 @dataclass

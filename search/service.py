@@ -26,6 +26,7 @@ from elasticsearch import ApiError, NotFoundError
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 from content import effectiveness
 from search.documents import collateral_for_index, documents
@@ -199,8 +200,10 @@ def rebuild_server():
     """Rebuild the server's index alone from the database; returns its document count."""
     from django.core.cache import cache as shared_cache
 
+    started = timezone.now()
     count = get_engine().rebuild(all_documents())
-    PendingIndexing.objects.all().delete()
+    # A write missed while the rebuild ran may not be in it: keep those for the replay.
+    PendingIndexing.objects.filter(created__lt=started).delete()
     health.short = False
     health.next_check = time.monotonic() + CHECK_SECONDS
     shared_cache.delete(REBUILD_QUEUED_KEY)
@@ -219,8 +222,7 @@ def rebuild():
     """Rebuild every index from the database (the source of truth); returns the number of documents."""
     count = embedded_engine().rebuild(all_documents())
     if uses_server():
-        count = rebuild_server()
-    PendingIndexing.objects.all().delete()
+        count = rebuild_server()  # clears the pending writes it includes
     return count
 
 

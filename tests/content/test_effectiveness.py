@@ -61,14 +61,21 @@ def test_the_figure_has_words_for_no_answers_and_one_answer():
     assert effectiveness.helped_label(0, 2) == "Helped 0 of 2 times"
 
 
-def test_for_pages_reads_any_number_of_assets_in_three_queries(answered, persona, django_assert_num_queries):
+def test_for_pages_reads_any_number_of_assets_in_three_queries_then_from_the_cache(
+    answered, persona, rep, objection, django_assert_num_queries
+):
     others = [create_collateral(title=f"Deck {number}", personas=[persona]) for number in range(20)]
+    ids = [answered.pk, *(page.pk for page in others)]
     with django_assert_num_queries(3):
-        effects = effectiveness.for_pages([answered.pk, *(page.pk for page in others)])
+        effects = effectiveness.for_pages(ids)
     assert effects[answered.pk].label == FIGURE
     assert {effects[page.pk].label for page in others} == {"No feedback yet"}
+    with django_assert_num_queries(0):
+        assert effectiveness.for_pages(ids) == effects
+    # A new answer moves the shared version on: the next read counts it.
+    create_note(persona, objection, rep, collateral=others[0], helped=Helped.YES)
     with django_assert_num_queries(3):
-        effectiveness.for_pages([answered.pk])
+        assert effectiveness.for_pages(ids)[others[0].pk].label == "Helped 1 of 1 time"
 
 
 def test_staleness_starts_the_day_after_the_review_date():
@@ -92,12 +99,17 @@ def titles(results):
 
 
 def test_a_review_date_passing_demotes_the_asset_with_no_write_to_the_index(persona, monkeypatch):
-    first, second = pricing_pair(persona)
-    assert titles(service.search("pricing", exclude_ids=frozenset())) == ["Pricing sheet A", "Pricing sheet B"]
+    today = timezone.localdate()
+    first = create_collateral(title="Pricing sheet A", summary="pricing", personas=[persona], review_by=today)
+    create_collateral(title="Pricing sheet B", summary="pricing", personas=[persona])
+    service.rebuild()
+    results = service.search("pricing", exclude_ids=frozenset())
+    assert titles(results) == ["Pricing sheet A", "Pricing sheet B"] and not results.hits[0].stale
+    assert first.pk == results.hits[0].id
     writes = []
     monkeypatch.setattr(service.embedded_engine(), "index", writes.append)
-    # Its review date passed overnight: a plain update, no signal, no task, nothing indexed.
-    CollateralPage.objects.filter(pk=first.pk).update(review_by=timezone.localdate() - datetime.timedelta(days=1))
+    # Tomorrow: nothing was saved, no task ran, nothing was indexed.
+    monkeypatch.setattr(timezone, "localdate", lambda *args: today + datetime.timedelta(days=1))
     results = service.search("pricing", exclude_ids=frozenset())
     assert titles(results) == ["Pricing sheet B", "Pricing sheet A"]  # demoted, never hidden
     assert [hit.stale for hit in results.hits] == [False, True]
@@ -150,9 +162,9 @@ def test_pages_past_the_reranked_candidates_show_each_asset_once(persona, monkey
 
 def test_the_shown_page_has_highlights_and_browsing_puts_helpful_current_assets_first(persona, objection, rep):
     first, second = pricing_pair(persona)
-    (hit, _other) = service.search("pricing", exclude_ids=frozenset()).hits
-    assert hit.highlights and "<mark>pricing</mark>" in hit.highlights[0]["html"]
     create_note(persona, objection, rep, collateral=first, helped=Helped.YES)
     CollateralPage.objects.filter(pk=second.pk).update(review_by=timezone.localdate() - datetime.timedelta(days=1))
+    (hit, _other) = service.search("pricing", exclude_ids=frozenset()).hits
+    assert hit.highlights and "<mark>pricing</mark>" in hit.highlights[0]["html"]
     browsed = service.search("", exclude_ids=frozenset())
     assert titles(browsed)[0] == "Pricing sheet A" and browsed.hits[-1].stale

@@ -46,7 +46,7 @@ class Command(BaseCommand):
                     engine.rebuild(documents)
                     baseline = isinstance(engine, PlainBM25Engine)
                     results[engine.name] = evaluate(
-                        engine, synonyms=(lambda text: ()) if baseline else mentioned_objections
+                        engine, synonyms=(lambda text: ()) if baseline else mentioned_objections, ranked=not baseline
                     )
             finally:
                 if server:
