@@ -1,3 +1,4 @@
+import dataclasses
 import datetime
 
 from django import forms
@@ -5,7 +6,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models, transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -18,8 +18,9 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from content import effectiveness
 from content.page_forms import CollateralPageForm
-from home.roles import SectionIndexPermissionTester, can_give_feedback
+from home.roles import SectionIndexPermissionTester, can_give_feedback, can_publish_collateral
 from home.text import person_name, shorten
 from home.visibility import visible_pages
 from home.vocabulary import VocabularyTerm
@@ -263,7 +264,8 @@ class CollateralPage(Page):
 
     @property
     def is_stale(self):
-        return bool(self.review_by and self.review_by < timezone.localdate())
+        """Past its review-by date, by content.effectiveness's rule."""
+        return effectiveness.Effectiveness(self.pk or 0, review_by=self.review_by).stale
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -271,13 +273,12 @@ class CollateralPage(Page):
         # A preview of a page not yet saved has no notes (and no pk to look them up by).
         context["note_count"] = self.notes.visible().count() if self.pk else 0
         context["can_give_feedback"] = bool(self.pk) and can_give_feedback(request.user)
-        if self.pk:
-            context.update(
-                self.events.aggregate(
-                    helped_clicks=Count("pk", filter=Q(type=CollateralEvent.Type.HELPED)),
-                    not_helped_clicks=Count("pk", filter=Q(type=CollateralEvent.Type.NOT_HELPED)),
-                )
-            )
+        # The one helped figure and staleness every screen shows (content.effectiveness).
+        # A preview shows the edited review-by date, not the published one.
+        effect = effectiveness.for_page(self.pk) if self.pk else effectiveness.Effectiveness(0)
+        context["effect"] = dataclasses.replace(effect, review_by=self.review_by)
+        if self.pk and can_publish_collateral(request.user):
+            context["usage"] = effectiveness.usage_for_pages([self.pk])[self.pk]
         return context
 
     def serve(self, request, *args, **kwargs):
@@ -439,42 +440,6 @@ class ContentRequest(models.Model):
     @property
     def overdue_label(self):
         return "Overdue" if self.is_overdue else ""
-
-
-def feedback_counts(page_ids=None):
-    """{page id: [helped, did not help]} from one-click feedback (for these pages, or all)."""
-    events = CollateralEvent.objects.filter(type__in=CollateralEvent.FEEDBACK)
-    if page_ids is not None:
-        events = events.filter(collateral__in=page_ids)
-    rows = (
-        events.order_by()
-        .values("collateral")
-        .annotate(
-            yes=Count("pk", filter=Q(type=CollateralEvent.Type.HELPED)),
-            no=Count("pk", filter=Q(type=CollateralEvent.Type.NOT_HELPED)),
-        )
-    )
-    return {row["collateral"]: [row["yes"], row["no"]] for row in rows}
-
-
-def helped_counts(page_ids=None):
-    """{page id: [helped, did not help]} from visible notes and one-click feedback, in two
-    aggregate queries (for these pages, or all)."""
-    from personas.models import Helped, ObjectionNote
-
-    notes = ObjectionNote.objects.visible().exclude(collateral=None)
-    if page_ids is not None:
-        notes = notes.filter(collateral__in=page_ids)
-    counts = feedback_counts(page_ids)
-    for row in (
-        notes.order_by()
-        .values("collateral")
-        .annotate(yes=Count("pk", filter=Q(helped=Helped.YES)), no=Count("pk", filter=Q(helped=Helped.NO)))
-    ):
-        total = counts.setdefault(row["collateral"], [0, 0])
-        total[0] += row["yes"]
-        total[1] += row["no"]
-    return counts
 
 
 class ImportJob(models.Model):

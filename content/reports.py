@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from content.models import CollateralEvent, CollateralPage, helped_counts
+from content.effectiveness import Effectiveness, helped_counts
+from content.models import CollateralEvent, CollateralPage
 from home.text import person_name
 from personas.models import ObjectionNote, PersonaPage
-from search.engines.base import smoothed_helped_rate
 from search.models import QueryLog
 
 RECENT = datetime.timedelta(days=90)
@@ -35,9 +35,11 @@ class Report:
         return [(row, [row[key] for key, _label in self.columns]) for row in self.rows]
 
 
-def rated_assets():
-    """Live collateral as plain rows: title, owner, review date, objections, how often it helped.
+def rated_assets(today=None):
+    """Live collateral as plain rows: title, owner, review date, objections, and its
+    content.effectiveness record ("effect": the figure every screen shows).
     Plain values, not page objects: building hundreds of Wagtail pages costs more than the report."""
+    today = today or timezone.localdate()
     counts = helped_counts()
     objections = {}
     for page_id, objection_id, name in CollateralPage.objections.through.objects.values_list(
@@ -49,6 +51,7 @@ def rated_assets():
         "pk", "title", "review_by", "content_owner__first_name", "content_owner__last_name", "content_owner__username"
     ):
         helped, not_helped = counts.get(row["pk"], (0, 0))
+        effect = Effectiveness(row["pk"], helped, not_helped, row["review_by"], today)
         owner = " ".join(filter(None, [row["content_owner__first_name"], row["content_owner__last_name"]]))
         assets.append(
             {
@@ -59,7 +62,8 @@ def rated_assets():
                 "objections": objections.get(row["pk"], []),
                 "helped": helped,
                 "not_helped": not_helped,
-                "rate": smoothed_helped_rate(helped, not_helped),
+                "effect": effect,
+                "rate": effect.rate,
             }
         )
     return assets
@@ -94,8 +98,7 @@ def content_gaps(assets, since):
     for pair, best in gaps:
         reason = "No asset answers it"
         if best is not None:
-            answered = best["helped"] + best["not_helped"]
-            reason = f"Best asset rarely helps: “{best['title']}”, helped {best['helped']} of {answered}"
+            reason = f"Best asset rarely helps: “{best['title']}”, {best['effect'].label.lower()}"
         tags = urlencode({"persona": pair["persona"], "objection": pair["objection"]})
         persona_page = f"{persona_urls.get(pair['persona']) or ''}#objection-{pair['objection__slug']}"
         rows.append(
@@ -178,7 +181,7 @@ def neglected_assets(assets, today, since):
     rows = []
     for asset in assets:
         reasons = []
-        if asset["review_by"] and asset["review_by"] < today:
+        if asset["effect"].stale:
             reasons.append(f"Past review date ({asset['review_by']:%-d %b %Y})")
         if asset["id"] in unviewed:
             reasons.append("No views in 90 days")
@@ -220,9 +223,7 @@ def effectiveness(assets):
                 {
                     "objection": objection,
                     "asset": asset["title"],
-                    "helped": asset["helped"],
-                    "not_helped": asset["not_helped"],
-                    "rate": f"{asset['rate']:.0%}",
+                    "helped": asset["effect"].label,
                     "rank": "helps most" if position < PER_OBJECTION and asset["rate"] >= 0.5 else "helps least",
                     "actions": [("Edit", edit_url(asset["id"]), "get")],
                 }
@@ -230,13 +231,12 @@ def effectiveness(assets):
     return Report(
         "effectiveness",
         "What helps most and least, per objection",
-        "Helped rate from reps' notes and one-click feedback, smoothed so one answer does not decide it.",
+        "How often each asset helped, from reps' notes and one-click feedback; ranked with one imagined "
+        "answer each way, so one answer does not decide it.",
         [
             ("objection", "Objection"),
             ("asset", "Asset"),
             ("helped", "Helped"),
-            ("not_helped", "Did not help"),
-            ("rate", "Rate"),
             ("rank", ""),
         ],
         rows,
@@ -246,7 +246,7 @@ def effectiveness(assets):
 def all_reports(today=None):
     today = today or timezone.localdate()
     since = timezone.now() - RECENT
-    assets = rated_assets()
+    assets = rated_assets(today)
     return [
         content_gaps(assets, since),
         failed_searches(since),

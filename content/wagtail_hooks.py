@@ -85,6 +85,13 @@ def import_menu_item():
     return MarketingMenuItem("Import a library", reverse("collateral_import"), icon_name="upload", order=206)
 
 
+@hooks.register("register_admin_viewset")
+def collateral_usage_viewset():
+    from content.usage_listing import CollateralUsageViewSet
+
+    return CollateralUsageViewSet()
+
+
 class RequestQueuePolicy(ModelPermissionPolicy):
     """Requests are made on the site (with the requester recorded) and never deleted, only declined."""
 

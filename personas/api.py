@@ -32,6 +32,8 @@ def asset_json(asset):
         "url": asset.url,
         "helped": asset.helped,
         "not_helped": asset.not_helped,
+        "helped_label": asset.effect.label,
+        "stale": asset.effect.stale,
     }
 
 

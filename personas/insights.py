@@ -16,9 +16,9 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
+from content import effectiveness
 from home import versions
-from personas.models import Helped, Objection, ObjectionNote, Outcome
-from search.engines.base import smoothed_helped_rate
+from personas.models import Objection, ObjectionNote, Outcome
 
 WINDOW = datetime.timedelta(days=90)
 QUOTES_SHOWN = 3
@@ -26,25 +26,35 @@ TOP_ASSETS = 3
 CHART_WEEKS = 12
 CHART_SERIES = 5  # the most frequent objections get a colour each; the rest are "Other"
 CACHE_SECONDS = 60 * 60 * 24
-VERSION_KEY = "persona-insights-version"
+VERSION_KEY = effectiveness.VERSION_KEY  # one version: insights show the assets' helped figures
 
 
 @dataclass
 class AssetRecord:
+    """An asset that answers an objection, with its content.effectiveness record (the figure and
+    words every screen shows: `effect.label`)."""
+
     id: int
     external_id: str | None
     title: str
     url: str
-    helped: int = 0
-    not_helped: int = 0
+    effect: effectiveness.Effectiveness
+
+    @property
+    def helped(self):
+        return self.effect.helped
+
+    @property
+    def not_helped(self):
+        return self.effect.not_helped
 
     @property
     def rate(self):
-        return smoothed_helped_rate(self.helped, self.not_helped)
+        return self.effect.rate
 
     @property
     def answers(self):
-        return self.helped + self.not_helped
+        return self.effect.answers
 
 
 @dataclass
@@ -142,7 +152,7 @@ def compute(persona, today):
         if row["objection"] in objections
     }
     add_quotes(notes, insights)
-    add_top_assets(persona, notes, insights)
+    add_top_assets(persona, notes, insights, today)
     ranked = sorted(insights.values(), key=lambda item: (-item.count_90d, -item.count_all, item.name))
     return Insights(objections=ranked, chart=weekly_chart(notes, ranked, today))
 
@@ -170,51 +180,36 @@ def add_quotes(notes, insights):
             )
 
 
-def add_top_assets(persona, notes, insights):
-    """Per objection, the live assets that answer it, best helped rate first: those tagged with it
-    and those reps used against it, scored by this persona's notes plus everyone's feedback."""
-    from content.models import CollateralPage, feedback_counts
+def add_top_assets(persona, notes, insights, today):
+    """Per objection, the live assets that answer it, best first: those tagged with it and those
+    this persona's reps used against it, ordered as search orders near-equals (helped rate and
+    freshness from content.effectiveness: the asset's one figure, from every note and click)."""
+    from content.models import CollateralPage
 
-    used = (
-        notes.filter(collateral__live=True)
-        .order_by()
-        .values("objection", "collateral")
-        .annotate(
-            helped_count=Count("pk", filter=Q(helped=Helped.YES)),
-            not_helped_count=Count("pk", filter=Q(helped=Helped.NO)),
-        )
-    )
+    used = notes.filter(collateral__live=True).order_by().values_list("objection", "collateral").distinct()
     tagged = CollateralPage.objects.live().filter(objections__in=list(insights)).values_list("pk", "objections")
     per_objection = {}
-    for page_id, objection_id in tagged:
-        per_objection.setdefault(objection_id, {}).setdefault(page_id, [0, 0])
-    for row in used:
-        counts = per_objection.setdefault(row["objection"], {}).setdefault(row["collateral"], [0, 0])
-        counts[0] += row["helped_count"]
-        counts[1] += row["not_helped_count"]
+    for objection_id, page_id in [*((o, p) for p, o in tagged), *used]:
+        per_objection.setdefault(objection_id, set()).add(page_id)
     page_ids = {page_id for pages in per_objection.values() for page_id in pages}
-    feedback = feedback_counts(page_ids)
     live = CollateralPage.objects.live().filter(pk__in=page_ids)
     details = {row["pk"]: row for row in live.values("pk", "title", "external_id")}
+    effects = effectiveness.for_pages(sorted(details), today=today)
     for objection_id, assets in per_objection.items():
         if objection_id not in insights:
             continue
-        records = []
-        for page_id, (helped, not_helped) in assets.items():
-            if page_id in details:
-                extra_helped, extra_not = feedback.get(page_id, (0, 0))
-                row = details[page_id]
-                records.append(
-                    AssetRecord(
-                        id=page_id,
-                        external_id=row["external_id"],
-                        title=row["title"],
-                        url="",
-                        helped=helped + extra_helped,
-                        not_helped=not_helped + extra_not,
-                    )
-                )
-        records.sort(key=lambda record: (-record.rate, -record.helped, record.title))
+        records = [
+            AssetRecord(
+                id=page_id,
+                external_id=details[page_id]["external_id"],
+                title=details[page_id]["title"],
+                url="",
+                effect=effects[page_id],
+            )
+            for page_id in assets
+            if page_id in details
+        ]
+        records.sort(key=lambda record: (-record.effect.factor, -record.helped, record.title, record.id))
         insights[objection_id].ranked_assets = records
     # Page objects (for their URLs) only for the few usually shown, not for every candidate; a
     # request that may not view one of them fills in the next ones' (persona_insights).

@@ -312,7 +312,11 @@ class ObjectionNote(models.Model):
 
     class Meta:
         ordering = ["-created", "-pk"]
-        indexes = [models.Index(fields=["persona", "objection", "created"])]
+        indexes = [
+            models.Index(fields=["persona", "objection", "created"]),
+            # content.effectiveness counts answers per asset at query time from this index alone.
+            models.Index(fields=["collateral", "status", "helped"], name="note_answers_by_asset"),
+        ]
         constraints = [
             # One user's retry finds their own note; another user's id is theirs to reuse.
             models.UniqueConstraint(

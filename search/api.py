@@ -70,6 +70,7 @@ def hit_json(hit):
         "stale": hit.stale,
         "helped": hit.helped,
         "not_helped": hit.not_helped,
+        "helped_label": hit.helped_label,
     }
 
 

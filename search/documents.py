@@ -1,12 +1,12 @@
 """Turn collateral pages into index documents. The database is the source of truth."""
 
-from content.models import CollateralPage, helped_counts
+from content.models import CollateralPage
 from home.text import text_from_html
 from search.engines.base import IndexDocument
 
 
 def collateral_for_index():
-    """Live collateral with everything the index needs but the helped counts (see documents())."""
+    """Live collateral with everything the index needs."""
     return (
         CollateralPage.objects.live()
         .select_related("kind")
@@ -15,13 +15,12 @@ def collateral_for_index():
 
 
 def documents(pages):
-    """Index documents for these pages, with how often each helped, in a fixed number of queries."""
-    pages = list(pages)
-    counts = helped_counts([page.pk for page in pages])
-    return [to_document(page, *counts.get(page.pk, (0, 0))) for page in pages]
+    """Index documents for these pages: text and facets only (the helped figure and staleness are
+    read at query time from content.effectiveness, so they never need a re-index)."""
+    return [to_document(page) for page in pages]
 
 
-def to_document(page, helped=0, not_helped=0):
+def to_document(page):
     personas = list(page.personas.all())
     objections = list(page.objections.all())
     tags = list(page.tags.all())
@@ -51,9 +50,6 @@ def to_document(page, helped=0, not_helped=0):
             "kind": {page.kind_id: page.get_kind_display()} if page.kind_id else {},
             "tag": {tag.slug: tag.name for tag in tags},
         },
-        stale=page.is_stale,
-        helped=helped,
-        not_helped=not_helped,
         external_id=page.external_id,
         published=page.first_published_at.isoformat() if page.first_published_at else "",
     )

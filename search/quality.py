@@ -80,15 +80,20 @@ def dcg(grades):
     return sum((2**grade - 1) / math.log2(position + 2) for position, grade in enumerate(grades))
 
 
-def evaluate(engine, judgements=JUDGEMENTS, cutoff=CUTOFF, synonyms=lambda text: ()):
+def evaluate(engine, judgements=JUDGEMENTS, cutoff=CUTOFF, synonyms=lambda text: (), ranked=False):
     """Mean nDCG@cutoff and MRR of an engine over the judged queries, and each query's nDCG.
 
-    `synonyms` is the service's query-side synonym matching, or nothing for the baseline."""
+    `synonyms` is the service's query-side synonym matching, or nothing for the baseline;
+    `ranked`: through search.service's re-ranking by effectiveness (helped figure, staleness from
+    the database), as people see it, instead of the engine's text relevance alone."""
+    from search.service import ranked_search
+
+    run = (lambda query: ranked_search(engine, query)) if ranked else engine.search
     per_query = {}
     reciprocal_ranks = []
     for query, grades in judgements.items():
         search = SearchQuery(text=query, objections=synonyms(query), page_size=cutoff)
-        found = [hit.title for hit in engine.search(search).hits]
+        found = [hit.title for hit in run(search).hits]
         gained = [grades.get(title, 0) for title in found]
         ideal = dcg(sorted(grades.values(), reverse=True)[:cutoff])
         per_query[query] = dcg(gained) / ideal if ideal else 0.0

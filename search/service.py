@@ -1,20 +1,34 @@
 """The one search service: views, the API, commands and signals call this, never an engine.
 
+Engines rank by text relevance only. What changes with time or feedback (the helped figure,
+staleness past review-by) is read at query time from content.effectiveness: the service asks
+the engine for the best CANDIDATES by text, re-ranks them (relevance × a factor of 0.63..1.1,
+so helped and freshness reorder near-equals and a stale asset is demoted, never hidden), then
+cuts the page and asks the engine for that page's highlights alone. Totals, facet counts and
+typo corrections are the engine's.
+
 The embedded index is always kept current, whichever engine is chosen: when the
-Elasticsearch/OpenSearch server is down, searches are answered from it (and say so), and
-the writes the server missed are remembered in the database and replayed when it answers.
+Elasticsearch/OpenSearch server is down, hung (each call is bounded by ELASTICSEARCH_TIMEOUT)
+or empty, searches are answered from it (and say so); after a failure the server is skipped
+for BREAKER_SECONDS (a circuit breaker, per process); writes the server missed are
+remembered in the database and replayed as soon as it answers (at the start of a search);
+a server index found empty or short against the database is rebuilt by a queued task.
 """
 
 import dataclasses
 import logging
+import threading
+import time
 from functools import cache
 
 from elastic_transport import TransportError
-from elasticsearch import ApiError
+from elasticsearch import ApiError, NotFoundError
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
+from content import effectiveness
 from search.documents import collateral_for_index, documents
 from search.engines.base import FACETS, SearchQuery
 from search.engines.elastic import ElasticEngine
@@ -33,6 +47,16 @@ FALLBACK_NOTICE = (
     "The search server is not answering, so these results come from the built-in index. "
     "They may miss the very latest changes; nothing you saved is lost."
 )
+REBUILDING_NOTICE = (
+    "The search server's index is incomplete and is being rebuilt, so these results come from the "
+    "built-in index. Nothing you saved is lost."
+)
+CANDIDATES = 200  # the best this many by text relevance are re-ranked by effectiveness
+BREAKER_SECONDS = 30  # after a failed server call, the server is skipped this long (per process)
+CHECK_SECONDS = 30  # how often (per process) the server's document count is compared to the database
+REPLAY_BATCH = 100
+REBUILD_QUEUED_KEY = "search-server-rebuild-queued"
+REBUILD_QUEUED_SECONDS = 600
 
 
 def one_line(error):
@@ -65,47 +89,132 @@ def get_engine():
 def elastic_engine(url, alias, plain_json):
     if not url:
         raise ImproperlyConfigured("SEARCH_ENGINE is 'elasticsearch' but ELASTICSEARCH_URL is not set.")
-    return ElasticEngine(url, alias=alias, plain_json=plain_json)
+    return ElasticEngine(url, alias=alias, plain_json=plain_json, timeout=settings.ELASTICSEARCH_TIMEOUT)
 
 
 def uses_server():
     return get_engine() is not embedded_engine()
 
 
+class ServerHealth:
+    """Per process: the circuit breaker and when the server's document count was last checked."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        self.skip_until = 0.0  # time.monotonic() before which the server is not called
+        self.next_check = 0.0  # time.monotonic() from which the document count is checked again
+        self.short = False  # the last check found the server's index empty or short
+
+    def available(self):
+        return time.monotonic() >= self.skip_until
+
+    def failed(self):
+        with self.lock:
+            self.skip_until = time.monotonic() + BREAKER_SECONDS
+            self.next_check = 0.0  # it may come back empty: check its count when it answers
+
+
+health = ServerHealth()
+
+
 def index_collateral(page_ids):
-    """(Re)index these pages if live, remove them if not: in the embedded index, then on the server."""
+    """(Re)index these pages if live, remove them if not: in the embedded index and on the server.
+
+    Each index is written on its own: a broken embedded index never keeps the write from the
+    server, and a server that is down (or skipped by the breaker) has the pages remembered in
+    PendingIndexing and replayed when it answers. An embedded failure is raised after the server
+    write, so the task reports it. Raises nothing for the server."""
     page_ids = set(page_ids)
     current = documents(collateral_for_index().filter(pk__in=page_ids))
     removed = page_ids - {document.id for document in current}
-    for engine in [embedded_engine()] + ([get_engine()] if uses_server() else []):
-        try:
-            engine.delete(removed)
-            engine.index(current)
-        except SERVER_ERRORS as error:
-            logger.warning(
-                "Search server missed %s (%s); will replay when it answers", sorted(page_ids), one_line(error)
-            )
+    local_error = None
+    try:
+        engine = embedded_engine()
+        engine.delete(removed)
+        engine.index(current)
+    except Exception as error:  # noqa: BLE001 - the server write must still happen; raised below
+        logger.exception("The embedded index missed %s", sorted(page_ids))
+        local_error = error
+    if uses_server():
+        if write_to_server(removed, current):
+            replay_pending()
+        else:
             PendingIndexing.objects.bulk_create([PendingIndexing(page_id=pk) for pk in page_ids], ignore_conflicts=True)
-            return
-    replay_pending()
+    if local_error is not None:
+        raise local_error
+
+
+def write_to_server(removed, current):
+    """Delete and index on the server; False (and the breaker tripped) when it does not answer."""
+    if not health.available():
+        return False
+    try:
+        engine = get_engine()
+        engine.delete(removed)
+        engine.index(current)
+    except SERVER_ERRORS as error:
+        logger.warning("Search server missed a write (%s); will replay when it answers", one_line(error))
+        health.failed()
+        return False
+    return True
 
 
 def replay_pending():
-    """Send the server what it missed while down. Returns how many pages were replayed."""
-    if not uses_server():
+    """Send the server what it missed while down, REPLAY_BATCH pages per request. Returns how many
+    pages were replayed (0 when nothing waits, the server is skipped or it fails again)."""
+    if not uses_server() or not health.available():
         return 0
-    pending = list(PendingIndexing.objects.values_list("page_id", flat=True))
-    if not pending:
-        return 0
-    current = documents(collateral_for_index().filter(pk__in=pending))
-    try:
-        engine = get_engine()
-        engine.delete(set(pending) - {document.id for document in current})
-        engine.index(current)
-    except SERVER_ERRORS:
-        return 0
-    PendingIndexing.objects.filter(page_id__in=pending).delete()
-    return len(pending)
+    replayed = 0
+    while pending := list(PendingIndexing.objects.order_by("page_id").values_list("page_id", flat=True)[:REPLAY_BATCH]):
+        current = documents(collateral_for_index().filter(pk__in=pending))
+        if not write_to_server(set(pending) - {document.id for document in current}, current):
+            break
+        PendingIndexing.objects.filter(page_id__in=pending).delete()
+        replayed += len(pending)
+    return replayed
+
+
+def check_server():
+    """Heal the server before a search: replay missed writes, and at most every CHECK_SECONDS compare
+    its document count with the database's live collateral; an index that is empty, or short by
+    more than 1 %, gets a rebuild queued (once per REBUILD_QUEUED_SECONDS). Returns True when the
+    server can answer: it is not skipped and its index was not found short. Raises SERVER_ERRORS."""
+    from django.core.cache import cache as shared_cache
+
+    if PendingIndexing.objects.exists():
+        replay_pending()
+    if time.monotonic() < health.next_check:
+        return not health.short
+    expected = collateral_for_index().count()
+    found = get_engine().count()
+    health.short = expected > 0 and (found == 0 or found < expected - expected // 100)
+    health.next_check = time.monotonic() + CHECK_SECONDS
+    if health.short:
+        logger.warning("Search server holds %s of %s documents; rebuilding it", found, expected)
+        if shared_cache.add(REBUILD_QUEUED_KEY, True, REBUILD_QUEUED_SECONDS):
+            from search import tasks
+
+            tasks.rebuild_server_index.enqueue()
+            if not health.short:  # rebuilt already (immediate tasks)
+                return True
+    return not health.short
+
+
+def rebuild_server():
+    """Rebuild the server's index alone from the database; returns its document count."""
+    from django.core.cache import cache as shared_cache
+
+    started = timezone.now()
+    count = get_engine().rebuild(all_documents())
+    # A write missed while the rebuild ran may not be in it: keep those for the replay.
+    PendingIndexing.objects.filter(created__lt=started).delete()
+    health.short = False
+    health.next_check = time.monotonic() + CHECK_SECONDS
+    shared_cache.delete(REBUILD_QUEUED_KEY)
+    return count
 
 
 def all_documents():
@@ -120,14 +229,14 @@ def rebuild():
     """Rebuild every index from the database (the source of truth); returns the number of documents."""
     count = embedded_engine().rebuild(all_documents())
     if uses_server():
-        count = get_engine().rebuild(all_documents())
-    PendingIndexing.objects.all().delete()
+        count = rebuild_server()  # clears the pending writes it includes
     return count
 
 
 def search(text="", filters=None, page=1, page_size=20, *, exclude_ids):
     """Search collateral: a SearchResults from the chosen engine (or the embedded one, with a
-    notice, when the server does not answer), with `weak` and `mentions` set (see run()).
+    notice, when the server does not answer or its index is being rebuilt), re-ranked by
+    effectiveness, with `weak` and `mentions` set (see run()).
 
     `exclude_ids` is required: the page ids the person searching may not see, usually
     ``home.visibility.hidden_page_ids(request)`` (Wagtail's page view restrictions). Pass
@@ -135,17 +244,77 @@ def search(text="", filters=None, page=1, page_size=20, *, exclude_ids):
     the query, so totals, facet counts, results and highlights never reflect them.
     """
     query, mentions = build_query(text, filters, page=page, page_size=page_size, exclude_ids=exclude_ids)
+    results = run(answer, query)
+    return without_hidden_personas(dataclasses.replace(results, mentions=mentions), query.exclude_ids)
 
-    def ask(engine_query):
+
+def answer(query):
+    """The ranked SearchResults for one SearchQuery from the server when it can answer, else from
+    the embedded index with a notice saying why (down, skipped by the breaker, or being rebuilt)."""
+    if not uses_server():
+        return ranked_search(embedded_engine(), query)
+    results = None
+    if not health.available():
+        notice = FALLBACK_NOTICE
+    else:
         try:
-            return get_engine().search(engine_query)
+            notice = "" if check_server() else REBUILDING_NOTICE
+            if not notice:
+                try:
+                    results = ranked_search(get_engine(), query)
+                except NotFoundError:  # its index is gone (restarted empty): count now, rebuild
+                    health.next_check = 0.0
+                    notice = "" if check_server() else REBUILDING_NOTICE
+                    results = None if notice else ranked_search(get_engine(), query)
         except SERVER_ERRORS as error:
             # One line per degraded search, not a traceback: the cause is known and the answer still comes.
             logger.warning("Search server failed (%s); answering from the embedded index", one_line(error))
-            return dataclasses.replace(embedded_engine().search(engine_query), notice=FALLBACK_NOTICE)
+            health.failed()
+            notice = FALLBACK_NOTICE
+    if results is None:
+        results = dataclasses.replace(ranked_search(embedded_engine(), query), notice=notice)
+    return results
 
-    results = run(ask, query)
-    return without_hidden_personas(dataclasses.replace(results, mentions=mentions), query.exclude_ids)
+
+def ranked_search(engine, query):
+    """One engine's SearchResults for `query`, re-ranked by effectiveness (see the module docstring).
+
+    Two engine calls when there are words: the candidates without highlights, then the shown page's
+    highlights (only_ids); one when browsing. The first CANDIDATES are re-ranked; results past
+    them keep the engine's order, so paging never shows an asset twice or skips one."""
+    started = time.perf_counter()
+    page_size = max(1, query.page_size)
+    offset = (max(1, query.page) - 1) * page_size
+    wide = engine.search(
+        dataclasses.replace(query, page=1, page_size=max(CANDIDATES, offset + page_size), highlight=False)
+    )
+    hits = {hit.id: hit for hit in wide.hits}
+    scored = [(hit.id, hit.score) for hit in wide.hits]
+    shown = scored[offset : offset + page_size]
+    effects = effectiveness.for_pages([doc_id for doc_id, _score in scored[:CANDIDATES]] + [i for i, _ in shown])
+    ranked = effectiveness.rerank(scored[:CANDIDATES], effects) + scored[CANDIDATES:]
+    shown = ranked[offset : offset + page_size]
+    highlights = {}
+    if query.text.strip() and query.highlight and shown:
+        marked = engine.search(
+            dataclasses.replace(query, page=1, page_size=len(shown), only_ids=frozenset(i for i, _ in shown))
+        )
+        highlights = {hit.id: hit.highlights for hit in marked.hits}
+    page_hits = []
+    for doc_id, score in shown:
+        effect = effects[doc_id]
+        page_hits.append(
+            dataclasses.replace(
+                hits[doc_id],
+                score=round(score, 6),
+                highlights=highlights.get(doc_id, []),
+                stale=effect.stale,
+                helped=effect.helped,
+                not_helped=effect.not_helped,
+                helped_label=effect.label,
+            )
+        )
+    return dataclasses.replace(wide, hits=page_hits, took_ms=(time.perf_counter() - started) * 1000)
 
 
 # Query understanding: what the words name, and when the answer is only a best guess.

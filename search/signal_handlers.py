@@ -11,9 +11,9 @@ from django.db.models.signals import post_delete, post_save
 from taggit.models import Tag
 from wagtail.signals import page_published, page_unpublished
 
-from content.models import CollateralEvent, CollateralKind, CollateralPage
+from content.models import CollateralKind, CollateralPage
 from content.signals import file_text_read
-from personas.models import Objection, ObjectionNote, PersonaPage, Synonym
+from personas.models import Objection, PersonaPage, Synonym
 from search import service, tasks, taxonomy
 
 logger = logging.getLogger(__name__)
@@ -65,17 +65,6 @@ def collateral_deleted(sender, instance, **kwargs):
     reindex_after_commit([instance.pk])  # a page that is gone is removed from the index
 
 
-def note_changed(sender, instance, **kwargs):
-    """A note's 'helped' answer changes how its asset ranks."""
-    reindex_after_commit([instance.collateral_id])
-
-
-def feedback_given(sender, instance, **kwargs):
-    """One-click "helped" / "did not help" on a collateral page counts like a note's answer."""
-    if instance.type in CollateralEvent.FEEDBACK:
-        reindex_after_commit([instance.collateral_id])
-
-
 def file_text_read_handler(sender, document, **kwargs):
     """A file's text was read (after its upload, or again): the pages using it now find it by it."""
     reindex_after_commit(CollateralPage.objects.filter(files__document=document).values_list("pk", flat=True))
@@ -99,10 +88,8 @@ def register_signal_handlers():
     page_published.connect(collateral_published_or_unpublished, sender=CollateralPage)
     page_unpublished.connect(collateral_published_or_unpublished, sender=CollateralPage)
     post_delete.connect(collateral_deleted, sender=CollateralPage)
-    post_save.connect(note_changed, sender=ObjectionNote)
-    post_delete.connect(note_changed, sender=ObjectionNote)
-    post_save.connect(feedback_given, sender=CollateralEvent)
-    post_delete.connect(feedback_given, sender=CollateralEvent)
+    # Notes and one-click feedback are not indexed: search reads the helped figure at query time
+    # (content.effectiveness), so they write nothing to any index.
     post_save.connect(objection_changed, sender=Objection)
     file_text_read.connect(file_text_read_handler, dispatch_uid="search-file-text-read")
     post_save.connect(kind_changed, sender=CollateralKind)

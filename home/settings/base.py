@@ -260,6 +260,8 @@ ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "commonground")  # an alias over the real index
 # OpenSearch (and osmem-server) reject the Elasticsearch client's vendor media types.
 ELASTICSEARCH_PLAIN_JSON = env_bool("ELASTICSEARCH_PLAIN_JSON", False)
+# Seconds one search-server request may take; then the search is answered from the embedded index.
+ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "1"))
 
 # Background work (search indexing after a change, Wagtail's own tasks): "immediate" runs it in the
 # request, after the commit; "database" queues it for a worker (`manage.py db_worker`).

@@ -18,6 +18,8 @@ class IndexDocument:
     taxonomy: str = ""  # persona and objection names, the objections' synonyms, tags
     facets: dict = field(default_factory=dict)  # facet name -> list of slugs
     labels: dict = field(default_factory=dict)  # facet name -> {slug: display name}
+    # Not indexed: staleness and the helped figure change without any write to the asset, so
+    # search reads them at query time from content.effectiveness. Engines ignore these three.
     stale: bool = False
     helped: int = 0
     not_helped: int = 0
@@ -94,6 +96,10 @@ class SearchQuery:
     minimum_should_match: int = 0  # how many of `terms` a document must match; 0 means one
     boosts: dict = field(default_factory=dict)  # facet name -> tuple of slugs the words named
     phrase: str = ""  # the meaningful words in order, for phrase matching
+    # False: hits without highlights (the service's first, wide pass over the candidates).
+    highlight: bool = True
+    # Not None: only these ids may match (the service's second pass, for the page it shows).
+    only_ids: frozenset | None = None
 
 
 @dataclass(frozen=True)
@@ -104,10 +110,11 @@ class Hit:
     score: float
     highlights: list  # [{"field": where it matched, "html": escaped text with <mark> around matches}]
     labels: dict
-    stale: bool
+    stale: bool  # search.service sets it, helped and not_helped from content.effectiveness
     external_id: str | None
     helped: int = 0
     not_helped: int = 0
+    helped_label: str = ""  # content.effectiveness's words for the figure, set by search.service
 
 
 @dataclass(frozen=True)
@@ -133,18 +140,3 @@ WORDS_WEIGHT = 1.0  # a phrase's meaningful words present, but not as the phrase
 TIE_BREAKER = 0.3  # the other ways a term matched add this share of their score
 PREFIX_WEIGHT = 0.5  # a word completed from what was typed counts half the field's weight
 MIN_PREFIX_LENGTH = 3  # shorter words are not completed
-
-# After text relevance: helped rate and freshness reorder near-equals, they do not override relevance.
-HELPED_WEIGHT = 0.2  # a boost from 0.9 (never helped) to 1.1 (always helped)
-STALE_FACTOR = 0.7  # past review: clearly demoted, never hidden
-
-
-def ranking_boost(helped, not_helped, stale):
-    return (1 - HELPED_WEIGHT / 2 + HELPED_WEIGHT * smoothed_helped_rate(helped, not_helped)) * (
-        STALE_FACTOR if stale else 1.0
-    )
-
-
-def smoothed_helped_rate(helped, not_helped, prior=1):
-    """Share of 'helped' answers, pulled towards one half so a new asset is not buried or boosted."""
-    return (helped + prior) / (helped + not_helped + 2 * prior)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from elastic_transport import TransportError, Urllib3HttpNode
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
-from elasticsearch.dsl import Boolean, Document, Float, Integer, Keyword, Object, Search, Text, analyzer, token_filter
+from elasticsearch.dsl import Document, Integer, Keyword, Object, Search, Text, analyzer, token_filter
 from elasticsearch.dsl import Q as Query
 from elasticsearch.helpers import bulk
 
@@ -28,7 +28,6 @@ from search.engines.base import (
     WORDS_WEIGHT,
     Hit,
     SearchResults,
-    ranking_boost,
 )
 
 SEP = "\x1f"
@@ -39,9 +38,15 @@ HIGHLIGHT_FIELDS = {"summary": "Summary", "body": "Body", "files": "Inside the f
 FUZZY_WEIGHT = 0.1
 PHRASE_FIELDS = ("title", "summary", "body")
 REBUILD_TIMEOUT = 300  # seconds, for bulk requests during a rebuild
+WRITES_TIMEOUT_FACTOR = 10  # a bulk write may take ten times a search's bound (big files' text)
+CREATE_TIMEOUT = 30  # seconds, for creating an index (rare; loading analyzers can take seconds)
 REBUILD_CHUNK = 500
 MAX_QUERY_CHARS = 1000
 FACET_BUCKETS = 500
+# Highlighting reads at most this many characters of a field; Elasticsearch refuses (400) to
+# highlight a longer field unless the index setting and the query allow it. Text extracted from
+# a big file easily passes the default of one million.
+MAX_ANALYZED_OFFSET = 10_000_000
 
 english = analyzer(
     "cg_english",
@@ -71,8 +76,6 @@ class CollateralEntry(Document):
     kind = Keyword(multi=True)
     tag = Keyword(multi=True)
     facet_labels = Keyword(multi=True)  # "facet<US>value<US>label": counted and named in one aggregation
-    boost = Float()
-    stale = Boolean()
     published = Keyword()
     data = Object(enabled=False)
 
@@ -157,17 +160,27 @@ def highlight_query(query):
 class ElasticEngine:
     name = "elasticsearch"
 
-    def __init__(self, url, alias="commonground", plain_json=False, timeout=5):
+    def __init__(self, url, alias="commonground", plain_json=False, timeout=1.0):
+        """`timeout`: seconds a search, count or alias check may take; bulk writes get
+        WRITES_TIMEOUT_FACTOR times it, creating an index CREATE_TIMEOUT, a rebuild's loads
+        REBUILD_TIMEOUT. No retries: a hung server costs one timeout, then search.service answers
+        from the embedded index and its circuit breaker skips the server for a while."""
         options = {"node_class": PlainJsonNode} if plain_json else {}
         self.client = Elasticsearch(url, request_timeout=timeout, max_retries=0, **options)
+        self.writer = self.client.options(request_timeout=timeout * WRITES_TIMEOUT_FACTOR)
         self.alias = alias
+        # The highlight query's cap on characters analysed: Elasticsearch's name; OpenSearch (which
+        # needs plain_json) spells it max_analyzer_offset and refuses the other (400).
+        self.offset_parameter = "max_analyzer_offset" if plain_json else "max_analyzed_offset"
         self._alias_ready = False  # checked once, not before every request
 
     # Index management
 
     def create_index(self):
         name = f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
-        CollateralEntry.init(index=name, using=self.client)
+        index = CollateralEntry._index.clone(name=name)
+        index.settings(highlight={"max_analyzed_offset": MAX_ANALYZED_OFFSET})
+        index.create(using=self.client.options(request_timeout=CREATE_TIMEOUT))
         return name
 
     @contextmanager
@@ -208,8 +221,6 @@ class ElasticEngine:
                 for facet, values in doc.facets.items()
                 for value in values
             ],
-            boost=ranking_boost(doc.helped, doc.not_helped, doc.stale),
-            stale=doc.stale,
             published=doc.published,
             data=doc.stored_fields(),
         )
@@ -218,7 +229,7 @@ class ElasticEngine:
         return entry
 
     def _bulk(self, index, actions):
-        bulk(self.client, actions, index=index, refresh=True, raise_on_error=True)
+        bulk(self.writer, actions, index=index, refresh=True, raise_on_error=True)
 
     def index(self, documents):
         documents = list(documents)
@@ -235,7 +246,7 @@ class ElasticEngine:
         actions = ({"_op_type": "delete", "_id": doc_id} for doc_id in ids)
         with self.server_call():
             self.ensure_index()
-            bulk(self.client, actions, index=self.alias, refresh=True, raise_on_error=False)
+            bulk(self.writer, actions, index=self.alias, refresh=True, raise_on_error=False)
 
     def clear(self):
         self.rebuild([])
@@ -260,8 +271,15 @@ class ElasticEngine:
     # Reading
 
     def count(self):
-        self.ensure_index()
-        return self.client.count(index=self.alias)["count"]
+        """How many documents the index holds (creating an empty index when there is none)."""
+        with self.server_call():
+            self.ensure_index()
+            try:
+                return self.client.count(index=self.alias)["count"]
+            except NotFoundError:  # the server lost the index (restarted empty): make a new, empty one
+                self._alias_ready = False
+                self.ensure_index()
+                return 0
 
     def search(self, query):
         with self.server_call():
@@ -295,12 +313,10 @@ class ElasticEngine:
         # Pages the person may not see are left out inside the query, so the total, the facet
         # aggregation, the page and its highlights never include them.
         hidden = [Query("terms", doc_id=sorted(query.exclude_ids))] if query.exclude_ids else []
-        scored = Query(
-            "function_score",
-            query=Query("bool", must=[matching], filter=filters, must_not=hidden),
-            field_value_factor={"field": "boost", "missing": 1.0},
-            boost_mode="multiply",
-        )
+        if query.only_ids is not None:
+            filters.append(Query("terms", doc_id=sorted(query.only_ids)))
+        # Text relevance only: helped rate and freshness are applied by search.service at query time.
+        scored = Query("bool", must=[matching], filter=filters, must_not=hidden)
         search = (
             Search(using=self.client, index=self.alias)
             .query(scored)
@@ -308,12 +324,17 @@ class ElasticEngine:
             .extra(from_=offset, size=page_size, track_total_hits=True)
         )
         search.aggs.bucket("facets", "terms", field="facet_labels", size=FACET_BUCKETS)
-        if text:
+        if text and query.highlight:
             options = {}
             if query.terms:  # mark the meaningful words only, never grammar words
                 options["highlight_query"] = highlight_query(query).to_dict()
             search = search.highlight(
-                *HIGHLIGHT_FIELDS, pre_tags=[START], post_tags=[END], fragment_size=160, number_of_fragments=1
+                *HIGHLIGHT_FIELDS,
+                pre_tags=[START],
+                post_tags=[END],
+                fragment_size=160,
+                number_of_fragments=1,
+                **{self.offset_parameter: MAX_ANALYZED_OFFSET},
             )
             if options:
                 search = search.highlight_options(**options)
@@ -341,10 +362,8 @@ class ElasticEngine:
             score=round(hit.meta.score or 0.0, 6),
             highlights=highlights,
             labels=data["labels"],
-            stale=bool(hit.stale),
+            stale=False,
             external_id=data["external_id"],
-            helped=data["helped"],
-            not_helped=data["not_helped"],
         )
 
     def _facets(self, buckets):

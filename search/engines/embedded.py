@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from search.engines.base import FACETS, Hit, SearchResults, ranking_boost
+from search.engines.base import FACETS, Hit, SearchResults
 
 logger = logging.getLogger(__name__)
 
@@ -265,7 +265,10 @@ def result_key(generation, query):
     """What an answer is kept under: the same search by people who may see different pages is
     a different answer (the excluded ids are part of the key)."""
     filters = tuple(sorted((facet, tuple(values)) for facet, values in query.filters.items()))
-    return generation, query.text, filters, query.objections, query.page, query.page_size, query.exclude_ids
+    return (
+        *(generation, query.text, filters, query.objections, query.page, query.page_size, query.exclude_ids),
+        *(query.highlight, query.only_ids),
+    )
 
 
 def with_filters(expression, filters):
@@ -410,7 +413,7 @@ class EmbeddedEngine:
             length, weighted, words = self.weighted_terms(connection, doc)
             term_documents.update(weighted.keys())
             vocabulary |= words
-            boost = ranking_boost(doc.helped, doc.not_helped, doc.stale) if self.use_boosts else 1.0
+            boost = 1.0  # helped rate and freshness: at query time (search.service, content.effectiveness)
             totals["documents"] += 1
             totals["length"] += length
             totals["reference"] = totals["reference"] or length  # the average length impacts assume
@@ -616,14 +619,16 @@ class EmbeddedEngine:
                 # Excluded before ranking: the total, the facet counts, the page and its highlights
                 # are all made from what is left.
                 matches = self._matches(connection, catalogue, with_filters(expression, query.filters)) - excluded
+                matches = matches if query.only_ids is None else matches & query.only_ids
                 weights = self._term_weights(connection, catalogue, words, query.objections)
                 best = self._ranked(connection, weights, matches, offset + page_size, fields)[offset:]
             else:
                 matches = catalogue.boost.keys() if allowed is None else allowed
                 if excluded:
                     matches = matches - excluded
+                matches = matches if query.only_ids is None else matches & query.only_ids
                 best = self._browsed(catalogue, matches, offset + page_size)[offset:]
-            hits = self._hits(connection, expression, best, fields)
+            hits = self._hits(connection, expression, best, fields if query.highlight else Counter())
         results = SearchResults(
             hits=hits,
             total=len(matches),

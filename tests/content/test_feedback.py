@@ -19,7 +19,7 @@ def event_url(page):
 def test_a_rep_says_an_asset_helped_in_one_click_and_sees_the_count(rep_client, rep, collateral):
     response = rep_client.post(event_url(collateral), {"type": "helped", "comment": "CFO liked slide 3"}, follow=True)
     assert "you said “ROI one-pager” helped" in response.text
-    assert "1 said it helped · 0 said it did not" in response.text
+    assert "Helped 1 of 1 time (notes and feedback)" in response.text
     event = CollateralEvent.objects.get(type="helped")
     assert (event.user, event.comment, event.collateral) == (rep, "CFO liked slide 3", collateral.page_ptr.specific)
 

@@ -49,15 +49,17 @@ def test_an_asset_that_helps_closes_the_gap_and_one_that_rarely_helps_does_not(
     flop = create_collateral(title="Old deck", objections=[objection])
     for _ in range(4):
         create_note(persona, objection, rep, collateral=flop, helped=Helped.NO)
-    assert "Best asset rarely helps: “Old deck”, helped 0 of 4" in marketer_client.get(DASHBOARD).text
+    assert "Best asset rarely helps: “Old deck”, helped 0 of 4 times" in marketer_client.get(DASHBOARD).text
     good = create_collateral(title="ROI sheet", objections=[objection])
     for _ in range(3):
         create_note(persona, objection, rep, collateral=good, helped=Helped.YES)
     page = marketer_client.get(DASHBOARD).text
     assert "Content gaps (0)" in page
     effectiveness = csv_rows(marketer_client, "effectiveness")
-    assert effectiveness[1][:5] == ["Price is too high", "ROI sheet", "3", "0", "80%"]
-    assert effectiveness[2][:5] == ["Price is too high", "Old deck", "0", "4", "17%"]
+    # The one figure, in the words every screen uses (content.effectiveness).
+    assert effectiveness[0] == ["Objection", "Asset", "Helped", ""]
+    assert effectiveness[1] == ["Price is too high", "ROI sheet", "Helped 3 of 3 times", "helps most"]
+    assert effectiveness[2] == ["Price is too high", "Old deck", "Helped 0 of 4 times", "helps least"]
 
 
 def test_searches_that_found_nothing_most_frequent_first_with_who_searched(marketer_client, rep, marketer):

@@ -101,16 +101,22 @@ class EngineContract:
         html = self.search(engine, "pricing").hits[0].highlights[0]["html"]
         assert "<script>" not in html and "&lt;script&gt;" in html and "<mark>pricing</mark>" in html
 
-    def test_stale_assets_rank_below_current_ones_but_are_not_hidden(self, engine):
-        engine.index(LIBRARY)
-        found = self.search(engine, "price")
-        assert titles(found).index("Pricing overview") < titles(found).index("Old price list")
-        assert [hit.stale for hit in found.hits if hit.title == "Old price list"] == [True]
-
-    def test_helped_assets_rank_higher(self, engine):
+    def test_engines_rank_by_text_alone(self, engine):
+        """Staleness and the helped figure are applied by search.service at query time; an engine
+        ignores them, so a note or a passing review date needs no re-index."""
         engine.index([doc(30, "Price sheet A", summary="pricing"), doc(31, "Price sheet B", summary="pricing")])
-        engine.index([doc(31, "Price sheet B", summary="pricing", helped=6, not_helped=0)])
-        assert titles(self.search(engine, "pricing")) == ["Price sheet B", "Price sheet A"]
+        assert [hit.id for hit in self.search(engine, "pricing").hits] == [30, 31]
+        engine.index([doc(31, "Price sheet B", summary="pricing", helped=6, stale=True)])
+        assert [hit.id for hit in self.search(engine, "pricing").hits] == [30, 31]
+
+    def test_candidates_without_highlights_then_one_pages_highlights(self, engine):
+        """search.service's two passes: the candidates without highlights, then only_ids for the page."""
+        engine.index(LIBRARY)
+        wide = self.search(engine, "price", highlight=False, page_size=200)
+        assert {hit.id for hit in wide.hits} == {1, 4} and all(hit.highlights == [] for hit in wide.hits)
+        page = self.search(engine, "price", only_ids=frozenset({4}))
+        assert [hit.id for hit in page.hits] == [4] and page.hits[0].highlights
+        assert self.search(engine, "price", only_ids=frozenset({2})).hits == []
 
     def test_filters_narrow_and_facets_count(self, engine):
         engine.index(LIBRARY)

@@ -235,6 +235,7 @@ OTHER_ROWS = {
     # Our own admin views.
     "merge_objection": (DENIED, OK, OK),
     "loop_dashboard": (DENIED, OK, OK),
+    "collateral_usage:index collateral_usage:index_results collateral_usage:choose_parent": (DENIED, OK, OK),
     "loop_create_asset": ("405", "405", "405"),
     "document_read_again": ("405", "405", "405"),  # POST only: see "documents: read the file again"
     "collateral_import": (DENIED, OK, OK),
