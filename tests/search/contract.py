@@ -101,16 +101,13 @@ class EngineContract:
         html = self.search(engine, "pricing").hits[0].highlights[0]["html"]
         assert "<script>" not in html and "&lt;script&gt;" in html and "<mark>pricing</mark>" in html
 
-    def test_stale_assets_rank_below_current_ones_but_are_not_hidden(self, engine):
+    def test_stale_assets_are_marked_not_hidden(self, engine):
+        # Ranking by helped rate and freshness happens at query time in the search service, for
+        # both engines; an engine only ranks by text and reports what it was given.
         engine.index(LIBRARY)
         found = self.search(engine, "price")
-        assert titles(found).index("Pricing overview") < titles(found).index("Old price list")
+        assert {"Pricing overview", "Old price list"} <= set(titles(found))
         assert [hit.stale for hit in found.hits if hit.title == "Old price list"] == [True]
-
-    def test_helped_assets_rank_higher(self, engine):
-        engine.index([doc(30, "Price sheet A", summary="pricing"), doc(31, "Price sheet B", summary="pricing")])
-        engine.index([doc(31, "Price sheet B", summary="pricing", helped=6, not_helped=0)])
-        assert titles(self.search(engine, "pricing")) == ["Price sheet B", "Price sheet A"]
 
     def test_filters_narrow_and_facets_count(self, engine):
         engine.index(LIBRARY)
