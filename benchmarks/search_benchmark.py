@@ -346,6 +346,10 @@ def main():
     from search import service
 
     rng = random.Random(7)
+    print(
+        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start "
+        "(shared: every timing scales with it)"
+    )
     print(f"data: {args.docs:,} collateral documents (~300 words + ~300 words of file text), {args.notes:,} notes")
     personas = [create_persona(f"Persona {n}", slug=f"persona-{n}") for n in range(6)]
     objections = [create_objection(f"Objection {n}", slug=f"objection-{n}") for n in range(12)]
@@ -474,6 +478,8 @@ def main():
         f"    index folder {run['size_before_mb']:.1f} MB before, {run['size_after_mb']:.1f} MB after; "
         f"files no segment uses: {run['orphans']} ({run['orphan_mb']:.1f} MB)"
     )
+
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

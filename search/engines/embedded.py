@@ -34,6 +34,7 @@ WEIGHTS = {"title": 5.0, "taxonomy": 3.0, "summary": 2.0, "body": 1.5, "files": 
 HIGHLIGHT_FIELDS = {"summary": "Summary", "body": "Body", "files": "Inside the file", "taxonomy": "Tagged"}
 PASSAGES = 2  # highlighted passages per hit, from the first fields above that matched
 PASSAGE_CHARS = 160
+HIGHLIGHT_SCAN = 20_000  # characters of a field searched for a passage to show
 MAX_QUERY_WORDS = 32
 MIN_TYPO_LENGTH = 5
 # Everyday words reps type around the real question; never "corrected" into something else.
@@ -142,9 +143,11 @@ class Highlighter:
         return self._known[key]
 
     def passage(self, text):
-        """Escaped HTML around the first match, with every match in it in <mark>; "" when none."""
+        """Escaped HTML around the first match, with every match in it in <mark>; "" when none.
+        Looks at the first HIGHLIGHT_SCAN characters only (a file's text may hold 500,000)."""
         if self.pattern is None:
             return ""
+        text = text[:HIGHLIGHT_SCAN]
         found = (match for match in self.pattern.finditer(text) if self.matches(match.group()))
         first = next(found, None)
         if first is None:
@@ -394,7 +397,7 @@ class EmbeddedEngine:
         for word in words:
             options = [word]
             if self.typo(searcher, word):
-                close = sorted(c for c in edits1(word) if searcher.doc_freq("words", c))
+                close = sorted(self.held(searcher, edits1(word), word[:2]))
                 close = [c for c in close if self._visible(searcher, c, excluded)]
                 if close:
                     corrections[word], options = close, close
@@ -441,6 +444,15 @@ class EmbeddedEngine:
             and word not in PLAIN_WORDS
             and not searcher.doc_freq("words", word)
         )
+
+    @staticmethod
+    def held(searcher, candidates, prefix):
+        """The candidates the index holds a word for (deleted documents' too: _visible checks). Those
+        starting like the typed word are read from the index's term list in one call; the few others
+        (an edit in the first two letters) are asked one by one."""
+        listed = {term for term, _count in searcher.terms_with_prefix("words", prefix)} & candidates
+        others = (c for c in candidates if not c.startswith(prefix) and searcher.doc_freq("words", c))
+        return listed.union(others)
 
     @staticmethod
     def _visible(searcher, word, excluded):
