@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from search.engines.base import SearchQuery
+from search.engines.base import IndexDocument, SearchQuery
 from search.engines.embedded import EmbeddedEngine, IndexUnavailable
 from tests.search.contract import LIBRARY, EngineContract, doc
 
@@ -33,7 +33,7 @@ def test_quoted_words_must_appear_together(tmp_path):
 
 READER = """
 import sys
-from search.engines.base import SearchQuery
+from search.engines.base import IndexDocument, SearchQuery
 from search.engines.embedded import EmbeddedEngine
 engine = EmbeddedEngine(sys.argv[1])
 for line in sys.stdin:
@@ -104,3 +104,15 @@ def test_merges_keep_the_segments_few_and_leave_no_files_behind(tmp_path):
         if item.is_file() and item.name[0] != "." and item.name.split(".")[0] not in meta and item.name != "meta.json"
     ]
     assert len(stray) <= 8, stray  # at most one merge's worth waits for the next clean-up
+
+
+def test_browsing_lists_the_newest_first(tmp_path):
+    engine = EmbeddedEngine(tmp_path / "index")
+    dated = [
+        IndexDocument(id=1, title="Oldest", url="/1/", published="2025-01-05T10:00:00+00:00"),
+        IndexDocument(id=2, title="Newest", url="/2/", published="2026-03-01T09:00:00+00:00"),
+        IndexDocument(id=3, title="Middle", url="/3/", published="2025-11-20T00:00:00+00:00"),
+    ]
+    engine.rebuild(dated)
+    assert [hit.title for hit in engine.search(SearchQuery()).hits] == ["Newest", "Middle", "Oldest"]
+    assert [hit.title for hit in engine.search(SearchQuery(page=2, page_size=2)).hits] == ["Oldest"]
