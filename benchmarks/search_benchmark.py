@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/search_benchmark.py [--docs 10000] [--notes 100000] [--old-engine 110922c]
                                                     [--osmem] [--publishes 200] [--skip-http]
+                                                    [--concurrency-only]
 
 Runs against a throwaway SQLite database and index folder in a temporary folder. It generates
 `--docs` collateral documents of about 300 words plus about 300 words of file text, straight
