@@ -21,13 +21,14 @@ def percentile(values, share):
 
 
 @contextmanager
-def gunicorn(env, port):
-    """The site under gunicorn (WORKERS sync workers) on loopback; yields its base URL once it answers."""
+def gunicorn(env, port, workers=WORKERS):
+    """The site under gunicorn (`workers` sync workers) on loopback; yields its base URL once it answers."""
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "home.wsgi", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}"]
+        [sys.executable, "-m", "gunicorn", "home.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
         + ["--log-level", "warning"],
         cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "home.settings.dev"},
+        # Web workers only read the search index: the task worker is its one writer.
+        env={**env, "DJANGO_SETTINGS_MODULE": "home.settings.dev", "TASK_BACKEND": "database"},
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -40,7 +41,11 @@ def gunicorn(env, port):
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def load(make_request, seconds, clients=4):
@@ -74,7 +79,7 @@ def throwaway_site(prefix, **extra_env):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "home.settings.dev",
         "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
-        "SEARCH_INDEX_PATH": str(folder / "index.sqlite3"),
+        "SEARCH_INDEX_PATH": str(folder / "search-index"),
         "CACHE_LOCATION": str(folder / "cache"),
         "MEDIA_ROOT": str(folder / "media"),
         "DEBUG": "0",

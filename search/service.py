@@ -13,6 +13,12 @@ or empty, searches are answered from it (and say so); after a failure the server
 for BREAKER_SECONDS (a circuit breaker, per process); writes the server missed are
 remembered in the database and replayed as soon as it answers (at the start of a search);
 a server index found empty or short against the database is rebuilt by a queued task.
+
+The embedded index (tantivy) has one writer: only the process that runs the tasks writes it
+(search.tasks; web workers only read). It heals itself: one that is missing, empty or damaged
+is detected at search time, the search is answered from the database with a notice, and a
+rebuild is queued; a write that could not land (a locked or unwritable index, a server that is
+down) is kept in PendingIndexing and replayed by the writer.
 """
 
 import dataclasses
@@ -25,14 +31,15 @@ from elastic_transport import TransportError
 from elasticsearch import ApiError, NotFoundError
 
 from django.conf import settings
+from django.core.cache import cache as shared_cache
 from django.core.exceptions import ImproperlyConfigured
-from django.utils import timezone
+from django.db.models import Q
 
 from content import effectiveness
 from search.documents import collateral_for_index, documents
-from search.engines.base import FACETS, SearchQuery
+from search.engines.base import FACETS, Hit, SearchQuery, SearchResults
 from search.engines.elastic import ElasticEngine
-from search.engines.embedded import EmbeddedEngine
+from search.engines.embedded import WORD, EmbeddedEngine, IndexUnavailable
 from search.models import PendingIndexing
 from search.taxonomy import mentioned_objections
 from search.understanding import understand, vocabulary
@@ -55,8 +62,23 @@ CANDIDATES = 200  # the best this many by text relevance are re-ranked by effect
 BREAKER_SECONDS = 30  # after a failed server call, the server is skipped this long (per process)
 CHECK_SECONDS = 30  # how often (per process) the server's document count is compared to the database
 REPLAY_BATCH = 100
-REBUILD_QUEUED_KEY = "search-server-rebuild-queued"
-REBUILD_QUEUED_SECONDS = 600
+SERVER_REBUILD_QUEUED_KEY = "search-server-rebuild-queued"
+SERVER_REBUILD_QUEUED_SECONDS = 600
+# Said when the embedded index cannot answer and the database does (a simple title/summary match).
+INDEX_NOTICES = {
+    "missing": "The search index is missing",
+    "empty": "The search index is empty",
+    "corrupt": "The search index is damaged",
+}
+INDEX_NOTICE_END = (
+    ", so these results come from a simple match on titles and summaries. It is being rebuilt; "
+    "full results with highlights and filter counts will be back in a few minutes. Nothing you saved is lost."
+)
+REBUILD_QUEUED_KEY = "search-index-rebuild-queued"
+REBUILD_QUEUED_SECONDS = 300  # one rebuild waits in the queue at a time, however many searches notice
+REBUILD_RETRY_SECONDS = 30  # after a rebuild failed (the folder cannot be written), the next try waits this long
+REPLAY_QUEUED_KEY = "search-replay-queued"
+REPLAY_QUEUED_SECONDS = 10  # a search that finds kept writes asks the writer to replay them, this often at most
 
 
 def one_line(error):
@@ -71,7 +93,8 @@ def embedded_engine():
 
 @cache
 def embedded_engine_at(path):
-    return EmbeddedEngine(path, result_cache_size=settings.SEARCH_RESULT_CACHE_SIZE)
+    """One engine per index folder per process, so the process that writes keeps one writer."""
+    return EmbeddedEngine(path, lock_wait=settings.SEARCH_INDEX_LOCK_WAIT)
 
 
 def get_engine():
@@ -123,28 +146,45 @@ health = ServerHealth()
 def index_collateral(page_ids):
     """(Re)index these pages if live, remove them if not: in the embedded index and on the server.
 
-    Each index is written on its own: a broken embedded index never keeps the write from the
-    server, and a server that is down (or skipped by the breaker) has the pages remembered in
-    PendingIndexing and replayed when it answers. An embedded failure is raised after the server
-    write, so the task reports it. Raises nothing for the server."""
+    Returns True when every index took the write. Otherwise the pages are kept in PendingIndexing
+    (replayed after the next write that lands, by the task's retries, or by a rebuild) and False
+    is returned; nothing is dropped. Each index is written on its own: a broken embedded index
+    never keeps the write from the server. Called only by the one process that writes (search.tasks).
+    """
     page_ids = set(page_ids)
+    if write_everywhere(page_ids):
+        replay_pending()
+        return True
+    PendingIndexing.objects.bulk_create([PendingIndexing(page_id=pk) for pk in page_ids], ignore_conflicts=True)
+    return False
+
+
+def write_everywhere(page_ids):
+    """Write these pages' current state to each index; False if any index did not take it."""
     current = documents(collateral_for_index().filter(pk__in=page_ids))
-    removed = page_ids - {document.id for document in current}
-    local_error = None
+    removed = set(page_ids) - {document.id for document in current}
+    landed = write_to_embedded(removed, current)
+    if uses_server() and not write_to_server(removed, current):
+        landed = False
+    return landed
+
+
+def write_to_embedded(removed, current):
+    """Delete and index in the embedded index; False when it refused (locked, unwritable, damaged:
+    a rebuild is queued for a missing or damaged one)."""
     try:
         engine = embedded_engine()
         engine.delete(removed)
         engine.index(current)
-    except Exception as error:  # noqa: BLE001 - the server write must still happen; raised below
-        logger.exception("The embedded index missed %s", sorted(page_ids))
-        local_error = error
-    if uses_server():
-        if write_to_server(removed, current):
-            replay_pending()
-        else:
-            PendingIndexing.objects.bulk_create([PendingIndexing(page_id=pk) for pk in page_ids], ignore_conflicts=True)
-    if local_error is not None:
-        raise local_error
+    except IndexUnavailable as problem:
+        logger.warning("Search index missed a write (%s); kept to replay", problem)
+        if problem.reason in ("missing", "corrupt"):
+            queue_rebuild()  # which writes these pages too, and clears what was kept
+        return False
+    except Exception:  # the server write must still happen; the write is kept and replayed
+        logger.exception("The embedded index missed a write; kept to replay")
+        return False
+    return True
 
 
 def write_to_server(removed, current):
@@ -163,18 +203,44 @@ def write_to_server(removed, current):
 
 
 def replay_pending():
-    """Send the server what it missed while down, REPLAY_BATCH pages per request. Returns how many
-    pages were replayed (0 when nothing waits, the server is skipped or it fails again)."""
-    if not uses_server() or not health.available():
+    """Write again what an index missed (server down, index locked or unwritable), REPLAY_BATCH
+    pages at a time. Returns how many pages were replayed (0 when nothing waits or an index still
+    refuses). Run only by the process that writes (the writes' tasks, or search.tasks.replay_pending)."""
+    if uses_server() and not health.available():
         return 0
     replayed = 0
     while pending := list(PendingIndexing.objects.order_by("page_id").values_list("page_id", flat=True)[:REPLAY_BATCH]):
-        current = documents(collateral_for_index().filter(pk__in=pending))
-        if not write_to_server(set(pending) - {document.id for document in current}, current):
+        if not write_everywhere(pending):
             break
         PendingIndexing.objects.filter(page_id__in=pending).delete()
         replayed += len(pending)
     return replayed
+
+
+def queue_replay():
+    """Ask the process that writes to replay kept writes, at most once per REPLAY_QUEUED_SECONDS.
+    A web worker never writes the embedded index itself. Never raises."""
+    from search import tasks
+
+    if not shared_cache.add(REPLAY_QUEUED_KEY, True, REPLAY_QUEUED_SECONDS):
+        return
+    try:
+        tasks.replay_pending.enqueue()
+    except Exception:
+        logger.exception("Could not queue a replay of kept search writes")
+
+
+def queue_rebuild():
+    """Ask the process that writes to rebuild the embedded index, at most once per
+    REBUILD_QUEUED_SECONDS (however many searches notice). Never raises."""
+    from search import tasks
+
+    if not shared_cache.add(REBUILD_QUEUED_KEY, True, REBUILD_QUEUED_SECONDS):
+        return
+    try:
+        tasks.rebuild_search_index.enqueue()
+    except Exception:
+        logger.exception("Could not queue a rebuild of the search index")
 
 
 def check_server():
@@ -182,10 +248,8 @@ def check_server():
     its document count with the database's live collateral; an index that is empty, or short by
     more than 1 %, gets a rebuild queued (once per REBUILD_QUEUED_SECONDS). Returns True when the
     server can answer: it is not skipped and its index was not found short. Raises SERVER_ERRORS."""
-    from django.core.cache import cache as shared_cache
-
     if PendingIndexing.objects.exists():
-        replay_pending()
+        queue_replay()
     if time.monotonic() < health.next_check:
         return not health.short
     expected = collateral_for_index().count()
@@ -194,7 +258,7 @@ def check_server():
     health.next_check = time.monotonic() + CHECK_SECONDS
     if health.short:
         logger.warning("Search server holds %s of %s documents; rebuilding it", found, expected)
-        if shared_cache.add(REBUILD_QUEUED_KEY, True, REBUILD_QUEUED_SECONDS):
+        if shared_cache.add(SERVER_REBUILD_QUEUED_KEY, True, SERVER_REBUILD_QUEUED_SECONDS):
             from search import tasks
 
             tasks.rebuild_server_index.enqueue()
@@ -204,16 +268,12 @@ def check_server():
 
 
 def rebuild_server():
-    """Rebuild the server's index alone from the database; returns its document count."""
-    from django.core.cache import cache as shared_cache
-
-    started = timezone.now()
+    """Rebuild the server's index alone from the database; returns its document count. Kept writes
+    stay for the replay: they may be the embedded index's too."""
     count = get_engine().rebuild(all_documents())
-    # A write missed while the rebuild ran may not be in it: keep those for the replay.
-    PendingIndexing.objects.filter(created__lt=started).delete()
     health.short = False
     health.next_check = time.monotonic() + CHECK_SECONDS
-    shared_cache.delete(REBUILD_QUEUED_KEY)
+    shared_cache.delete(SERVER_REBUILD_QUEUED_KEY)
     return count
 
 
@@ -226,10 +286,22 @@ def all_documents():
 
 
 def rebuild():
-    """Rebuild every index from the database (the source of truth); returns the number of documents."""
-    count = embedded_engine().rebuild(all_documents())
+    """Rebuild every index from the database (the source of truth); returns the number of documents.
+
+    A damaged embedded index is replaced. Raises IndexBusy when another process holds the embedded
+    index's writer (rebuild_search_index then queues the rebuild for it) and IndexUnavailable when
+    the index folder cannot be written; pending writes are kept in both cases.
+    """
+    started = PendingIndexing.objects.values_list("pk", flat=True).order_by("-pk").first() or 0
+    try:
+        count = embedded_engine().rebuild(all_documents())
+    except IndexUnavailable:
+        shared_cache.set(REBUILD_QUEUED_KEY, True, REBUILD_RETRY_SECONDS)
+        raise
     if uses_server():
-        count = rebuild_server()  # clears the pending writes it includes
+        count = rebuild_server()
+    PendingIndexing.objects.filter(pk__lte=started).delete()  # what was missed before the rebuild read
+    shared_cache.delete(REBUILD_QUEUED_KEY)
     return count
 
 
@@ -252,7 +324,7 @@ def answer(query):
     """The ranked SearchResults for one SearchQuery from the server when it can answer, else from
     the embedded index with a notice saying why (down, skipped by the breaker, or being rebuilt)."""
     if not uses_server():
-        return ranked_search(embedded_engine(), query)
+        return embedded_answer(query)
     results = None
     if not health.available():
         notice = FALLBACK_NOTICE
@@ -272,8 +344,77 @@ def answer(query):
             health.failed()
             notice = FALLBACK_NOTICE
     if results is None:
-        results = dataclasses.replace(ranked_search(embedded_engine(), query), notice=notice)
+        results = embedded_answer(query)
+        if not results.notice:
+            results = dataclasses.replace(results, notice=notice)
     return results
+
+
+def embedded_answer(query):
+    """The embedded engine's ranked answer; from the database, with a notice, when the index is
+    missing, empty (while live collateral exists: document count against the database) or
+    damaged, in which case a rebuild is queued too."""
+    engine = embedded_engine()
+    try:
+        results = ranked_search(engine, query)
+        if results.total or engine.count() or not collateral_for_index().exists():
+            return results
+        reason = "empty"
+    except IndexUnavailable as problem:
+        reason = "missing" if problem.reason == "missing" else "corrupt"
+    queue_rebuild()
+    if reason == "missing" and not collateral_for_index().exists():
+        return database_search(query, "")  # a new site: nothing to miss, nothing to say
+    logger.warning("Search index %s; answering from the database and queueing a rebuild", reason)
+    return database_search(query, INDEX_NOTICES[reason] + INDEX_NOTICE_END)
+
+
+FILTER_LOOKUPS = {"persona": "personas__slug", "objection": "objections__slug", "tag": "tags__slug"}
+
+
+def database_search(query, notice):
+    """A plain answer from the database while the index is rebuilt: live collateral whose title or
+    summary holds any of the words (newest first), with the filters and hidden pages honoured.
+    No highlights, typo correction or filter counts."""
+    pages = collateral_for_index().exclude(pk__in=query.exclude_ids)
+    words = WORD.findall(query.text)[:32]
+    if words:
+        matches = Q()
+        for word in words:
+            matches |= Q(title__icontains=word) | Q(summary__icontains=word)
+        pages = pages.filter(matches)
+    for facet, values in query.filters.items():
+        for value in values:
+            pages = pages.filter(**{FILTER_LOOKUPS.get(facet, facet): value})
+    pages = pages.distinct().order_by("-first_published_at", "pk")
+    size = max(1, query.page_size)
+    start = (max(1, query.page) - 1) * size
+    shown = documents(pages[start : start + size])
+    effects = effectiveness.for_pages([doc.id for doc in shown])
+    hits = [
+        Hit(
+            id=doc.id,
+            title=doc.title,
+            url=doc.url,
+            score=0.0,
+            highlights=[],
+            labels=doc.labels,
+            stale=effects[doc.id].stale,
+            external_id=doc.external_id,
+            helped=effects[doc.id].helped,
+            not_helped=effects[doc.id].not_helped,
+            helped_label=effects[doc.id].label,
+        )
+        for doc in shown
+    ]
+    return SearchResults(
+        hits=hits,
+        total=pages.count(),
+        facets={facet: [] for facet in FACETS},
+        took_ms=0.0,
+        engine="database",
+        notice=notice,
+    )
 
 
 def ranked_search(engine, query):

@@ -22,7 +22,7 @@ def empty_cache():
 @pytest.fixture(autouse=True)
 def search_index(settings, tmp_path):
     """Each test gets an empty search index of its own, closed afterwards."""
-    settings.SEARCH_INDEX_PATH = tmp_path / "search-index.sqlite3"
+    settings.SEARCH_INDEX_PATH = tmp_path / "search-index"
     yield settings.SEARCH_INDEX_PATH
     engine = service.embedded_engine_at(str(settings.SEARCH_INDEX_PATH))
     engine.close()

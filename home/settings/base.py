@@ -252,10 +252,11 @@ SALES_GROUP = "Sales"
 # Search engine for the rep's search: "embedded" needs no server; "elasticsearch" for
 # Elasticsearch 8/9 or OpenSearch 2/3 (the embedded index is kept as its fallback).
 SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "embedded")
-# The embedded engine's index: an SQLite file of its own, rebuilt from the database on demand.
-SEARCH_INDEX_PATH = Path(os.environ.get("SEARCH_INDEX_PATH", BASE_DIR / "var" / "search-index.sqlite3"))
-# Answers the embedded engine keeps per process until the index next changes (0: none).
-SEARCH_RESULT_CACHE_SIZE = env_int("SEARCH_RESULT_CACHE_SIZE", 256)
+# The embedded engine's index: a tantivy folder of its own, rebuilt from the database on demand.
+# One process writes it (the one that runs the tasks: see TASK_BACKEND); every other only reads.
+SEARCH_INDEX_PATH = Path(os.environ.get("SEARCH_INDEX_PATH", BASE_DIR / "var" / "search-index"))
+# Seconds a write waits for the index's writer lock before the task is retried later.
+SEARCH_INDEX_LOCK_WAIT = float(os.environ.get("SEARCH_INDEX_LOCK_WAIT", "2"))
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "commonground")  # an alias over the real index
 # OpenSearch (and osmem-server) reject the Elasticsearch client's vendor media types.

@@ -11,7 +11,7 @@ DEMO_DATA_ALLOWED = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="commonground-test-media-"))
-SEARCH_INDEX_PATH = MEDIA_ROOT / "search-index.sqlite3"
+SEARCH_INDEX_PATH = MEDIA_ROOT / "search-index"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Small limit so the "file too large" test does not have to build a huge file.
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 2 * 1024 * 1024

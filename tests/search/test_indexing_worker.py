@@ -18,6 +18,8 @@ def found(text):
 
 
 def test_publishing_queues_indexing_and_the_worker_makes_the_page_findable(settings, persona):
+    create_collateral(title="Existing deck", personas=[persona])
+    service.rebuild()  # a running site: its index exists and holds what was published before
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
     page = create_collateral(title="Queued battlecard", summary="Zanzibar pricing.", personas=[persona])
     indexing = DBTaskResult.objects.filter(task_path="search.tasks.index_collateral")

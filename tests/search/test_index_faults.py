@@ -1,0 +1,164 @@
+"""The embedded index heals itself: deleted, damaged, unwritable and locked, as an operator finds it.
+
+Each fault is made for real on the index folder. CI runs as root, which chmod cannot stop, so an
+unwritable index is made by putting a plain file where the folder should be (every write fails,
+for root too).
+"""
+
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from content.factories import create_collateral
+from search import service
+from search.engines.embedded import EmbeddedEngine, IndexBusy
+from search.models import PendingIndexing
+from tests.search import test_search_page
+
+pytestmark = pytest.mark.django_db
+library = test_search_page.library  # three assets and an index built from the database
+
+
+def answer(client, text):
+    return client.get("/api/search", {"q": text}).json()
+
+
+def found(client, text):
+    return [result["title"] for result in answer(client, text)["results"]]
+
+
+def test_a_deleted_index_is_said_answered_from_the_database_and_rebuilt(rep_client, library, search_index):
+    shutil.rmtree(search_index)
+    page = rep_client.get("/search/", {"q": "trust"})
+    assert page.status_code == 200 and "The search index is missing" in page.text and "Trust overview" in page.text
+
+    shutil.rmtree(search_index)  # rebuilt after that search: deleted again
+    first = answer(rep_client, "trust")
+    assert first["engine"] == "database" and first["notice"].startswith("The search index is missing")
+    assert [result["title"] for result in first["results"]] == ["Trust overview"]
+
+    # The rebuild the first search queued (run at once in tests) brought everything back.
+    again = answer(rep_client, "frankfurt")
+    assert (again["engine"], again["notice"]) == ("embedded", "")
+    assert [result["title"] for result in again["results"]] == ["Trust overview"]
+    assert again["results"][0]["highlights"][0]["field"] == "Inside the file"
+
+
+def test_an_emptied_index_is_noticed_by_its_count_against_the_database(rep_client, library):
+    service.embedded_engine().clear()
+    first = answer(rep_client, "price")
+    assert first["notice"].startswith("The search index is empty")
+    assert {"Old price list"} <= {result["title"] for result in first["results"]}
+    assert answer(rep_client, "price")["engine"] == "embedded" and found(rep_client, "frankfurt") == ["Trust overview"]
+
+
+def test_a_damaged_index_gives_no_500_and_is_replaced(rep_client, library, search_index):
+    service.embedded_engine().close()
+    (search_index / "meta.json").write_text("{ not json at all")
+
+    first = answer(rep_client, "price")
+    assert first["engine"] == "database" and first["notice"].startswith("The search index is damaged")
+    assert "Old price list" in {result["title"] for result in first["results"]}
+    assert found(rep_client, "frankfurt") == ["Trust overview"]  # rebuilt in place
+
+
+def test_the_database_answer_honours_filters_and_hidden_pages(rep_client, library, search_index):
+    shutil.rmtree(search_index)
+    query = service.SearchQuery(text="price", filters={"kind": ["one_pager"]}, exclude_ids=frozenset())
+    results = service.database_search(query, "notice")
+    assert {hit.title for hit in results.hits} == {"Old price list"} and results.total == 1
+    hidden = service.SearchQuery(text="price", exclude_ids=frozenset({library["old"].pk}))
+    assert service.database_search(hidden, "notice").total == 0
+
+
+def test_an_unwritable_index_keeps_every_write_until_it_lands(
+    rep_client, library, search_index, monkeypatch, persona, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(service, "REBUILD_RETRY_SECONDS", 0)
+    service.embedded_engine().close()
+    shutil.rmtree(search_index)
+    search_index.write_text("a file where the index folder should be")  # root ignores chmod; this stops root
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = create_collateral(title="Zanzibar battlecard", summary="Zanzibar pricing.", personas=[persona])
+    assert list(PendingIndexing.objects.values_list("page_id", flat=True)) == [page.pk]
+    down = answer(rep_client, "zanzibar")  # answered from the database meanwhile, and said
+    assert down["notice"] and [result["title"] for result in down["results"]] == ["Zanzibar battlecard"]
+    assert PendingIndexing.objects.exists()
+
+    search_index.unlink()  # the fault clears
+    answer(rep_client, "zanzibar")  # noticed missing: the rebuild lands, with the kept write
+    assert not PendingIndexing.objects.exists()
+    result = answer(rep_client, "zanzibar")
+    assert (result["engine"], [hit["title"] for hit in result["results"]]) == ("embedded", ["Zanzibar battlecard"])
+
+
+HOLD_LOCK = textwrap.dedent(
+    """
+    import sys
+    from search.engines.embedded import EmbeddedEngine
+    writer = EmbeddedEngine(sys.argv[1]).writer()
+    print("holding", flush=True)
+    sys.stdin.read()
+    """
+)
+
+
+@pytest.fixture
+def lock_holder(search_index, settings):
+    """Another process holding the index's writer until `release()`."""
+    service.embedded_engine().close()  # this process lets go of its own writer first
+    if not (search_index / "meta.json").exists():
+        service.rebuild()
+        service.embedded_engine().close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(search_index)],
+        cwd=settings.BASE_DIR,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "holding"
+
+    class Holder:
+        def release(self):
+            holder.stdin.close()
+            holder.wait(timeout=10)
+
+    yield Holder()
+    if holder.poll() is None:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_second_writer_waits_a_bounded_time(lock_holder, search_index):
+    import time
+
+    engine = EmbeddedEngine(search_index, lock_wait=0.3)
+    started = time.monotonic()
+    with pytest.raises(IndexBusy):
+        engine.delete([1])
+    assert time.monotonic() - started < 3
+    lock_holder.release()
+    engine.delete([1])  # the lock is free: the write lands
+
+
+def test_a_locked_index_keeps_the_write_and_replays_it(
+    rep_client, library, lock_holder, settings, persona, django_capture_on_commit_callbacks
+):
+    settings.SEARCH_INDEX_LOCK_WAIT = 0.2
+    service.embedded_engine_at.cache_clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        page = create_collateral(title="Zanzibar battlecard", summary="Zanzibar pricing.", personas=[persona])
+    assert list(PendingIndexing.objects.values_list("page_id", flat=True)) == [page.pk]
+    assert found(rep_client, "frankfurt") == ["Trust overview"]  # readers are not blocked by the lock
+    assert found(rep_client, "zanzibar") == []
+
+    lock_holder.release()
+    with django_capture_on_commit_callbacks(execute=True):
+        create_collateral(title="Yonder deck", summary="Yonder.", personas=[persona])  # the next write replays
+    assert not PendingIndexing.objects.exists()
+    assert found(rep_client, "zanzibar") == ["Zanzibar battlecard"] and found(rep_client, "yonder") == ["Yonder deck"]
