@@ -179,7 +179,10 @@ def write_to_embedded(removed, current):
     except IndexUnavailable as problem:
         logger.warning("Search index missed a write (%s); kept to replay", problem)
         if problem.reason in ("missing", "corrupt"):
-            queue_rebuild()  # which writes these pages too, and clears what was kept
+            # A rebuild reads every page from the database, these ones included: when it already
+            # ran and landed (immediate tasks), the write is in it.
+            if queue_rebuild():
+                return True
         return False
     except Exception:  # the server write must still happen; the write is kept and replayed
         logger.exception("The embedded index missed a write; kept to replay")
@@ -232,15 +235,20 @@ def queue_replay():
 
 def queue_rebuild():
     """Ask the process that writes to rebuild the embedded index, at most once per
-    REBUILD_QUEUED_SECONDS (however many searches notice). Never raises."""
+    REBUILD_QUEUED_SECONDS (however many searches notice). Returns True when the rebuild already
+    ran and landed (the immediate task backend), False when it waits or failed. Never raises."""
+    from django_tasks import TaskResultStatus
+
     from search import tasks
 
     if not shared_cache.add(REBUILD_QUEUED_KEY, True, REBUILD_QUEUED_SECONDS):
-        return
+        return False
     try:
-        tasks.rebuild_search_index.enqueue()
+        result = tasks.rebuild_search_index.enqueue()
     except Exception:
         logger.exception("Could not queue a rebuild of the search index")
+        return False
+    return result.status == TaskResultStatus.SUCCEEDED and (result.return_value or 0) >= 0
 
 
 def check_server():
@@ -285,23 +293,34 @@ def all_documents():
         last = batch[-1].pk
 
 
-def rebuild():
-    """Rebuild every index from the database (the source of truth); returns the number of documents.
-
-    A damaged embedded index is replaced. Raises IndexBusy when another process holds the embedded
-    index's writer (rebuild_search_index then queues the rebuild for it) and IndexUnavailable when
-    the index folder cannot be written; pending writes are kept in both cases.
-    """
+def rebuild_embedded():
+    """Rebuild the embedded index from the database, replacing a damaged one; returns its number of
+    documents. Raises IndexBusy when another process holds the index's writer and IndexUnavailable
+    when its folder cannot be written (the next try waits REBUILD_RETRY_SECONDS); kept writes stay
+    in both cases. Without a server, the writes kept before the rebuild read are in it: cleared."""
     started = PendingIndexing.objects.values_list("pk", flat=True).order_by("-pk").first() or 0
     try:
         count = embedded_engine().rebuild(all_documents())
     except IndexUnavailable:
         shared_cache.set(REBUILD_QUEUED_KEY, True, REBUILD_RETRY_SECONDS)
         raise
+    shared_cache.delete(REBUILD_QUEUED_KEY)
+    if not uses_server():
+        PendingIndexing.objects.filter(pk__lte=started).delete()
+    return count
+
+
+def rebuild():
+    """Rebuild every index from the database (the source of truth); returns the number of documents.
+
+    Raises what rebuild_embedded() raises, and SERVER_ERRORS when the server does not answer; the
+    writes kept before the rebuild read are cleared only when both indexes were rebuilt.
+    """
+    started = PendingIndexing.objects.values_list("pk", flat=True).order_by("-pk").first() or 0
+    count = rebuild_embedded()
     if uses_server():
         count = rebuild_server()
-    PendingIndexing.objects.filter(pk__lte=started).delete()  # what was missed before the rebuild read
-    shared_cache.delete(REBUILD_QUEUED_KEY)
+        PendingIndexing.objects.filter(pk__lte=started).delete()
     return count
 
 

@@ -44,10 +44,10 @@ def rebuild_server_index() -> int:
 
 @task()
 def rebuild_search_index() -> int:
-    """Rebuild the search indexes from the database (queued when a search finds the embedded index
+    """Rebuild the embedded index from the database (queued when a search or a write finds it
     missing, empty or damaged). Returns the number of documents, or -1 when the index refused."""
     try:
-        return service.rebuild()
+        return service.rebuild_embedded()
     except IndexUnavailable as problem:
         logger.warning("Search index rebuild failed (%s); kept writes wait for it", problem)
         return -1

@@ -380,7 +380,8 @@ def test_a_zip_bomb_part_is_streamed_not_loaded(tmp_path):
 def test_every_case_file_is_found_by_its_words_after_upload(marketer_client, rep_client):
     """Each real-world file, uploaded through Wagtail's document form (its reading runs as the task
     queued on commit), attached to a published collateral page, is found on the rep's search page."""
-    assert sorted(CASE_WORDS) == sorted(path.name for path in CASES.iterdir()), "every case file has its words"
+    uploads = sorted(path.name for path in CASES.iterdir() if path.suffix in {".pdf", ".docx", ".pptx", ".xlsx"})
+    assert sorted(CASE_WORDS) == uploads, "every case file has its words (the CSV and JSON ones are imports)"
     for name in sorted(CASE_WORDS):
         with TestCase.captureOnCommitCallbacks(execute=True):
             response = marketer_client.post(

@@ -43,7 +43,7 @@ def upload(client, filename, data, title="Uploaded file", run_tasks=True):
 
 def search_titles(client, words):
     page = client.get(reverse("search"), {"q": words}).text
-    return re.findall(r'<h3 class="card-title"><a href="[^"]*">([^<]+)</a>', page)
+    return re.findall(r'<h3 class="card-title"[^>]*><a href="[^"]*">([^<]+)</a>', page)
 
 
 def png_bytes(size=(800, 600), colour="navy"):

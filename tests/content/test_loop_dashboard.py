@@ -57,7 +57,7 @@ def test_an_asset_that_helps_closes_the_gap_and_one_that_rarely_helps_does_not(
     assert "Content gaps (0)" in page
     effectiveness = csv_rows(marketer_client, "effectiveness")
     # The one figure, in the words every screen uses (content.effectiveness).
-    assert effectiveness[0] == ["Objection", "Asset", "Helped", ""]
+    assert effectiveness[0] == ["Objection", "Asset", "Helped", "Verdict"]
     assert effectiveness[1] == ["Price is too high", "ROI sheet", "Helped 3 of 3 times", "helps most"]
     assert effectiveness[2] == ["Price is too high", "Old deck", "Helped 0 of 4 times", "helps least"]
 

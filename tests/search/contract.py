@@ -118,14 +118,6 @@ class EngineContract:
         assert [hit.id for hit in page.hits] == [4] and page.hits[0].highlights
         assert self.search(engine, "price", only_ids=frozenset({2})).hits == []
 
-    def test_stale_assets_are_marked_not_hidden(self, engine):
-        # Ranking by helped rate and freshness happens at query time in the search service, for
-        # both engines; an engine only ranks by text and reports what it was given.
-        engine.index(LIBRARY)
-        found = self.search(engine, "price")
-        assert {"Pricing overview", "Old price list"} <= set(titles(found))
-        assert [hit.stale for hit in found.hits if hit.title == "Old price list"] == [True]
-
     def test_filters_narrow_and_facets_count(self, engine):
         engine.index(LIBRARY)
         results = self.search(engine, "", filters={"persona": ["cfo"]})
