@@ -178,12 +178,9 @@ def write_to_embedded(removed, current):
         engine.index(current)
     except IndexUnavailable as problem:
         logger.warning("Search index missed a write (%s); kept to replay", problem)
-        if problem.reason in ("missing", "corrupt"):
-            # A rebuild reads every page from the database, these ones included: when it already
-            # ran and landed (immediate tasks), the write is in it.
-            if queue_rebuild():
-                return True
-        return False
+        # A rebuild reads every page from the database, these ones included: when it already ran
+        # and landed (immediate tasks), the write is in it.
+        return problem.reason in ("missing", "corrupt") and queue_rebuild()
     except Exception:  # the server write must still happen; the write is kept and replayed
         logger.exception("The embedded index missed a write; kept to replay")
         return False
