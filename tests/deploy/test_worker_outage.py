@@ -87,7 +87,7 @@ def wait_for(probe, timeout, what):
     deadline = time.monotonic() + timeout
     while not probe():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            raise AssertionError(f"timed out waiting for {what() if callable(what) else what}")
         time.sleep(0.3)
 
 
@@ -97,6 +97,13 @@ def cluster():
     running.create_database()
     yield running
     running.stop()
+
+
+def all_done(cluster, at_least):
+    """Every task row finished well, at least `at_least` of them: tasks may queue more (an index
+    write that found the index missing queues a rebuild and a retry)."""
+    found = statuses(cluster)
+    return set(found) == {"SUCCEEDED"} and found["SUCCEEDED"] >= at_least
 
 
 def statuses(cluster):
@@ -125,19 +132,28 @@ def test_the_worker_survives_an_outage_and_does_the_work_queued_meanwhile(cluste
     cluster.processes["worker"] = (worker, log)
 
     # The old finished row is pruned at start; the queued task is done.
-    wait_for(lambda: statuses(cluster) == {"SUCCEEDED": queued}, 90, "the queued tasks and the pruning")
+    wait_for(
+        lambda: all_done(cluster, queued),
+        90,
+        lambda: f"the queued tasks and the pruning: {statuses(cluster)}\n{cluster.log('worker')[-3000:]}",
+    )
     assert "Deleted 1 finished task rows older than 7 days" in cluster.log("worker")
 
     relay.cut()
     wait_for(lambda: "Database unavailable" in cluster.log("worker"), 20, "the worker to notice the outage")
     cluster.manage("shell", "-c", ENQUEUE.format(title="During the outage", old_row=False))
     during = statuses(cluster)["READY"]  # its indexing among them
-    assert during >= 1 and statuses(cluster)["SUCCEEDED"] == queued
+    done_before = statuses(cluster)["SUCCEEDED"]
+    assert during >= 1 and done_before >= queued
     time.sleep(2)
     assert worker.poll() is None, cluster.log("worker")  # still running, waiting
     relay.restore()
 
-    wait_for(lambda: statuses(cluster) == {"SUCCEEDED": queued + during}, 60, "the task queued during the outage")
+    wait_for(
+        lambda: all_done(cluster, done_before + during),
+        60,
+        lambda: f"the tasks queued during the outage: {statuses(cluster)}\n{cluster.log('worker')[-3000:]}",
+    )
     assert worker.poll() is None
     output = cluster.log("worker")
     assert "Traceback" not in output
