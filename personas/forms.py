@@ -83,6 +83,7 @@ class ObjectionNoteForm(forms.ModelForm):
         self.fields["persona"].empty_label = "Pick a persona"
         self.fields["objection"].empty_label = "Pick an objection"
         self.fields["deal_stage"].empty_label = "Not sure"
+        self.fields["deal_stage"].label = "Deal stage"  # what reps call it; the managed list is "note stages"
 
     def clean_text(self):
         return self.cleaned_data["text"].strip()

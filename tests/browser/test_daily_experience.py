@@ -107,7 +107,9 @@ def test_result_card_opens_downloads_copies_and_filters_in_place(new_page, width
     with open(download_info.value.path(), "rb") as downloaded:
         assert downloaded.read(4) == b"%PDF"
 
-    card.get_by_role("button", name="Copy link").click()
+    with page.expect_response(lambda response: "/collateral-events/" in response.url) as counted:
+        card.get_by_role("button", name="Copy link").click()
+    assert counted.value.ok
     expect(card.get_by_text("Link copied.")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()").endswith(pricing_deck.url)
     assert pricing_deck.events.filter(type="copy_link", user=rep).count() == 1
@@ -141,7 +143,7 @@ def test_phone_header_is_compact_and_filters_sit_in_a_drawer(new_page, rep, pric
     page.get_by_role("button", name="Menu").click()
     expect(nav).to_be_hidden()
 
-    page.goto(f"/search/?q=price&persona={persona.slug}&objection={objection.slug}&kind={pricing_deck.kind}")
+    page.goto(f"/search/?q=price&persona={persona.slug}&objection={objection.slug}&kind={pricing_deck.kind_id}")
     filters = page.get_by_role("complementary", name="Filters")
     expect(filters).to_be_hidden()
     toggle = page.get_by_role("button", name="Filters (3)")

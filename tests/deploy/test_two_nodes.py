@@ -28,7 +28,7 @@ def cluster():
         running.stop()
 
 
-def eventually(probe, timeout=30, every=0.25):
+def eventually(probe, timeout=90, every=0.25):
     """``probe()``'s first truthy answer within ``timeout`` seconds (the worker indexes in the background)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -75,7 +75,7 @@ def test_published_on_a_is_found_on_b_and_its_file_downloads_on_b(cluster):
     token = seeded["tokens"]["rep"]
     assert eventually(lambda: titles_found(rep, "quetzalcoatl", token)) == ["Quetzal battlecard"]
     # Words read from inside the file uploaded on A find it on B too.
-    assert "Quetzal battlecard" in eventually(lambda: titles_found(rep, "outstanding 58", token))
+    assert "Quetzal battlecard" in eventually(lambda: titles_found(rep, "outstanding 58", token)), cluster.log("worker")
 
     download = rep.get(f"/documents/{document_id}/quetzal-proof.pdf")
     assert download.status_code == 200 and download.content == data
