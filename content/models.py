@@ -269,7 +269,9 @@ class CollateralPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["files"] = [item.document for item in self.files.select_related("document")]
+        from content.file_access import files_shown_to
+
+        context["files"] = files_shown_to(request, [item.document for item in self.files.select_related("document")])
         # A preview of a page not yet saved has no notes (and no pk to look them up by).
         context["note_count"] = self.notes.visible().count() if self.pk else 0
         context["can_give_feedback"] = bool(self.pk) and can_give_feedback(request.user)

@@ -1,5 +1,9 @@
 """Turn collateral pages into index documents. The database is the source of truth."""
 
+from django.db.models import Q
+
+from wagtail.models import Collection, CollectionViewRestriction
+
 from content.models import CollateralPage
 from home.text import text_from_html
 from search.engines.base import IndexDocument
@@ -17,10 +21,24 @@ def collateral_for_index():
 def documents(pages):
     """Index documents for these pages: text and facets only (the helped figure and staleness are
     read at query time from content.effectiveness, so they never need a re-index)."""
-    return [to_document(page) for page in pages]
+    restricted = restricted_collection_ids()
+    return [to_document(page, restricted) for page in pages]
 
 
-def to_document(page):
+def restricted_collection_ids():
+    """Ids of the collections behind a view restriction, their own or an ancestor's (Wagtail's
+    collection privacy: groups, login or password). Files there are never indexed: search serves
+    everyone who may see the page, and a highlight or a match would give away what the file says."""
+    paths = list(CollectionViewRestriction.objects.values_list("collection__path", flat=True))
+    if not paths:
+        return set()
+    under = Q()
+    for path in paths:
+        under |= Q(path__startswith=path)
+    return set(Collection.objects.filter(under).values_list("pk", flat=True))
+
+
+def to_document(page, restricted=frozenset()):
     personas = list(page.personas.all())
     objections = list(page.objections.all())
     tags = list(page.tags.all())
@@ -34,7 +52,11 @@ def to_document(page):
         url=page.url or "",
         summary=page.summary,
         body=text_from_html(page.body),
-        files="\n".join(f"{item.document.title}\n{item.document.extracted_text}" for item in page.files.all()),
+        files="\n".join(
+            f"{item.document.title}\n{item.document.extracted_text}"
+            for item in page.files.all()
+            if item.document.collection_id not in restricted
+        ),
         taxonomy=" · ".join(taxonomy),
         facets={
             "persona": [p.slug for p in personas],

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from taggit.models import Tag
+from wagtail.models import Collection, CollectionViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
 from content.models import CollateralKind, CollateralPage
@@ -70,6 +71,16 @@ def file_text_read_handler(sender, document, **kwargs):
     reindex_after_commit(CollateralPage.objects.filter(files__document=document).values_list("pk", flat=True))
 
 
+def collection_privacy_changed(sender, instance, **kwargs):
+    """A collection's privacy changed: the pages with files under it are indexed again, with or
+    without those files' text (search.documents.restricted_collection_ids)."""
+    collection = instance.collection
+    under = Collection.objects.filter(path__startswith=collection.path)
+    reindex_after_commit(
+        CollateralPage.objects.filter(files__document__collection__in=under).values_list("pk", flat=True)
+    )
+
+
 def objection_changed(sender, instance, **kwargs):
     """New names or synonyms change which words find the assets tagged with it."""
     reindex_after_commit(instance.collateral.values_list("pk", flat=True))
@@ -92,6 +103,8 @@ def register_signal_handlers():
     # (content.effectiveness), so they write nothing to any index.
     post_save.connect(objection_changed, sender=Objection)
     file_text_read.connect(file_text_read_handler, dispatch_uid="search-file-text-read")
+    for signal in (post_save, post_delete):
+        signal.connect(collection_privacy_changed, sender=CollectionViewRestriction)
     post_save.connect(kind_changed, sender=CollateralKind)
     page_published.connect(persona_published, sender=PersonaPage)
     # The filter values and synonyms each search checks (search/taxonomy.py).

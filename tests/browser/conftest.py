@@ -141,6 +141,17 @@ def assert_fits_width(page):
     assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
 
 
+# The two widths every daily-experience page is tried at: a phone and a laptop.
+WIDTHS = pytest.mark.parametrize("width", [375, 1280], ids=["phone", "desktop"])
+
+
+def check(page, width):
+    """axe finds no serious or critical violation, and at phone width nothing scrolls sideways."""
+    assert_accessible(page)
+    if width <= 375:
+        assert_fits_width(page)
+
+
 def log_in(page, username, password=PASSWORD, start="/"):
     page.goto(start)
     assert "/login/" in page.url, "anonymous visitors are sent to the login page"

@@ -13,17 +13,9 @@ from content.factories import create_collateral, create_document_for
 from content.models import CollateralPage
 from home.models import PageVisit
 from personas.factories import create_objection
-from tests.browser.conftest import assert_accessible, assert_fits_width, log_in
+from tests.browser.conftest import WIDTHS, check, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-WIDTHS = pytest.mark.parametrize("width", [375, 1280], ids=["phone", "desktop"])
-
-
-def check(page, width):
-    assert_accessible(page)
-    if width <= 375:
-        assert_fits_width(page)
 
 
 @pytest.fixture

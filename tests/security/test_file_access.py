@@ -336,3 +336,30 @@ def test_marketing_admin_image_previews_load_and_reps_list_no_images(clients, th
 
     api = clients["rep"].get("/admin/api/main/images/").json()
     assert api["items"] == []
+
+
+def test_search_never_reads_out_a_file_its_collection_keeps_from_reps(clients, django_capture_on_commit_callbacks):
+    """Attack trial, session 5: a Marketing-only file on a live page reps see was quoted by search
+    ("Inside the file") and listed on the page. Its text is not indexed and its title not listed."""
+    from content.factories import create_document_for
+    from search import service
+
+    collection = restrict_collection("Board only", "Marketing")
+    secret = create_document_for("Board pricing memo", "pdf", ["Zymurgy discount floor of 31 percent."])
+    secret.collection = collection
+    secret.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        page = create_collateral(title="Public pricing page", summary="How we price.", documents=[secret])
+    service.rebuild()
+    for role in DENIED:
+        answer = clients[role].get("/api/search", {"q": "zymurgy"}).json()
+        assert answer["results"] == [], role
+        assert "Board pricing memo" not in clients[role].get(page.url).text, role
+    assert "Board pricing memo" in clients["marketer"].get(page.url).text
+
+    # Opening the collection to everyone puts the file's words back in search.
+    with django_capture_on_commit_callbacks(execute=True):
+        CollectionViewRestriction.objects.filter(collection=collection).delete()
+    assert [hit["title"] for hit in clients["rep"].get("/api/search", {"q": "zymurgy"}).json()["results"]] == [
+        "Public pricing page"
+    ]
