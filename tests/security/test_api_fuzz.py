@@ -436,3 +436,21 @@ def test_an_id_no_column_holds_is_an_invalid_choice_on_the_site_forms(rep_client
     request = rep_client.post("/requests/new/", {"persona": persona.pk, "objection": value, "description": "x"})
     assert request.status_code == 200 and "That objection does not exist" in request.text
     assert rep_client.get("/notes/new/", {"persona": value, "collateral": value}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/snippets/content/contentrequest/?persona=99999999999999999999",
+        "/admin/snippets/content/contentrequest/?persona=99999999999999999999&export=csv",
+        "/admin/snippets/personas/objectionnote/?persona=-99999999999999999999&export=xlsx",
+        "/admin/collateral_usage/?site=99999999999999999999",
+    ],
+)
+def test_admin_filters_answer_400_to_an_id_past_64_bits(url, rep_client, marketer_client):
+    """Attack trial, session 5: these listings and their exports gave 500 (OverflowError)."""
+    for client in (rep_client, marketer_client):
+        response = client.get(url)
+        assert response.status_code in (400, 302, 403), (url, response.status_code)
+    assert marketer_client.get(url).status_code == 400
+    assert marketer_client.get("/admin/snippets/personas/objectionnote/?q=99999999999999999999").status_code == 200
