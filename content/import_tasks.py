@@ -37,10 +37,12 @@ def run_import_job(job_id: int, dry_run: bool) -> str:
     except ImportFileError as error:
         ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, error=str(error))
         return ImportJob.State.FAILED
-    except Exception as error:
+    except Exception:
         logger.exception("Import job %s failed", job.pk)
         ImportJob.objects.filter(pk=job.pk).update(
-            state=ImportJob.State.FAILED, error=f"{type(error).__name__}: {error}"
+            state=ImportJob.State.FAILED,
+            error="The import stopped on a problem it could not name; nothing after the last row it reported "
+            "was imported. The server's log has the details.",
         )
         return ImportJob.State.FAILED
     done, total = progress_seen

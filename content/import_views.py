@@ -107,7 +107,7 @@ class ImportJobView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         marketing_only(request.user)
-        self.job = get_object_or_404(ImportJob, pk=kwargs["pk"])
+        self.job = own_job(request, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
@@ -130,11 +130,18 @@ class ImportJobView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
+def own_job(request, pk):
+    """The import job `pk` if it is this user's (a superuser may open any): another marketer's job
+    answers 404, so no one confirms or reads an import in someone else's name."""
+    jobs = ImportJob.objects.all() if request.user.is_superuser else ImportJob.objects.filter(user=request.user)
+    return get_object_or_404(jobs, pk=pk)
+
+
 @require_GET
 def import_status(request, pk):
     """{"state", "label", "done", "total", "percent", "finished"} of an import job, for the progress bar."""
     marketing_only(request.user)
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = own_job(request, pk)
     done, total = current_progress(job)
     return JsonResponse(
         {
@@ -153,7 +160,7 @@ def import_status(request, pk):
 def confirm_import(request, pk):
     """Run the previewed import for real."""
     marketing_only(request.user)
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = own_job(request, pk)
     if job.state == ImportJob.State.PREVIEWED:
         ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.IMPORTING, done=0)
         cache.delete(progress_key(job.pk))

@@ -360,7 +360,18 @@ def unpack_zip(path, folder):
     try:
         with zipfile.ZipFile(path) as archive:
             root = Path(folder).resolve()
-            for member in archive.infolist():
+            members = archive.infolist()
+            limit_mb = settings.IMPORT_MAX_UNPACKED_MB
+            if len(members) > settings.IMPORT_MAX_ENTRIES:
+                raise ImportFileError(
+                    f"{Path(path).name} holds {len(members):,} entries; at most "
+                    f"{settings.IMPORT_MAX_ENTRIES:,} are imported (IMPORT_MAX_ENTRIES)."
+                )
+            if sum(member.file_size for member in members) > limit_mb * 1024 * 1024:
+                raise ImportFileError(
+                    f"{Path(path).name} unpacks to more than {limit_mb:,} MB (IMPORT_MAX_UNPACKED_MB)."
+                )
+            for member in members:
                 target = (root / member.filename).resolve()
                 if root not in target.parents and target != root:
                     raise ImportFileError(f"{Path(path).name}: {member.filename} would land outside the import folder.")
@@ -371,7 +382,7 @@ def unpack_zip(path, folder):
         (
             p
             for p in Path(folder).rglob("*")
-            if p.suffix.lower() in (".json", ".csv", ".xlsx") and "__MACOSX" not in p.parts
+            if p.suffix.lower() in (".json", ".csv", ".xlsx") and "__MACOSX" not in p.parts and p.is_file()
         ),
         key=lambda p: (len(p.parts), p.name),
     )
@@ -787,7 +798,7 @@ class Importer:
             digest = hashlib.sha1("\x1f".join([persona.slug, objection.slug, note_text, created_value]).encode())
             external_id = f"sha1:{digest.hexdigest()[:32]}"
         outcome = choice(row.get("outcome"), Outcome, "outcome", row, default=Outcome.OPEN)
-        author = self.author(row.get("author"))
+        author = self.author(row.get("author"), row)
         external_id = external_id[: max_length(ObjectionNote, "external_id")]
         existing = self.notes.get((author.pk if author else None, external_id))
         values = (persona.pk, objection.pk, note_text, stage, outcome, getattr(collateral, "pk", None), HELPED[helped])
@@ -817,22 +828,28 @@ class Importer:
         self.notes[(note.author_id, external_id)] = note
         return action, note_text[:80], None
 
-    def author(self, value):
-        """The user a note's author names (username or email); someone from the old system is
-        created, known by name, unable to log in until given a password."""
+    def author(self, value, row):
+        """The existing user a note's author names (username or email), or None.
+
+        Naming a note's author writes in that person's name, so only the command line (run by
+        whoever holds the server) or a superuser may; a Marketing import in the admin files the
+        note without an author and says whom the file named. No import ever creates a user
+        (users are the superuser's: README "Roles"; attack trial, session 5)."""
         value = text(value)[: max_length(get_user_model(), "username")]
         if not value:
             return None
         key = ("author", value)
         if key not in self.users:
             User = get_user_model()
-            user = User.objects.filter(Q(username__iexact=value) | Q(email__iexact=value)).order_by("pk").first()
-            if user is None:
-                user = User(username=value)
-                user.set_unusable_password()
-                user.save()
-            self.users[key] = user
-        return self.users[key]
+            named = Q(username__iexact=value) | Q(email__iexact=value)
+            self.users[key] = User.objects.filter(named).order_by("pk").first()
+        user = self.users[key]
+        if user is None:
+            row.warn(f"author {value!r} is no user here; filed without an author")
+        elif self.user is not None and not self.user.is_superuser:
+            row.warn(f"author {value!r} kept out: only a superuser's import files notes in someone's name")
+            return None
+        return user
 
 
 def note_values(note):

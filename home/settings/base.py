@@ -343,3 +343,7 @@ READINESS_MAX_TASK_WAIT = env_int("READINESS_MAX_TASK_WAIT", 300)
 TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7)
 # Wagtail's "Forgotten password?" says when mail cannot be sent instead of pretending (home/mail.py).
 WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "home.mail.CheckedPasswordResetForm"
+
+# An import ZIP uploaded in the admin is refused before unpacking past these (content.importing.unpack_zip).
+IMPORT_MAX_UNPACKED_MB = int(os.environ.get("IMPORT_MAX_UNPACKED_MB", "2048"))
+IMPORT_MAX_ENTRIES = int(os.environ.get("IMPORT_MAX_ENTRIES", "20000"))

@@ -267,3 +267,60 @@ def test_sales_may_not_import(rep_client, marketer, tmp_path):
     assert rep_client.post(reverse("collateral_import_confirm", args=[job.pk])).status_code in (302, 403)
     assert ImportJob.objects.get().state == ImportJob.State.PREVIEWING, "nothing was started"
     assert "Import a library" not in rep_client.get(reverse("wagtailadmin_home")).text
+
+
+# --- Attack trial, session 5 ----------------------------------------------------------------------
+
+
+def upload_import(client, path):
+    with open(path, "rb") as handle:
+        return client.post(reverse("collateral_import"), {"file": handle})
+
+
+def test_a_marketer_never_opens_or_confirms_another_users_import(tmp_path, settings, marketer_client, admin_user):
+    settings.IMPORT_DIR = tmp_path / "imports"
+    job = ImportJob.objects.create(
+        user=admin_user, filename="x.json", folder=str(tmp_path), state=ImportJob.State.PREVIEWED
+    )
+    assert marketer_client.get(reverse("collateral_import_job", args=[job.pk])).status_code == 404
+    assert marketer_client.get(reverse("collateral_import_status", args=[job.pk])).status_code == 404
+    assert marketer_client.post(reverse("collateral_import_confirm", args=[job.pk])).status_code == 404
+    assert ImportJob.objects.get().state == ImportJob.State.PREVIEWED, "nothing was started"
+
+
+def test_a_zip_with_too_many_entries_is_refused_before_unpacking(tmp_path, settings, marketer_client):
+    settings.IMPORT_DIR = tmp_path / "imports"
+    settings.IMPORT_MAX_ENTRIES = 5
+    folder = tmp_path / "bundle"
+    folder.mkdir()
+    write(folder, {"collateral": []})
+    for number in range(10):
+        (folder / f"filler-{number}.txt").write_text("x")
+    archive = shutil.make_archive(str(tmp_path / "bundle"), "zip", folder)
+    response = upload_import(marketer_client, archive)
+    assert response.status_code == 200 and "holds 11 entries; at most 5 are imported" in response.text
+    assert not ImportJob.objects.exists()
+    assert not any(path.name.startswith("filler") for path in (tmp_path / "imports").rglob("*"))
+
+
+def test_a_marketers_import_files_no_note_in_someone_elses_name_and_creates_no_user(
+    tmp_path, settings, marketer_client, admin_user, persona, objection, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth import get_user_model
+
+    settings.IMPORT_DIR = tmp_path / "imports"
+    notes = [
+        {"id": "N-1", "persona": "cfo", "objection": "price", "text": "Too dear.", "author": admin_user.username},
+        {"id": "N-2", "persona": "cfo", "objection": "price", "text": "Still dear.", "author": "<img src=x>"},
+    ]
+    path = write(tmp_path, {"collateral": [], "notes": notes})
+    users = get_user_model().objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_import(marketer_client, path)
+    job = ImportJob.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        marketer_client.post(reverse("collateral_import_confirm", args=[job.pk]))
+    assert [note.author for note in ObjectionNote.objects.order_by("external_id")] == [None, None]
+    assert get_user_model().objects.count() == users
+    page = marketer_client.get(reverse("collateral_import_job", args=[job.pk])).text
+    assert "only a superuser" in page and "is no user here" in page
