@@ -25,6 +25,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import zipfile
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -196,6 +197,46 @@ def libreoffice():
     return shutil.which(settings.LIBREOFFICE_PATH)
 
 
+EXTERNAL = 'TargetMode="External"'
+
+
+def etree_errors():
+    """The exception lxml raises for XML it cannot parse."""
+    from lxml import etree
+
+    return etree.XMLSyntaxError
+
+
+def without_external_links(source, folder):
+    """A copy of the Office file ``source`` (an OOXML ZIP) in ``folder`` whose relationships point
+    nowhere outside it, so LibreOffice fetches no address while drawing it.
+
+    A relationship with ``TargetMode="External"`` (a linked picture, a hyperlink, an attached
+    template) makes LibreOffice ask for its URL, so an uploaded file could make the server call
+    internal addresses and show what came back in a preview (attack trial, session 5). Their
+    targets become ``about:blank``; everything else is copied as it is, streamed.
+    Raises zipfile.BadZipFile for a file that is no ZIP (the caller says it cannot be converted).
+    """
+    from lxml import etree
+
+    target = Path(folder) / f"offline{Path(source).suffix}"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for member in original.infolist():
+            if member.filename.endswith(".rels") and member.file_size < 10 * 1024 * 1024:
+                data = original.read(member)
+                if EXTERNAL.encode() in data:
+                    tree = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+                    for relationship in tree:
+                        if relationship.get("TargetMode") == "External":
+                            relationship.set("Target", "about:blank")
+                    data = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+                copy.writestr(member, data)
+            else:
+                with original.open(member) as part, copy.open(member, "w", force_zip64=True) as out:
+                    shutil.copyfileobj(part, out, CHUNK)
+    return target
+
+
 def convert_to_pdf(source, folder):
     """Convert the Office file ``source`` to PDF with LibreOffice (headless), in ``folder``.
 
@@ -261,7 +302,10 @@ def previews_now(document):
                     source, note = None, NO_LIBREOFFICE
                 else:
                     try:
-                        source = convert_to_pdf(path, work)
+                        source = convert_to_pdf(without_external_links(path, work), work)
+                    except (zipfile.BadZipFile, etree_errors()) as error:
+                        logger.warning("Could not prepare %s for LibreOffice: %s", name, error)
+                        source, note = None, "LibreOffice could not convert the file, so there is no PDF to view."
                     except RuntimeError as error:
                         source, note = None, str(error)
                     else:

@@ -8,6 +8,7 @@ saved and its task is still waiting, as on a busy production worker.
 
 import io
 import re
+import zipfile
 
 import pytest
 from PIL import Image
@@ -297,3 +298,25 @@ def test_files_uploaded_before_previews_get_them_from_the_command(marketer_clien
     assert "Queued 1 file to read and preview." in out.getvalue()
     document.refresh_from_db()
     assert document.thumbnail_file and "Haldane" in document.extracted_text
+
+
+def test_libreoffice_gets_a_copy_whose_links_point_nowhere(tmp_path):
+    """Attack trial, session 5: a DOCX with a picture linked to an internal address made the server
+    fetch it while drawing the preview. LibreOffice now converts a copy whose external targets are
+    about:blank; the rest of the file is untouched."""
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    from content.tasks import without_external_links
+
+    original = docx.Document()
+    original.add_paragraph("Linked picture below.")
+    original.part.relate_to("http://127.0.0.1:9/ssrf-probe.png", RT.IMAGE, is_external=True)
+    source = tmp_path / "linked.docx"
+    original.save(source)
+    assert b"ssrf-probe" in zipfile.ZipFile(source).read("word/_rels/document.xml.rels")
+
+    copy = without_external_links(source, tmp_path)
+    rels = zipfile.ZipFile(copy).read("word/_rels/document.xml.rels")
+    assert b"ssrf-probe" not in rels and b'Target="about:blank"' in rels
+    assert [p.text for p in docx.Document(copy).paragraphs] == ["Linked picture below."]
