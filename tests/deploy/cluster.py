@@ -167,8 +167,11 @@ class Cluster:
         """The environment of one process (node ``a``, ``b``, the ``worker`` or a ``command``)."""
         home = self.folder / name
         home.mkdir(exist_ok=True)
+        # Not the test process's own switches: the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE
+        # (Playwright's loop), which production's deploy checks rightly refuse.
+        inherited = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
         env = {
-            **os.environ,
+            **inherited,
             "DJANGO_SETTINGS_MODULE": "home.settings.production",
             "SECRET_KEY": "two-node-test-key",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
