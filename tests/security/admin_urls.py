@@ -189,8 +189,10 @@ def other_kwargs(world, name, params):
     if name.startswith("collateral_import_"):  # a library import marketing previewed (content/import_views.py)
         from content.models import ImportJob
 
+        # The marketer's own job: another marketer's answers 404 (test_import_library), a superuser opens any.
         job, _ = ImportJob.objects.get_or_create(
-            filename="library.json", defaults={"folder": "/nonexistent", "state": "previewed", "preview": {}}
+            filename="library.json",
+            defaults={"folder": "/nonexistent", "state": "previewed", "preview": {}, "user": world.users["marketer"]},
         )
         fixed[name] = {"pk": job.pk}
     if name in fixed:
