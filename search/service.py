@@ -446,7 +446,10 @@ def ranked_search(engine, query):
         dataclasses.replace(query, page=1, page_size=max(CANDIDATES, offset + page_size), highlight=False)
     )
     hits = {hit.id: hit for hit in wide.hits}
-    scored = [(hit.id, hit.score) for hit in wide.hits]
+    # Browsing (no words) has no relevance to weigh: every candidate counts 1, so the helped figure
+    # and freshness order them, and equals keep the engine's newest-first order.
+    browsing = not query.text.strip()
+    scored = [(hit.id, 1.0 if browsing else hit.score) for hit in wide.hits]
     shown = scored[offset : offset + page_size]
     effects = effectiveness.for_pages([doc_id for doc_id, _score in scored[:CANDIDATES]] + [i for i, _ in shown])
     ranked = effectiveness.rerank(scored[:CANDIDATES], effects) + scored[CANDIDATES:]
