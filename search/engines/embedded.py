@@ -383,7 +383,8 @@ class EmbeddedEngine:
         return SearchResults(
             hits=hits,
             total=found.count,
-            facets=self.facet_counts(searcher, final),
+            # The highlights pass (only_ids) shows no facets: search.service keeps the first pass's.
+            facets=self.facet_counts(searcher, final) if query.only_ids is None else {},
             took_ms=(time.perf_counter() - started) * 1000,
             engine=self.name,
             corrections=corrections,
