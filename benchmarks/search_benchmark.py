@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/search_benchmark.py [--docs 10000] [--notes 100000] [--old-engine 110922c]
                                                     [--osmem] [--publishes 200] [--skip-http]
-                                                    [--concurrency-only]
+                                                    [--concurrency-only] [--http-only] [--port 8101]
 
 Runs against a throwaway SQLite database and index folder in a temporary folder. It generates
 `--docs` collateral documents of about 300 words plus about 300 words of file text, straight
@@ -14,6 +14,10 @@ another (reading) process, `/api/search` throughput with a new search every requ
 a trivial view under the same gunicorn, and a concurrency run: 3 gunicorn workers reading while
 the task worker (`db_worker`, the index's one writer) indexes `--publishes` publishes and notes
 arrive; it counts lost writes, segments and files left beside the index.
+
+`--http-only` builds the tantivy index and measures only the `/api/search` throughput share (each
+round measures the trivial view and the search in the same gunicorn, one after the other).
+`--port` is the first of the two loopback ports the gunicorns listen on.
 
 The old engine (our own SQLite FTS5 postings code) is loaded from git at `--old-engine` (the last
 commit that had it); `--old-engine none` skips it.
@@ -198,7 +202,7 @@ def http_ratio(env, headers, args):
     """/api/search with a new search every request as a share of the trivial /healthz, same gunicorn."""
     ratios, trivials = [], []
     fresh = iter(range(10**9))
-    with gunicorn(env, 8101) as base:
+    with gunicorn(env, args.port) as base:
 
         def new_search():
             n = next(fresh)
@@ -239,7 +243,7 @@ def orphan_files(path):
     return len(orphans), sum(item.stat().st_size for item in orphans)
 
 
-def concurrency_run(env, headers, publishes, path):
+def concurrency_run(env, headers, publishes, path, port):
     """3 gunicorn workers reading, the task worker writing `publishes` publishes, notes arriving."""
     from django_tasks.backends.database.models import DBTaskResult
 
@@ -261,7 +265,7 @@ def concurrency_run(env, headers, publishes, path):
     )
     persona, objection = PersonaPage.objects.first(), Objection.objects.first()
     stop, served, errors = threading.Event(), [0], []
-    with gunicorn(env, 8102, workers=3) as base:
+    with gunicorn(env, port, workers=3) as base:
 
         def read(client):
             n = client
@@ -344,6 +348,10 @@ def main():
     parser.add_argument(
         "--concurrency-only", action="store_true", help="build the tantivy index, then only the concurrency run"
     )
+    parser.add_argument(
+        "--http-only", action="store_true", help="build the tantivy index, then only the /api/search throughput share"
+    )
+    parser.add_argument("--port", type=int, default=8101, help="loopback port of the first gunicorn (the next one too)")
     parser.add_argument("--osmem", action="store_true", help="also measure the Elasticsearch engine on osmem-server")
     args = parser.parse_args()
 
@@ -381,6 +389,12 @@ def main():
         service.embedded_engine().rebuild(make_documents(args.docs, random.Random(1)))
         print(f"tantivy index built in {time.perf_counter() - started:.1f} s")
         report_concurrency(env, args, service.embedded_engine().path)
+        return
+    if args.http_only:
+        started = time.perf_counter()
+        service.embedded_engine().rebuild(make_documents(args.docs, random.Random(1)))
+        print(f"tantivy index built in {time.perf_counter() - started:.1f} s")
+        report_http(env, args)
         return
     engines = []
     old = None if args.old_engine == "none" else old_engine_class(args.old_engine)
@@ -464,6 +478,14 @@ def main():
     if args.skip_http:
         return
 
+    report_http(env, args)
+    report_concurrency(env, args, tantivy_engine.path)
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+
+
+def report_http(env, args):
+    from search import service
+
     headers = api_headers()
     service.embedded_engine().close()  # web workers read; nothing in them writes
     trivial, ratios = http_ratio(env, headers, args)
@@ -472,9 +494,6 @@ def main():
         f"gunicorn 2 workers, 4 clients: {statistics.median(ratios):.1%} of the trivial view "
         f"({trivial:.0f} req/s; rounds {', '.join(f'{ratio:.1%}' for ratio in ratios)}); target >= 20%"
     )
-
-    report_concurrency(env, args, tantivy_engine.path)
-    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 def api_headers():
@@ -489,7 +508,7 @@ def api_headers():
 
 
 def report_concurrency(env, args, path):
-    run = concurrency_run(env, api_headers(), args.publishes, path)
+    run = concurrency_run(env, api_headers(), args.publishes, path, args.port + 1)
     print(
         f"\nconcurrency: 3 gunicorn workers reading (4 clients), db_worker writing {args.publishes} publishes "
         f"and {args.publishes // 4} notes: published in {run['published_s']:.1f} s, "
