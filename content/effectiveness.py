@@ -17,9 +17,9 @@ asset past its review-by date is multiplied by STALE_FACTOR: demoted, never hidd
 """
 
 import datetime
+import threading
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -29,11 +29,12 @@ HELPED_WEIGHT = 0.2  # the helped rate moves relevance by at most ±10 % (0.9 ne
 STALE_FACTOR = 0.7  # past review-by: clearly demoted, never hidden
 PRIOR = 1  # smoothing: one imagined "helped" and one "did not help" answer for every asset
 USAGE_WINDOWS = (30, 90)  # days, for the usage panel and the admin listing
-# Each asset's counts and review-by date are cached under this shared version (home/versions.py).
-# personas.insights uses the same key: its signal handlers (personas/signal_handlers.py) and bulk
-# moderation move it on for every note, feedback click, publish, unpublish or delete.
+# Each asset's counts and review-by date are kept in each process's memory under this shared
+# version (home/versions.py), as search.taxonomy keeps the taxonomy. personas.insights uses the same
+# key: its signal handlers (personas/signal_handlers.py) and bulk moderation move it on for every
+# note, feedback click, publish, unpublish or delete, and every process starts afresh.
 VERSION_KEY = "field-record-version"
-CACHE_SECONDS = 60 * 60 * 24
+RECORDS_KEPT = 100_000  # records a process keeps for one version at most (about 150 bytes each)
 
 
 def smoothed_helped_rate(helped, not_helped, prior=PRIOR):
@@ -133,7 +134,7 @@ def helped_counts(page_ids=None, since=None):
 
 
 def invalidate(*args, **kwargs):
-    """Retire every cached record at once (signature fits Django signals)."""
+    """Retire every kept record, in every process, at once (signature fits Django signals)."""
     versions.bump(VERSION_KEY)
 
 
@@ -147,27 +148,41 @@ def read_records(page_ids):
     return {pk: (*counts.get(pk, (0, 0)), review_by.get(pk)) for pk in page_ids}
 
 
+_records = (None, {})  # (version, {page id: (helped, not_helped, review_by)}) read by this process
+_records_lock = threading.Lock()
+
+
 def for_pages(page_ids, today=None):
     """{page id: Effectiveness} for every id given (an asset nobody answered gets zeros).
 
-    Reads one shared cache entry per version (home/versions.py) holding the records read so far;
-    the assets it lacks cost three queries together, whatever their number (`read_records`), and
-    are added to it. `today` (a date, default the site's today) decides staleness, which is never
-    cached. Ids of pages that do not exist get an Effectiveness with no review date."""
+    Records read so far are kept in this process's memory under the shared version (one small
+    cache read per call, home/versions.py); the assets it lacks cost three queries together,
+    whatever their number (`read_records`), and are added. A search re-ranks 200 candidates, so a
+    shared cache entry holding every record (unpickled on each search) cost more than it saved.
+    `today` (a date, default the site's today) decides staleness, which is never kept. Ids of pages
+    that do not exist get an Effectiveness with no review date."""
+    global _records
     page_ids = list(dict.fromkeys(page_ids))
     if not page_ids:
         return {}
     today = today or timezone.localdate()
-    key = f"field-records:{versions.current(VERSION_KEY)}"
-    records = cache.get(key) or {}
-    missing = [pk for pk in page_ids if pk not in records]
+    version = versions.current(VERSION_KEY)
+    kept_version, kept = _records
+    known = kept if kept_version == version else {}
+    wanted = {pk: known.get(pk) for pk in page_ids}
+    missing = [pk for pk, record in wanted.items() if record is None]
     if missing:
-        # Another worker may add to the same entry meanwhile; losing its additions only costs a read.
-        records = {**records, **read_records(missing)}
-        cache.set(key, records, CACHE_SECONDS)
+        read = read_records(missing)
+        wanted.update(read)
+        with _records_lock:
+            kept_version, kept = _records
+            if kept_version != version or len(kept) + len(read) > RECORDS_KEPT:
+                kept = {}
+                _records = (version, kept)
+            kept.update(read)
     return {
         pk: Effectiveness(pk, helped, not_helped, review_by=review_by, today=today)
-        for pk, (helped, not_helped, review_by) in ((pk, records[pk]) for pk in page_ids)
+        for pk, (helped, not_helped, review_by) in wanted.items()
     }
 
 

@@ -331,9 +331,12 @@ def search(text="", filters=None, page=1, page_size=20, *, exclude_ids):
     ``frozenset()`` only where no person's view is involved. The engine leaves them out inside
     the query, so totals, facet counts, results and highlights never reflect them.
     """
-    query, mentions = build_query(text, filters, page=page, page_size=page_size, exclude_ids=exclude_ids)
+    hidden_personas = hidden_persona_slugs(exclude_ids)  # read once: the query and the results use it
+    query, mentions = build_query(
+        text, filters, page=page, page_size=page_size, exclude_ids=exclude_ids, hidden_personas=hidden_personas
+    )
     results = run(answer, query)
-    return without_hidden_personas(dataclasses.replace(results, mentions=mentions), query.exclude_ids)
+    return without_hidden_personas(dataclasses.replace(results, mentions=mentions), hidden_personas)
 
 
 def answer(query):
@@ -436,16 +439,18 @@ def database_search(query, notice):
 def ranked_search(engine, query):
     """One engine's SearchResults for `query`, re-ranked by effectiveness (see the module docstring).
 
-    Two engine calls when there are words: the candidates without highlights, then the shown page's
-    highlights (only_ids); one when browsing. The first CANDIDATES are re-ranked; results past
-    them keep the engine's order, so paging never shows an asset twice or skips one."""
+    Two engine calls: the candidates' ids and scores alone (ids_only: no stored text read, no
+    highlights), then the shown page's hits with their highlights (only_ids). The first CANDIDATES
+    are re-ranked; results past them keep the engine's order, so paging never shows an asset twice
+    or skips one. Totals, facets and corrections are the first call's."""
     started = time.perf_counter()
     page_size = max(1, query.page_size)
     offset = (max(1, query.page) - 1) * page_size
     wide = engine.search(
-        dataclasses.replace(query, page=1, page_size=max(CANDIDATES, offset + page_size), highlight=False)
+        dataclasses.replace(
+            query, page=1, page_size=max(CANDIDATES, offset + page_size), highlight=False, ids_only=True
+        )
     )
-    hits = {hit.id: hit for hit in wide.hits}
     # Browsing (no words) has no relevance to weigh: every candidate counts 1, so the helped figure
     # and freshness order them, and equals keep the engine's newest-first order.
     browsing = not query.text.strip()
@@ -454,45 +459,58 @@ def ranked_search(engine, query):
     effects = effectiveness.for_pages([doc_id for doc_id, _score in scored[:CANDIDATES]] + [i for i, _ in shown])
     ranked = effectiveness.rerank(scored[:CANDIDATES], effects) + scored[CANDIDATES:]
     shown = ranked[offset : offset + page_size]
-    highlights = {}
-    if query.text.strip() and query.highlight and shown:
-        marked = engine.search(
-            dataclasses.replace(query, page=1, page_size=len(shown), only_ids=frozenset(i for i, _ in shown))
-        )
-        highlights = {hit.id: hit.highlights for hit in marked.hits}
-    page_hits = []
-    for doc_id, score in shown:
-        effect = effects[doc_id]
-        page_hits.append(
+    hits = {}
+    if shown:
+        page = engine.search(
             dataclasses.replace(
-                hits[doc_id],
-                score=round(score, 6),
-                highlights=highlights.get(doc_id, []),
-                stale=effect.stale,
-                helped=effect.helped,
-                not_helped=effect.not_helped,
-                helped_label=effect.label,
+                query,
+                page=1,
+                page_size=len(shown),
+                only_ids=frozenset(doc_id for doc_id, _score in shown),
+                highlight=query.highlight and not browsing,
             )
         )
+        hits = {hit.id: hit for hit in page.hits}
+    page_hits = [
+        with_effect(hits[doc_id], score, effects[doc_id])
+        for doc_id, score in shown
+        if doc_id in hits  # not removed between the two calls
+    ]
     return dataclasses.replace(wide, hits=page_hits, took_ms=(time.perf_counter() - started) * 1000)
+
+
+def with_effect(hit, score, effect):
+    """The hit with its final score and content.effectiveness's figure and staleness."""
+    return dataclasses.replace(
+        hit,
+        score=round(score, 6),
+        stale=effect.stale,
+        helped=effect.helped,
+        not_helped=effect.not_helped,
+        helped_label=effect.label,
+    )
 
 
 # Query understanding: what the words name, and when the answer is only a best guess.
 
 
-def build_query(text="", filters=None, page=1, page_size=20, *, exclude_ids, vocab=None):
+def build_query(text="", filters=None, page=1, page_size=20, *, exclude_ids, vocab=None, hidden_personas=None):
     """The SearchQuery for what a person typed, and the Mentions recognised in it.
 
     Returns (SearchQuery, (Mention, ...)). The words are read by search.understanding against
     `vocab` (default: this site's vocabulary); a persona page in `exclude_ids` is never
-    recognised, so neither a boost nor a chip reveals it.
+    recognised, so neither a boost nor a chip reveals it. `hidden_personas`: their slugs
+    (hidden_persona_slugs(exclude_ids)) when the caller has read them already.
     """
     filters = {facet: list(values) for facet, values in (filters or {}).items() if facet in FACETS and values}
     exclude_ids = frozenset(exclude_ids)
     if not text.strip():
         return SearchQuery(text=text, filters=filters, page=page, page_size=page_size, exclude_ids=exclude_ids), ()
     understood = understand(text, vocab or vocabulary(), last_word_complete=text.endswith(" "))
-    hidden = hidden_persona_slugs(exclude_ids) if vocab is None else set()
+    if vocab is not None:
+        hidden = set()
+    else:
+        hidden = hidden_persona_slugs(exclude_ids) if hidden_personas is None else hidden_personas
     hidden_named = {("persona", slug) for slug in hidden}
     terms = tuple(
         dataclasses.replace(term, facets=tuple(named for named in term.facets if named not in hidden_named))
@@ -520,6 +538,7 @@ def build_query(text="", filters=None, page=1, page_size=20, *, exclude_ids, voc
 
 
 def hidden_persona_slugs(exclude_ids):
+    """The slugs of the persona pages among `exclude_ids` (a set; one query, none when empty)."""
     if not exclude_ids:
         return set()
     from personas.models import PersonaPage
@@ -542,16 +561,11 @@ def run(ask, query):
     return dataclasses.replace(results, weak=True)
 
 
-def without_hidden_personas(results, exclude_ids):
-    """Results that do not name a persona page the searcher may not view. An asset they may see
-    can be tagged with one: its persona label and the persona facet's value are left out, and so
-    is the asset's "Tagged" highlight (the tag text holds the persona's title and role, and a
-    passage may show any part of them)."""
-    from personas.models import PersonaPage
-
-    hidden = (
-        set(PersonaPage.objects.filter(pk__in=exclude_ids).values_list("slug", flat=True)) if exclude_ids else set()
-    )
+def without_hidden_personas(results, hidden):
+    """Results that do not name a persona page the searcher may not view (`hidden`: their slugs,
+    hidden_persona_slugs). An asset they may see can be tagged with one: its persona label and the
+    persona facet's value are left out, and so is the asset's "Tagged" highlight (the tag text
+    holds the persona's title and role, and a passage may show any part of them)."""
     if not hidden:
         return results
 

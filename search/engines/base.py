@@ -98,6 +98,9 @@ class SearchQuery:
     phrase: str = ""  # the meaningful words in order, for phrase matching
     # False: hits without highlights (the service's first, wide pass over the candidates).
     highlight: bool = True
+    # True: each hit needs only its id and score, the rest may be left empty (the service's wide
+    # pass re-ranks 200 candidates by id and reads what it shows in its second pass).
+    ids_only: bool = False
     # Not None: only these ids may match (the service's second pass, for the page it shows).
     only_ids: frozenset | None = None
 
@@ -115,6 +118,12 @@ class Hit:
     helped: int = 0
     not_helped: int = 0
     helped_label: str = ""  # content.effectiveness's words for the figure, set by search.service
+
+
+def bare_hit(doc_id, score):
+    """A Hit with only its id and score (rounded; 0.0 when not a float), as SearchQuery.ids_only asks."""
+    score = round(float(score), 6) if isinstance(score, float) else 0.0
+    return Hit(id=doc_id, title="", url="", score=score, highlights=[], labels={}, stale=False, external_id=None)
 
 
 @dataclass(frozen=True)

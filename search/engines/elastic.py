@@ -28,6 +28,7 @@ from search.engines.base import (
     WORDS_WEIGHT,
     Hit,
     SearchResults,
+    bare_hit,
 )
 
 SEP = "\x1f"
@@ -324,7 +325,9 @@ class ElasticEngine:
             .extra(from_=offset, size=page_size, track_total_hits=True)
         )
         search.aggs.bucket("facets", "terms", field="facet_labels", size=FACET_BUCKETS)
-        if text and query.highlight:
+        if query.ids_only:  # the service's wide pass: no stored text sent back
+            search = search.source(["doc_id"])
+        if text and query.highlight and not query.ids_only:
             options = {}
             if query.terms:  # mark the meaningful words only, never grammar words
                 options["highlight_query"] = highlight_query(query).to_dict()
@@ -340,7 +343,7 @@ class ElasticEngine:
                 search = search.highlight_options(**options)
         response = search.execute()
         return SearchResults(
-            hits=[self._hit(hit) for hit in response.hits],
+            hits=[bare_hit(hit.doc_id, hit.meta.score) if query.ids_only else self._hit(hit) for hit in response.hits],
             total=response.hits.total.value,
             facets=self._facets(response.aggregations.facets.buckets),
             took_ms=(time.perf_counter() - started) * 1000,

@@ -26,7 +26,7 @@ from pathlib import Path
 import tantivy
 from tantivy import Filter, Index, Occur, Query, SchemaBuilder, TextAnalyzerBuilder, Tokenizer
 
-from search.engines.base import FACETS, Hit, SearchResults
+from search.engines.base import FACETS, Hit, SearchResults, bare_hit
 
 # Field weights, chosen on the judged query set (manage.py evaluate_search); as the Elasticsearch engine.
 WEIGHTS = {"title": 5.0, "taxonomy": 3.0, "summary": 2.0, "body": 1.5, "files": 1.0}
@@ -133,8 +133,24 @@ class Highlighter:
     def __init__(self, stems):
         self.stems = set(stems)
         prefixes = sorted({stem[: max(2, len(stem) - 1)] for stem in self.stems}, key=len, reverse=True)
-        self.pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, prefixes)) + r")\w*", re.I) if prefixes else None
+        alternatives = "(?:" + "|".join(map(re.escape, prefixes)) + r")\w*"
+        self.pattern = re.compile(r"\b" + alternatives, re.I) if prefixes else None
+        # The same search in lower-cased ASCII text, about five times faster: without re.I and \b the
+        # regex engine skips ahead to a possible first letter; a match inside a word is then dropped.
+        lower_ascii = prefixes and all(prefix.isascii() and prefix == prefix.lower() for prefix in prefixes)
+        self.ascii_pattern = re.compile(alternatives) if lower_ascii else None
         self._known = {}
+
+    def occurrences(self, text):
+        """(start, end, word) of each match of `pattern` in `text`, in order, lazily."""
+        if self.ascii_pattern is None or not text.isascii():
+            return ((match.start(), match.end(), match.group()) for match in self.pattern.finditer(text))
+        lowered = text.lower()  # ASCII: the same length, so offsets hold
+        return (
+            (match.start(), match.end(), text[match.start() : match.end()])
+            for match in self.ascii_pattern.finditer(lowered)
+            if not match.start() or not (lowered[match.start() - 1].isalnum() or lowered[match.start() - 1] == "_")
+        )
 
     def matches(self, word):
         key = word.lower()
@@ -148,21 +164,21 @@ class Highlighter:
         if self.pattern is None:
             return ""
         text = text[:HIGHLIGHT_SCAN]
-        found = (match for match in self.pattern.finditer(text) if self.matches(match.group()))
+        found = (match for match in self.occurrences(text) if self.matches(match[2]))
         first = next(found, None)
         if first is None:
             return ""
-        start = max(0, first.start() - PASSAGE_CHARS // 4)
+        start = max(0, first[0] - PASSAGE_CHARS // 4)
         start = text.rfind(" ", 0, start) + 1 if start else 0
         end = min(len(text), start + PASSAGE_CHARS)
         if end < len(text) and (space := text.find(" ", end)) != -1 and space - end < 20:
             end = space
         parts, position = [], start
-        for match in itertools.chain([first], found):  # lazily: a long text has many more matches
-            if match.end() > end:
+        for begin, finish, word in itertools.chain([first], found):  # lazily: a long text has many more matches
+            if finish > end:
                 break
-            parts += [html.escape(text[position : match.start()]), "<mark>", html.escape(match.group()), "</mark>"]
-            position = match.end()
+            parts += [html.escape(text[position:begin]), "<mark>", html.escape(word), "</mark>"]
+            position = finish
         parts.append(html.escape(text[position:end]))
         return ("…" if start else "") + "".join(parts).strip() + ("…" if end < len(text) else "")
 
@@ -377,9 +393,13 @@ class EmbeddedEngine:
             found = searcher.search(final, limit=page_size, offset=offset, count=True)
         else:  # browsing: newest first
             found = searcher.search(final, limit=page_size, offset=offset, count=True, order_by_field="published")
-        highlighter = Highlighter(stems)
-        marked = bool(stems) and query.highlight
-        hits = [self._hit(searcher, score, address, highlighter, marked) for score, address in found.hits]
+        if query.ids_only:  # ids from the id column: no stored document is read
+            ids = searcher.fast_field_values("id", [address for _score, address in found.hits])
+            hits = [bare_hit(doc_id, score) for doc_id, (score, _address) in zip(ids, found.hits, strict=True)]
+        else:
+            highlighter = Highlighter(stems)
+            marked = bool(stems) and query.highlight
+            hits = [self._hit(searcher, score, address, highlighter, marked) for score, address in found.hits]
         return SearchResults(
             hits=hits,
             total=found.count,
