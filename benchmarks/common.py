@@ -1,7 +1,8 @@
-"""What both benchmarks share: percentiles, a gunicorn to measure against, and loopback clients."""
+"""What the benchmarks share: timings and percentiles, a gunicorn to measure against, and loopback clients."""
 
 import itertools
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -16,8 +17,27 @@ WORKERS = 2
 
 
 def percentile(values, share):
+    """The value `share` (0..1) of the way up the sorted values: percentile(samples, 0.95) is the p95."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def samples_ms(function, runs, before=None):
+    """Milliseconds each of `runs` calls of function() took; before(), when given, runs untimed ahead of each."""
+    samples = []
+    for _ in range(runs):
+        if before:
+            before()
+        started = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def timed(function, runs, before=None):
+    """(median, p95) in milliseconds of `runs` calls of function() (see samples_ms)."""
+    samples = samples_ms(function, runs, before)
+    return statistics.median(samples), percentile(samples, 0.95)
 
 
 @contextmanager

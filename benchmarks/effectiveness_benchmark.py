@@ -12,22 +12,15 @@ search.service (candidates, re-rank, the page's highlights).
 
 import argparse
 import random
-import time
 
-from common import percentile, throwaway_site
+from common import throwaway_site, timed
 
 QUERIES = ["pricing", "security review", "integration salesforce", "roi", "onboarding plan", "deck", "asset 12"]
 
 
-def timed(function, runs, before=None):
-    samples = []
-    for _ in range(runs):
-        if before:
-            before()
-        started = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - started) * 1000)
-    return f"p50 {percentile(samples, 0.5):6.2f} ms  p95 {percentile(samples, 0.95):6.2f} ms"
+def figures(function, runs, before=None):
+    p50, p95 = timed(function, runs, before)
+    return f"p50 {p50:6.2f} ms  p95 {p95:6.2f} ms"
 
 
 def build(args, rng):
@@ -98,9 +91,9 @@ def main():
     assets = build(args, random.Random(5))
     print(f"data: {len(assets):,} assets, {args.notes:,} notes, 20,000 events; folder cache")
     ids = [page.pk for page in assets[:200]]
-    print(f"the three queries, uncached     {timed(lambda: effectiveness.read_records(ids), args.runs)}")
-    print(f"for_pages(200), cache emptied   {timed(lambda: effectiveness.for_pages(ids), args.runs, cache.clear)}")
-    print(f"for_pages(200), warm            {timed(lambda: effectiveness.for_pages(ids), args.runs)}")
+    print(f"the three queries, uncached     {figures(lambda: effectiveness.read_records(ids), args.runs)}")
+    print(f"for_pages(200), cache emptied   {figures(lambda: effectiveness.for_pages(ids), args.runs, cache.clear)}")
+    print(f"for_pages(200), warm            {figures(lambda: effectiveness.for_pages(ids), args.runs)}")
     engine = service.embedded_engine()
     queries = iter(range(10**9))
 
@@ -110,13 +103,13 @@ def main():
     def through_service():
         service.search(QUERIES[next(queries) % len(QUERIES)], exclude_ids=frozenset())
 
-    print(f"search, engine alone            {timed(engine_only, args.runs)}")
+    print(f"search, engine alone            {figures(engine_only, args.runs)}")
 
     def candidates():
         engine.search(SearchQuery(text=QUERIES[next(queries) % len(QUERIES)], page_size=200, highlight=False))
 
-    print(f"engine, 200 candidates, no marks {timed(candidates, args.runs)}")
-    print(f"search, service with re-ranking {timed(through_service, args.runs)}")
+    print(f"engine, 200 candidates, no marks {figures(candidates, args.runs)}")
+    print(f"search, service with re-ranking {figures(through_service, args.runs)}")
 
 
 if __name__ == "__main__":

@@ -13,22 +13,10 @@ under gunicorn (2 workers, 4 clients on loopback).
 import argparse
 import json
 import random
-import statistics
 import time
 import urllib.request
 
-from common import WORKERS, gunicorn, load, percentile, throwaway_site
-
-
-def timed(function, runs, before=None):
-    samples = []
-    for _ in range(runs):
-        if before:
-            before()
-        started = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples), percentile(samples, 0.95)
+from common import WORKERS, gunicorn, load, throwaway_site, timed
 
 
 def build(args, rng):

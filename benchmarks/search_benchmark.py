@@ -39,7 +39,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from common import ROOT, gunicorn, load, percentile, throwaway_site
+from common import ROOT, gunicorn, load, percentile, samples_ms, throwaway_site, timed
 
 VOCABULARY = re.findall(
     r"\w+",
@@ -129,12 +129,7 @@ def query_times(engine, query, repeats):
 
     search = SearchQuery(text=query, page_size=10)
     engine.search(search)
-    samples = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        engine.search(search)
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
+    return samples_ms(lambda: engine.search(search), repeats)
 
 
 def measure_engine(engine, path, args):
@@ -443,12 +438,7 @@ def main():
     from content.factories import create_collateral
 
     page = create_collateral(title="Benchmark asset", summary="Pricing for the benchmark.")
-    samples = []
-    for _ in range(200):
-        started = time.perf_counter()
-        service.index_collateral([page.pk])
-        samples.append((time.perf_counter() - started) * 1000)
-    new["service_reindex_p95_ms"] = percentile(samples, 0.95)
+    _p50, new["service_reindex_p95_ms"] = timed(lambda: service.index_collateral([page.pk]), 200)
 
     rows = [
         ("index build, s", "build_s", TARGETS["build_s"]),

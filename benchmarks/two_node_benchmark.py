@@ -22,6 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from common import percentile  # noqa: E402
+
 from tests.deploy.cluster import Browser, Cluster  # noqa: E402
 
 ASSETS = """
@@ -39,11 +41,6 @@ for number in range({count}):
     )
 """
 QUERIES = ["invoice", "cash forecast", "too pricey", "security review", "renewal", "integration guide", "pricng"]
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
 def main():

@@ -4,19 +4,22 @@ Authentication: the site's session, or `Authorization: Bearer <token>` with a to
 user created (and can revoke) under Settings → API tokens in the admin.
 """
 
+import hashlib
 import re
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 from content.models import CollateralPage
+from home import versions
 from home.api_auth import authenticated_user, unauthorised
 from home.text import without_nul
 from home.visibility import hidden_page_ids, visible_pages
 from personas.models import Objection, PersonaPage
-from search import service
+from search import service, taxonomy
 from search.engines.base import FACETS
 from search.models import QueryLog
 from search.taxonomy import known_values
@@ -114,6 +117,7 @@ def search_api(request):
 
 
 SUGGESTION_LIMIT = 8
+SUGGEST_CACHE_SECONDS = 60 * 60  # the taxonomy version retires them sooner when anything changes
 
 
 def matching_objections(text):
@@ -136,6 +140,30 @@ def matching_objections(text):
     return sorted(candidates, key=lambda objection: (rank(objection), objection.name.lower()))
 
 
+def taxonomy_suggestions(text):
+    """([objection suggestion], [(persona page id, suggestion)]) for what was typed: the objections
+    (at most 3) and every live persona page whose title or role holds the text. Cached under the
+    shared taxonomy version, which any change to objections or persona pages moves on; which
+    personas a request may see is decided after, per request."""
+    digest = hashlib.sha256(text.encode()).hexdigest()[:32]
+    key = f"suggest-taxonomy:{versions.current(taxonomy.VERSION_KEY)}:{digest}"
+    found = cache.get(key)
+    if found is None or found[0] != text:
+        objections = [
+            {"type": "objection", "label": objection.name, "url": f"/search/?objection={objection.slug}"}
+            for objection in matching_objections(text)[:3]
+        ]
+        personas = [
+            (persona.pk, {"type": "persona", "label": persona.title, "url": persona.url})
+            for persona in PersonaPage.objects.live()
+            .filter(Q(title__icontains=text) | Q(role__icontains=text))
+            .order_by("path")
+        ]
+        found = (text, objections, personas)
+        cache.set(key, found, SUGGEST_CACHE_SECONDS)
+    return found[1], found[2]
+
+
 @require_GET
 def suggest_api(request):
     """GET /api/suggest?q=pri: titles, personas and objections starting with what was typed
@@ -143,16 +171,9 @@ def suggest_api(request):
     text = without_nul(request.GET.get("q")).strip()[:MAX_QUERY_LENGTH]
     if len(text) < 2:
         return JsonResponse({"suggestions": []})
-    suggestions = [
-        {"type": "objection", "label": objection.name, "url": f"/search/?objection={objection.slug}"}
-        for objection in matching_objections(text)[:3]
-    ]
-    suggestions += [
-        {"type": "persona", "label": persona.title, "url": persona.url}
-        for persona in visible_pages(PersonaPage.objects.all(), request).filter(
-            Q(title__icontains=text) | Q(role__icontains=text)
-        )[:3]
-    ]
+    objections, personas = taxonomy_suggestions(text)
+    hidden = hidden_page_ids(request)
+    suggestions = objections + [suggestion for pk, suggestion in personas if pk not in hidden][:3]
     suggestions += [
         {"type": "collateral", "label": page.title, "url": page.url}
         for page in visible_pages(CollateralPage.objects.all(), request)

@@ -62,8 +62,6 @@ CANDIDATES = 200  # the best this many by text relevance are re-ranked by effect
 BREAKER_SECONDS = 30  # after a failed server call, the server is skipped this long (per process)
 CHECK_SECONDS = 30  # how often (per process) the server's document count is compared to the database
 REPLAY_BATCH = 100
-SERVER_REBUILD_QUEUED_KEY = "search-server-rebuild-queued"
-SERVER_REBUILD_QUEUED_SECONDS = 600
 # Said when the embedded index cannot answer and the database does (a simple title/summary match).
 INDEX_NOTICES = {
     "missing": "The search index is missing",
@@ -74,11 +72,45 @@ INDEX_NOTICE_END = (
     ", so these results come from a simple match on titles and summaries. It is being rebuilt; "
     "full results with highlights and filter counts will be back in a few minutes. Nothing you saved is lost."
 )
-REBUILD_QUEUED_KEY = "search-index-rebuild-queued"
-REBUILD_QUEUED_SECONDS = 300  # one rebuild waits in the queue at a time, however many searches notice
 REBUILD_RETRY_SECONDS = 30  # after a rebuild failed (the folder cannot be written), the next try waits this long
-REPLAY_QUEUED_KEY = "search-replay-queued"
-REPLAY_QUEUED_SECONDS = 10  # a search that finds kept writes asks the writer to replay them, this often at most
+
+
+@dataclasses.dataclass(frozen=True)
+class Repair:
+    """A repair the writing process runs as a task (search.tasks), asked for by whichever web
+    worker notices the need: queued at most once per `seconds` across every worker (a shared
+    cache key), however many searches notice; the task clears the key when it is done."""
+
+    key: str
+    seconds: int
+    task: str  # the name of the task in search.tasks
+
+    def queue(self):
+        """Enqueue the task unless it waits already. Returns its TaskResult (finished already
+        on the immediate backend), or None when it waits from an earlier call or could not be
+        queued (logged). Never raises."""
+        from search import tasks
+
+        if not shared_cache.add(self.key, True, self.seconds):
+            return None
+        try:
+            return getattr(tasks, self.task).enqueue()
+        except Exception:
+            logger.exception("Could not queue the search repair %s", self.task)
+            return None
+
+    def done(self):
+        shared_cache.delete(self.key)
+
+    def retry_after(self, seconds):
+        """Let the next ask queue it again after `seconds` (it failed; the cause may clear)."""
+        shared_cache.set(self.key, True, seconds)
+
+
+# One rebuild of each index waits in the queue at a time; kept writes are replayed this often at most.
+REBUILD_EMBEDDED = Repair("search-index-rebuild-queued", 300, "rebuild_search_index")
+REBUILD_SERVER = Repair("search-server-rebuild-queued", 600, "rebuild_server_index")
+REPLAY = Repair("search-replay-queued", 10, "replay_pending")
 
 
 def one_line(error):
@@ -217,44 +249,23 @@ def replay_pending():
     return replayed
 
 
-def queue_replay():
-    """Ask the process that writes to replay kept writes, at most once per REPLAY_QUEUED_SECONDS.
-    A web worker never writes the embedded index itself. Never raises."""
-    from search import tasks
-
-    if not shared_cache.add(REPLAY_QUEUED_KEY, True, REPLAY_QUEUED_SECONDS):
-        return
-    try:
-        tasks.replay_pending.enqueue()
-    except Exception:
-        logger.exception("Could not queue a replay of kept search writes")
-
-
 def queue_rebuild():
-    """Ask the process that writes to rebuild the embedded index, at most once per
-    REBUILD_QUEUED_SECONDS (however many searches notice). Returns True when the rebuild already
-    ran and landed (the immediate task backend), False when it waits or failed. Never raises."""
+    """Ask the process that writes to rebuild the embedded index (REBUILD_EMBEDDED). Returns True
+    when the rebuild already ran and landed (the immediate task backend), False when it waits or
+    failed. Never raises."""
     from django_tasks import TaskResultStatus
 
-    from search import tasks
-
-    if not shared_cache.add(REBUILD_QUEUED_KEY, True, REBUILD_QUEUED_SECONDS):
-        return False
-    try:
-        result = tasks.rebuild_search_index.enqueue()
-    except Exception:
-        logger.exception("Could not queue a rebuild of the search index")
-        return False
-    return result.status == TaskResultStatus.SUCCEEDED and (result.return_value or 0) >= 0
+    result = REBUILD_EMBEDDED.queue()
+    return result is not None and result.status == TaskResultStatus.SUCCEEDED and (result.return_value or 0) >= 0
 
 
 def check_server():
     """Heal the server before a search: replay missed writes, and at most every CHECK_SECONDS compare
     its document count with the database's live collateral; an index that is empty, or short by
-    more than 1 %, gets a rebuild queued (once per REBUILD_QUEUED_SECONDS). Returns True when the
-    server can answer: it is not skipped and its index was not found short. Raises SERVER_ERRORS."""
+    more than 1 %, gets a rebuild queued (REBUILD_SERVER). Returns True when the server can answer:
+    it is not skipped and its index was not found short. Raises SERVER_ERRORS."""
     if PendingIndexing.objects.exists():
-        queue_replay()
+        REPLAY.queue()  # a web worker never writes the embedded index itself
     if time.monotonic() < health.next_check:
         return not health.short
     expected = collateral_for_index().count()
@@ -263,12 +274,7 @@ def check_server():
     health.next_check = time.monotonic() + CHECK_SECONDS
     if health.short:
         logger.warning("Search server holds %s of %s documents; rebuilding it", found, expected)
-        if shared_cache.add(SERVER_REBUILD_QUEUED_KEY, True, SERVER_REBUILD_QUEUED_SECONDS):
-            from search import tasks
-
-            tasks.rebuild_server_index.enqueue()
-            if not health.short:  # rebuilt already (immediate tasks)
-                return True
+        REBUILD_SERVER.queue()  # on the immediate backend it ran already, and health.short is False
     return not health.short
 
 
@@ -278,7 +284,7 @@ def rebuild_server():
     count = get_engine().rebuild(all_documents())
     health.short = False
     health.next_check = time.monotonic() + CHECK_SECONDS
-    shared_cache.delete(SERVER_REBUILD_QUEUED_KEY)
+    REBUILD_SERVER.done()
     return count
 
 
@@ -299,9 +305,9 @@ def rebuild_embedded():
     try:
         count = embedded_engine().rebuild(all_documents())
     except IndexUnavailable:
-        shared_cache.set(REBUILD_QUEUED_KEY, True, REBUILD_RETRY_SECONDS)
+        REBUILD_EMBEDDED.retry_after(REBUILD_RETRY_SECONDS)
         raise
-    shared_cache.delete(REBUILD_QUEUED_KEY)
+    REBUILD_EMBEDDED.done()
     if not uses_server():
         PendingIndexing.objects.filter(pk__lte=started).delete()
     return count
@@ -411,19 +417,7 @@ def database_search(query, notice):
     shown = documents(pages[start : start + size])
     effects = effectiveness.for_pages([doc.id for doc in shown])
     hits = [
-        Hit(
-            id=doc.id,
-            title=doc.title,
-            url=doc.url,
-            score=0.0,
-            highlights=[],
-            labels=doc.labels,
-            stale=effects[doc.id].stale,
-            external_id=doc.external_id,
-            helped=effects[doc.id].helped,
-            not_helped=effects[doc.id].not_helped,
-            helped_label=effects[doc.id].label,
-        )
+        with_effect(Hit(id=doc.id, score=0.0, highlights=[], stale=False, **doc.stored_fields()), 0.0, effects[doc.id])
         for doc in shown
     ]
     return SearchResults(

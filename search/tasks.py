@@ -57,9 +57,7 @@ def rebuild_search_index() -> int:
 def replay_pending() -> int:
     """Write again what an index missed (queued by a search that found kept writes, so a web
     worker never writes the embedded index itself). Returns how many pages were replayed."""
-    from django.core.cache import cache
-
     try:
         return service.replay_pending()
     finally:
-        cache.delete(service.REPLAY_QUEUED_KEY)
+        service.REPLAY.done()

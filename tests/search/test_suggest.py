@@ -22,3 +22,25 @@ def test_pri_offers_price_is_too_high_first(rep_client, objection):
     assert labels(rep_client, "pri") == ["Price is too high", "Privacy", "Data privacy"]
     assert labels(rep_client, "too hi") == ["Price is too high"]
     assert labels(rep_client, "p") == []  # two letters at least
+
+
+def test_suggestions_from_the_taxonomy_are_kept_until_it_changes(rep_client, objection, persona):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def suggested(text):
+        with CaptureQueriesContext(connection) as queries:
+            response = rep_client.get("/api/suggest", {"q": text})
+        return [item["label"] for item in response.json()["suggestions"]], len(queries)
+
+    first, first_queries = suggested("pri")
+    again, again_queries = suggested("pri")
+    assert first == again == ["Price is too high"]
+    assert again_queries < first_queries  # the objections and personas were not read again
+    # Renaming an objection or a persona moves the taxonomy version on: the next answer shows it.
+    objection.name = "Pricing questions"
+    objection.save()
+    assert suggested("pri")[0] == ["Pricing questions"]
+    persona.title = "Principal CFO"
+    persona.save_revision().publish()
+    assert "Principal CFO" in suggested("pri")[0]
