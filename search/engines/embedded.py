@@ -14,6 +14,7 @@ held waits up to ``lock_wait`` seconds, then raises IndexBusy; the service keeps
 retries it (search.service, search.tasks).
 """
 
+import dataclasses
 import html
 import itertools
 import json
@@ -197,6 +198,7 @@ class EmbeddedEngine:
         self._writer = None
         self._commits = 0
         self._lock = threading.RLock()
+        self._words_for_page = None  # (query, text_query's answer) from the service's wide pass
 
     # Opening
 
@@ -377,7 +379,7 @@ class EmbeddedEngine:
         corrections, stems = {}, []
         clauses = []
         if query.text.strip():
-            words_query, corrections, stems = self.text_query(searcher, query.text, query.objections, query.exclude_ids)
+            words_query, corrections, stems = self.words(searcher, query)
             clauses.append((Occur.Must, words_query))
         else:
             clauses.append((Occur.Must, Query.all_query()))
@@ -409,6 +411,19 @@ class EmbeddedEngine:
             engine=self.name,
             corrections=corrections,
         )
+
+    def words(self, searcher, query):
+        """text_query's answer for `query`. The service's page pass (only_ids) right after its wide
+        pass (ids_only) for the same words reuses the wide pass's: typo corrections cost the most of
+        it, and both passes then search exactly the same words."""
+        same = dataclasses.replace(query, page=1, page_size=1, highlight=True, ids_only=False, only_ids=None)
+        remembered, self._words_for_page = self._words_for_page, None
+        if query.only_ids is not None and remembered is not None and remembered[0] == same:
+            return remembered[1]
+        answer = self.text_query(searcher, query.text, query.objections, query.exclude_ids)
+        if query.ids_only:
+            self._words_for_page = (same, answer)
+        return answer
 
     def text_query(self, searcher, text, objections, excluded):
         """(the query for what a person typed, {typo: [words searched instead]}, stems searched).
