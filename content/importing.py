@@ -167,6 +167,20 @@ def text(value):
     return str(value).replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+def shorten(value, limit):
+    """`value` cut to at most `limit` characters, ending in "…" when cut (no limit when falsy)."""
+    return value[: limit - 1].rstrip() + "…" if limit and len(value) > limit else value
+
+
+def asset_id(value):
+    """An asset's import id as stored in CollateralPage.external_id (at most 100 characters): the
+    id itself, or "sha1:" and its digest when longer, so re-imports and notes still find it."""
+    value = text(value)
+    if len(value) <= CollateralPage._meta.get_field("external_id").max_length:
+        return value
+    return f"sha1:{hashlib.sha1(value.encode()).hexdigest()}"
+
+
 def as_list(value):
     """A list from JSON, or from a cell with items separated by ';' (or ',' when there is no ';')."""
     if value in (None, ""):
@@ -200,8 +214,7 @@ class Row:
         """`value`, shortened to `limit` characters with a warning when it is longer."""
         if limit and len(value) > limit:
             self.warn(f"{name} is {len(value):,} characters; cut to {limit}")
-            return value[: limit - 1].rstrip() + "…"
-        return value
+        return shorten(value, limit)
 
     def date(self, name, day_first=None):
         """The column `name` as a datetime.date, or None with a warning when it holds no date
@@ -556,7 +569,7 @@ class Importer:
         except Skip as reason:
             row.messages = [str(reason)]
             if section == "collateral" and text(row.get("id")):
-                self.skipped_assets.add(text(row.get("id")))
+                self.skipped_assets.add(asset_id(row.get("id")))
         except ValidationError as error:
             row.messages = ["; ".join(f"{name}: {' '.join(messages)}" for name, messages in error_dict(error).items())]
         except Exception as error:  # noqa: BLE001 — one bad row never stops the rest; it is reported
@@ -582,7 +595,7 @@ class Importer:
             "pains": paragraphs(text(row.get("pains"))),
         }
         if not values["role"]:
-            values["role"] = values["title"]
+            values["role"] = shorten(values["title"], max_length(PersonaPage, "role"))
             row.warn("role is missing; the name stands in for it")
         if not values["summary"]:
             values["summary"] = values["title"]
@@ -633,10 +646,10 @@ class Importer:
         title = text(row.get("title"))
         if not title:
             raise Skip("title is missing")
-        external_id = text(row.get("id"))
+        external_id = asset_id(row.get("id"))
         id_limit = max_length(CollateralPage, "external_id")
-        if len(external_id) > id_limit:
-            raise Skip(f"id is {len(external_id)} characters; ids are at most {id_limit}")
+        if external_id != text(row.get("id")):
+            row.warn(f"id is {len(text(row.get('id')))} characters; kept as “{external_id}”, which notes find too")
         if not external_id:
             external_id = f"title:{slugify(title)[: id_limit - 6]}"
             row.warn(f"id is missing; “{external_id}” is used, so a re-import updates this asset")
@@ -843,12 +856,12 @@ class Importer:
             stage_value = self.default_stage or ""
         stage = self.stages.slug(stage_value, row) if stage_value else None
         collateral = None
-        asset_id = text(row.get("collateral"))
-        if asset_id:
-            collateral = self.pages.get(asset_id)
+        named_id = asset_id(row.get("collateral"))
+        if named_id:
+            collateral = self.pages.get(named_id)
             if collateral is None:
-                why = "was skipped" if asset_id in self.skipped_assets else "is not in this import or the library"
-                row.warn(f"asset {asset_id} {why}: the note is kept without the link")
+                why = "was skipped" if named_id in self.skipped_assets else "is not in this import or the library"
+                row.warn(f"asset {text(row.get('collateral'))} {why}: the note is kept without the link")
         helped = row.get("helped")
         if isinstance(helped, str) or isinstance(helped, int) and not isinstance(helped, bool):
             key = match_key(helped)

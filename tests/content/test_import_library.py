@@ -13,7 +13,7 @@ from django.urls import reverse
 from wagtail.models import Revision
 
 from content.models import CollateralKind, CollateralPage, ImportJob
-from personas.models import NoteStage, ObjectionNote
+from personas.models import NoteStage, ObjectionNote, PersonaPage
 from search import service
 from search.signal_handlers import deferred_indexing
 
@@ -190,6 +190,26 @@ def test_overlong_values_are_cut_with_a_warning_and_every_row_is_tried(tmp_path,
     assert found == {"LEN-1", "LEN-2", "LEN-3", "LEN-4"}
     page = CollateralPage.objects.get(external_id="LEN-2")
     page.save_revision().publish()
+
+
+def test_overlong_ids_and_names_in_every_section_keep_their_rows(tmp_path, persona, objection):
+    long_id = "EXPORT-" + "7" * 200  # some tools export a path or a URL as the id
+    path = write(tmp_path, {
+        "personas": [{"slug": "long-persona", "name": "Head of " + "Procurement " * 30}],
+        "collateral": [asset(long_id, "Long id deck", kind="deck")],
+        "notes": [{"persona": "cfo", "objection": "price", "text": "Used the long-id deck", "collateral": long_id,
+                   "helped": True, "stage": "demo"}],
+    })  # fmt: skip
+    out, err = run_import(path)
+    assert "personas: 1 created" in out and "collateral: 1 created" in out and "notes: 1 created" in out, err
+    assert "0 skipped" in out.splitlines()[0]
+    page = CollateralPage.objects.get(title="Long id deck")
+    assert ObjectionNote.objects.get(text="Used the long-id deck").collateral == page
+    long_persona = PersonaPage.objects.get(slug="long-persona")
+    assert long_persona.title.startswith("Head of Procurement") and len(long_persona.role) <= 120
+
+    out, err = run_import(path)  # the digest id finds the same page again
+    assert "collateral: 0 created, 0 updated, 1 unchanged" in out, err
 
 
 def test_the_index_is_current_even_when_an_import_stops_midway(tmp_path, persona, objection):
