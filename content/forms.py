@@ -65,7 +65,7 @@ class CollateralDocumentForm(BaseDocumentForm):
 
 
 class ContentRequestForm(forms.ModelForm):
-    """A rep asks marketing for an asset answering one objection for one persona."""
+    """A rep asks marketing for an asset for one persona, answering one objection (optional)."""
 
     class Meta:
         model = ContentRequest
@@ -90,7 +90,9 @@ class ContentRequestForm(forms.ModelForm):
         self.fields["persona"].queryset = PersonaPage.objects.live().exclude(pk__in=hidden_page_ids).order_by("title")
         self.fields["objection"].queryset = Objection.objects.order_by("name")
         self.fields["persona"].empty_label = "Pick a persona"
-        self.fields["objection"].empty_label = "Pick an objection"
+        self.fields["objection"].required = False
+        self.fields["objection"].empty_label = "No particular objection"
+        self.fields["objection"].help_text = "Optional: leave it empty when the asset is for the persona in general."
 
 
 def request_initial(params, hidden_page_ids=frozenset()):
