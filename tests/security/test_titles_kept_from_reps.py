@@ -139,6 +139,9 @@ def test_my_notes_name_no_persona_restricted_since(rep, marketer, objection, sec
     assert "They vet every vendor twice." in page  # the rep's own words stay theirs
     assert SECRET_PERSONA not in page and secret_persona.url not in page
     assert "a persona you cannot open" in page
+    home = client_for(rep).get("/").text  # "Your recent notes" on the start page
+    assert SECRET_PERSONA not in home and secret_persona.url not in home
+    assert "a persona you cannot open" in home.lower()
     create_note(secret_persona, objection, marketer, text="Marketing's own note.")
     assert SECRET_PERSONA in client_for(marketer).get("/notes/").text
 
