@@ -6,12 +6,18 @@ Each test here failed before its fix (README, "Roles": a page with a view restri
 to the people it lets in, wherever it could show).
 """
 
+import datetime
+import io
+
 import pytest
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from wagtail.models import PageViewRestriction
 
@@ -189,3 +195,24 @@ def test_readiness_figures_are_for_a_logged_in_superuser_only(collateral, rep, a
     assert "detail" not in client_for(rep).get("/readyz").json()["checks"]["search"]
     detail = client_for(admin_user).get("/readyz").json()["checks"]["search"]["detail"]
     assert detail == "the index holds 0 of 1 live collateral pages; run manage.py rebuild_search_index"
+
+
+# More of the same kind: the weekly digest ------------------------------------------------------
+
+
+def test_the_review_digest_mails_no_owner_the_title_of_an_asset_they_may_not_view(rep, marketer):
+    """An asset a rep owns, restricted to Marketing since: the rep's digest leaves it out."""
+    rep.email, marketer.email = "riley@example.com", "morgan@example.com"
+    rep.save()
+    marketer.save()
+    past_due = timezone.localdate() - datetime.timedelta(days=3)
+    mine = create_collateral(title=SECRET_ASSET, review_by=past_due, content_owner=rep)
+    restrict_to_marketing(mine)
+    create_collateral(title="Open battlecard", review_by=past_due, content_owner=rep)
+    create_collateral(title="Marketing's deck", review_by=past_due, content_owner=marketer)
+
+    call_command("send_digests", stdout=io.StringIO())
+    by_recipient = {message.to[0]: message.body for message in mail.outbox}
+    assert "Open battlecard" in by_recipient["riley@example.com"]
+    assert SECRET_ASSET not in by_recipient["riley@example.com"]
+    assert "Marketing's deck" in by_recipient["morgan@example.com"]
