@@ -369,6 +369,13 @@ class ContentRequest(models.Model):
         related_name="content_requests",
         help_text="Optional: a rep may ask for an asset for a persona (and stage) without one objection in mind.",
     )
+    stage = models.CharField(
+        "buyer stage",
+        max_length=20,
+        choices=BuyerStage.choices,
+        blank=True,
+        help_text="Optional: the stage the asset is for.",
+    )
     description = models.TextField(
         "what would help", max_length=2000, help_text="The situation, and what the asset should say or show."
     )

@@ -174,7 +174,17 @@ class ContentRequestViewSet(SnippetViewSet):
         Column("due", label="Due", accessor=due_with_state),
         Column("created", label="Asked on", accessor=lambda item: date_format(timezone.localtime(item.created))),
     ]
-    list_export = ["persona", "objection", "description", "requester_name", "status", "owner", "due", "created"]
+    list_export = [
+        "persona",
+        "objection",
+        "stage",
+        "description",
+        "requester_name",
+        "status",
+        "owner",
+        "due",
+        "created",
+    ]
     filterset_class = ContentRequestFilterSet
     chooser_viewset_class = RequestChooserViewSet
     search_fields = ["description"]
@@ -184,6 +194,7 @@ class ContentRequestViewSet(SnippetViewSet):
             [
                 FieldPanel("persona", read_only=True),
                 FieldPanel("objection", read_only=True),
+                FieldPanel("stage", read_only=True),
                 FieldPanel("description", read_only=True),
                 FieldPanel("requested_by", read_only=True),
             ],
