@@ -1,8 +1,10 @@
 import dataclasses
 import datetime
+from types import SimpleNamespace
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models, transaction
@@ -22,7 +24,7 @@ from content import effectiveness
 from content.page_forms import CollateralPageForm
 from home.roles import SectionIndexPermissionTester, can_give_feedback, can_publish_collateral
 from home.text import person_name, shorten
-from home.visibility import visible_pages
+from home.visibility import can_view_page, visible_pages
 from home.vocabulary import VocabularyTerm
 
 COLLATERAL_PER_PAGE = 24
@@ -346,7 +348,8 @@ class ContentRequestQuerySet(models.QuerySet):
 
 
 class ContentRequest(models.Model):
-    """A rep's request for an asset answering one objection for one persona; marketing's queue."""
+    """A rep's request for an asset for one persona, answering one objection (or none in particular);
+    marketing's queue."""
 
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -358,7 +361,21 @@ class ContentRequest(models.Model):
     OPEN_STATUSES = (Status.NEW, Status.ACCEPTED, Status.IN_PROGRESS)
 
     persona = models.ForeignKey("personas.PersonaPage", on_delete=models.PROTECT, related_name="content_requests")
-    objection = models.ForeignKey("personas.Objection", on_delete=models.PROTECT, related_name="content_requests")
+    objection = models.ForeignKey(
+        "personas.Objection",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="content_requests",
+        help_text="Optional: a rep may ask for an asset for a persona (and stage) without one objection in mind.",
+    )
+    stage = models.CharField(
+        "buyer stage",
+        max_length=20,
+        choices=BuyerStage.choices,
+        blank=True,
+        help_text="Optional: the stage the asset is for.",
+    )
     description = models.TextField(
         "what would help", max_length=2000, help_text="The situation, and what the asset should say or show."
     )
@@ -389,7 +406,9 @@ class ContentRequest(models.Model):
         ordering = ["due", "pk"]
 
     def __str__(self):
-        return f"{self.objection} for {self.persona}" if self.persona_id and self.objection_id else "Content request"
+        if not self.persona_id:
+            return "Content request"
+        return f"{self.objection if self.objection_id else 'An asset'} for {self.persona}"
 
     def save(self, *args, **kwargs):
         from home.models import Notification
@@ -409,18 +428,34 @@ class ContentRequest(models.Model):
                 Notification.objects.create(user_id=self.requested_by_id, **self.outcome_message())
 
     def outcome_message(self):
-        """The requester's notification: {"message", "url"}, each fitting its column in
-        `home.models.Notification` (a long reason is cut with "…"; the request keeps it whole)."""
+        """The requester's notification: {"message", "url", "page"}, each fitting its column in
+        `home.models.Notification` (a long reason is cut with "…"; the request keeps it whole).
+
+        It names the delivered asset (and the persona) only when the requester may view it now
+        (live, no view restriction they fail: home.visibility); otherwise it says "an asset you
+        cannot open", links to /requests/ and ``page`` is None. ``page`` is the asset named, so the
+        notifications list can hide the title should the asset be restricted or unpublished later.
+        """
         from home.models import Notification
 
+        reader = SimpleNamespace(user=self.requested_by or AnonymousUser(), session={})
+        persona = self.persona if self.persona_id and can_view_page(reader, self.persona) else None
+        what = self.objection if self.objection_id else "an asset"
+        asked = f"{what} for {persona.title if persona else 'a persona you cannot open'}"
+        page = None
         if self.status == self.Status.DELIVERED:
-            message = f"Your request is delivered: “{self.delivered_asset.title}” answers {self}."
-            url = self.delivered_asset.url or ""
+            asset = self.delivered_asset
+            if asset.pk and can_view_page(reader, asset):
+                answers = f"answers {asked}" if self.objection_id else asked.removeprefix("an asset ")
+                message, url, page = f"Your request is delivered: “{asset.title}” {answers}.", asset.url or "", asset
+            else:  # a draft, or a page restricted to others: its title is not the requester's to read
+                message, url = f"Your request for {asked} is delivered with an asset you cannot open.", "/requests/"
         else:
-            message, url = f"Your request for {self} was declined: {self.decline_reason}", "/requests/"
+            message, url = f"Your request for {asked} was declined: {self.decline_reason}", "/requests/"
         if len(url) > Notification._meta.get_field("url").max_length:
             url = "/requests/"
-        return {"message": shorten(message, Notification._meta.get_field("message").max_length), "url": url}
+        message = shorten(message, Notification._meta.get_field("message").max_length)
+        return {"message": message, "url": url, "page": page}
 
     def clean(self):
         errors = {}

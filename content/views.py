@@ -136,10 +136,11 @@ class NotificationsView(ListView):
     paginate_by = 30
 
     def get_queryset(self):
-        return Notification.objects.filter(user=self.request.user)
+        return Notification.objects.filter(user=self.request.user).select_related("page")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["unread_ids"] = {item.pk for item in context["notifications"] if not item.read}
+        context["shown"] = [(item, *item.shown_to(self.request)) for item in context["notifications"]]
         Notification.objects.filter(user=self.request.user, pk__in=context["unread_ids"]).update(read=True)
         return context

@@ -41,6 +41,14 @@ class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     message = models.CharField(max_length=300)
     url = models.CharField(max_length=500, blank=True)
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The page the message names, if any: shown only while its reader may view the page.",
+    )
     created = models.DateTimeField(default=timezone.now)
     read = models.BooleanField(default=False)
 
@@ -50,6 +58,18 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+    def shown_to(self, request):
+        """``(message, url)`` as ``request`` may read them: a notification naming a page the reader
+        may not view now (restricted or unpublished since) says so instead of the page's title."""
+        from home.visibility import can_view_page
+
+        if self.page_id is None or (self.page is not None and can_view_page(request, self.page)):
+            return self.message, self.url
+        return HIDDEN_PAGE_MESSAGE, "/requests/"
+
+
+HIDDEN_PAGE_MESSAGE = "Your request was answered with an asset you cannot open; see your requests."
 
 
 class PageVisit(models.Model):

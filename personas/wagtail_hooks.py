@@ -23,6 +23,7 @@ from wagtail.snippets.views.chooser import (
 )
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from home.admin_choosers import ListKeepersChooserViewSet
 from personas.admin_views import MERGE_PERMISSION, MergeObjectionView
 from personas.bulk_actions import HideNotesBulkAction, RecategoriseNotesBulkAction, ShowNotesBulkAction
 from personas.models import NoteStage, Objection, ObjectionNote, PersonaPage, Synonym
@@ -83,6 +84,7 @@ class NoteStageViewSet(SnippetViewSet):
     list_display = ["label", "slug", "sort_order"]
     search_fields = ["label", "slug"]
     ordering = ["sort_order", "label"]
+    chooser_viewset_class = ListKeepersChooserViewSet  # Marketing's list: reps get 403 (README, "Roles")
 
 
 class ObjectionNoteFilterSet(WagtailFilterSet):
@@ -140,6 +142,7 @@ class SynonymViewSet(SnippetViewSet):
     search_fields = ["term", "meaning"]
     search_backend_name = None  # a short list: the database's own lookups, no search index
     ordering = ["term"]
+    chooser_viewset_class = ListKeepersChooserViewSet  # Marketing's list: reps get 403 (README, "Roles")
 
 
 class TaxonomyGroup(SnippetViewSetGroup):
