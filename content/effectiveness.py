@@ -23,16 +23,16 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from content.models import CollateralEvent, CollateralPage, past_review
 from home import versions
+from personas.models import Helped, ObjectionNote
 
 HELPED_WEIGHT = 0.2  # the helped rate moves relevance by at most ±10 % (0.9 never helped … 1.1 always)
 STALE_FACTOR = 0.7  # past review-by: clearly demoted, never hidden
 PRIOR = 1  # smoothing: one imagined "helped" and one "did not help" answer for every asset
 USAGE_WINDOWS = (30, 90)  # days, for the usage panel and the admin listing
-# Each asset's counts and review-by date are cached under this shared version (home/versions.py).
-# personas.insights uses the same key: its signal handlers (personas/signal_handlers.py) and bulk
-# moderation move it on for every note, feedback click, publish, unpublish or delete.
-VERSION_KEY = "field-record-version"
+# Each asset's counts and review-by date are cached under the shared version home.versions
+# .FIELD_RECORDS, which persona insights share; home/versions.py says what moves it on.
 CACHE_SECONDS = 60 * 60 * 24
 
 
@@ -77,7 +77,7 @@ class Effectiveness:
     @property
     def stale(self):
         """Past its review-by date (the day after the date, in the site's time zone)."""
-        return bool(self.review_by and self.review_by < (self.today or timezone.localdate()))
+        return past_review(self.review_by, self.today)
 
     @property
     def factor(self):
@@ -100,9 +100,6 @@ def helped_counts(page_ids=None, since=None):
     """{page id: (helped, did not help)} from visible notes and one-click feedback, in two
     aggregate queries. `page_ids`: these pages (an iterable of ints) or None for all;
     `since`: an aware datetime, to count only answers given from then on (None: all time)."""
-    from content.models import CollateralEvent
-    from personas.models import Helped, ObjectionNote
-
     events = CollateralEvent.objects.filter(type__in=CollateralEvent.FEEDBACK)
     notes = ObjectionNote.objects.visible().filter(helped__in=(Helped.YES, Helped.NO)).exclude(collateral=None)
     if page_ids is not None:
@@ -132,16 +129,9 @@ def helped_counts(page_ids=None, since=None):
     return counts
 
 
-def invalidate(*args, **kwargs):
-    """Retire every cached record at once (signature fits Django signals)."""
-    versions.bump(VERSION_KEY)
-
-
 def read_records(page_ids):
     """{page id: (helped, not_helped, review_by)} from the database, in three queries whatever the
     number of ids (feedback clicks, notes, review-by dates); uncached."""
-    from content.models import CollateralPage
-
     counts = helped_counts(page_ids)
     review_by = dict(CollateralPage.objects.filter(pk__in=page_ids).values_list("pk", "review_by"))
     return {pk: (*counts.get(pk, (0, 0)), review_by.get(pk)) for pk in page_ids}
@@ -158,7 +148,7 @@ def for_pages(page_ids, today=None):
     if not page_ids:
         return {}
     today = today or timezone.localdate()
-    key = f"field-records:{versions.current(VERSION_KEY)}"
+    key = f"field-records:{versions.current(versions.FIELD_RECORDS)}"
     records = cache.get(key) or {}
     missing = [pk for pk in page_ids if pk not in records]
     if missing:
@@ -221,8 +211,6 @@ class AssetUsage:
 def usage_for_pages(page_ids, now=None):
     """{page id: AssetUsage} for every id given, in a fixed number of queries (one for usage
     events, two per window for helped answers, three for the all-time figure)."""
-    from content.models import CollateralEvent
-
     page_ids = list(dict.fromkeys(page_ids))
     if not page_ids:
         return {}

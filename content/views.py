@@ -68,11 +68,6 @@ def record_event(request, page_id):
     return HttpResponseBadRequest("Unknown event type.")
 
 
-def record_view(request, page):
-    if request.user.is_authenticated and not getattr(request, "is_preview", False):
-        CollateralEvent.objects.create(collateral=page, type=CollateralEvent.Type.VIEW, user=request.user)
-
-
 def record_download(document, request):
     """Wagtail's before_serve_document hook: a file opened from a collateral page (?collateral=id)."""
     page_id = request.GET.get("collateral", "")

@@ -7,7 +7,6 @@ from django.utils.formats import date_format
 
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
@@ -16,17 +15,18 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet, SnippetChosenView
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
-from content.admin_views import LoopDashboardView, create_asset_for_gap, read_file_again
+from content.admin_views import LoopDashboardView, MarketingMenuItem, create_asset_for_gap, read_file_again
 from content.file_access import check_document_access
 from content.import_views import ImportJobView, ImportStartView, confirm_import, import_status
-from content.models import CollateralKind, ContentRequest
+from content.models import CollateralKind, CollateralPage, ContentRequest
+from content.requests import tell_requester
 from content.views import record_download
 from home.admin_choosers import ListKeepersChooserViewSet
-from home.roles import can_publish_collateral
+from home.models import HOME_LIST_SIZE
 from home.text import person_name
-from home.visibility import hidden_in_admin
+from home.visibility import hidden_in_admin, visible_pages
 from personas.models import PersonaPage
 
 # Before Wagtail's own check_view_restrictions (order 0): a file the user may not see is a 404.
@@ -72,11 +72,6 @@ def loop_dashboard_urls():
         path("collateral-import/<int:pk>/status/", import_status, name="collateral_import_status"),
         path("collateral-import/<int:pk>/confirm/", confirm_import, name="collateral_import_confirm"),
     ]
-
-
-class MarketingMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_publish_collateral(request.user)
 
 
 @hooks.register("register_admin_menu_item")
@@ -159,8 +154,18 @@ def due_with_state(item):
     return f"{due} (overdue)" if item.is_overdue else due
 
 
+class ContentRequestEditView(EditView):
+    """Marketing works a request; delivering or declining it tells the requester."""
+
+    def save_instance(self):
+        instance = super().save_instance()  # inside the view's transaction
+        tell_requester(instance, self.form.initial.get("status"))
+        return instance
+
+
 class ContentRequestViewSet(SnippetViewSet):
     model = ContentRequest
+    edit_view_class = ContentRequestEditView
     icon = "help"
     menu_label = "Content requests"
     menu_order = 210
@@ -243,3 +248,11 @@ def no_autosave_for_new_pages(request, parent_page, page_class):
             status=400,
         )
     return None
+
+
+@hooks.register("construct_home_page_context")
+def collateral_on_the_home_page(request, context):
+    """The start page's newest collateral this person may see."""
+    context["newest_collateral"] = (
+        visible_pages(CollateralPage.objects.all(), request).newest_first().with_taxonomy()[:HOME_LIST_SIZE]
+    )

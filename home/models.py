@@ -2,10 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
-
-from home.visibility import visible_pages
 
 HOME_LIST_SIZE = 8
 
@@ -21,17 +20,12 @@ class HomePage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
-        from content.models import CollateralPage
-        from personas.models import ObjectionNote, PersonaPage
-
+        """Each app fills in its part of the start page through the `construct_home_page_context`
+        hook, called with (request, context): content its newest collateral, personas the
+        personas and the person's own notes. So home, which every app uses, uses none of them."""
         context = super().get_context(request, *args, **kwargs)
-        context["personas"] = visible_pages(PersonaPage.objects.all(), request).order_by("title")
-        context["newest_collateral"] = (
-            visible_pages(CollateralPage.objects.all(), request).newest_first().with_taxonomy()[:HOME_LIST_SIZE]
-        )
-        context["my_notes"] = ObjectionNote.objects.by_author(request.user).select_related("persona", "objection")[
-            :HOME_LIST_SIZE
-        ]
+        for fn in hooks.get_hooks("construct_home_page_context"):
+            fn(request, context)
         return context
 
 

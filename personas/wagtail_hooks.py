@@ -24,6 +24,8 @@ from wagtail.snippets.views.chooser import (
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from home.admin_choosers import ListKeepersChooserViewSet
+from home.models import HOME_LIST_SIZE
+from home.visibility import visible_pages
 from personas.admin_views import MERGE_PERMISSION, MergeObjectionView
 from personas.bulk_actions import HideNotesBulkAction, RecategoriseNotesBulkAction, ShowNotesBulkAction
 from personas.models import NoteStage, Objection, ObjectionNote, PersonaPage, Synonym
@@ -199,3 +201,12 @@ def merge_objection_button(snippet, user, next_url=None):
 
 for bulk_action in (HideNotesBulkAction, ShowNotesBulkAction, RecategoriseNotesBulkAction):
     hooks.register("register_bulk_action", bulk_action)
+
+
+@hooks.register("construct_home_page_context")
+def personas_on_the_home_page(request, context):
+    """The start page's personas (those this person may see) and their own latest notes."""
+    context["personas"] = visible_pages(PersonaPage.objects.all(), request).order_by("title")
+    context["my_notes"] = ObjectionNote.objects.by_author(request.user).select_related("persona", "objection")[
+        :HOME_LIST_SIZE
+    ]

@@ -8,14 +8,13 @@ from contextvars import ContextVar
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from taggit.models import Tag
 from wagtail.models import Collection, CollectionViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
 from content.models import CollateralKind, CollateralPage
-from content.signals import file_text_read
-from personas.models import Objection, PersonaPage, Synonym
-from search import service, tasks, taxonomy
+from content.signals import collateral_changed, file_text_read
+from personas.models import Objection, PersonaPage
+from search import service, tasks
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +70,10 @@ def file_text_read_handler(sender, document, **kwargs):
     reindex_after_commit(CollateralPage.objects.filter(files__document=document).values_list("pk", flat=True))
 
 
+def collateral_changed_handler(sender, page_ids, **kwargs):
+    reindex_after_commit(page_ids)
+
+
 def collection_privacy_changed(sender, instance, **kwargs):
     """A collection's privacy changed: the pages with files under it are indexed again, with or
     without those files' text (search.documents.restricted_collection_ids)."""
@@ -103,14 +106,10 @@ def register_signal_handlers():
     # (content.effectiveness), so they write nothing to any index.
     post_save.connect(objection_changed, sender=Objection)
     file_text_read.connect(file_text_read_handler, dispatch_uid="search-file-text-read")
+    collateral_changed.connect(collateral_changed_handler, dispatch_uid="search-collateral-changed")
     for signal in (post_save, post_delete):
         signal.connect(collection_privacy_changed, sender=CollectionViewRestriction)
     post_save.connect(kind_changed, sender=CollateralKind)
     page_published.connect(persona_published, sender=PersonaPage)
-    # The filter values and synonyms each search checks (search/taxonomy.py).
-    for model in (Objection, Tag, PersonaPage, Synonym, CollateralKind):
-        post_save.connect(taxonomy.changed, sender=model, dispatch_uid=f"taxonomy-save-{model.__name__}")
-        post_delete.connect(taxonomy.changed, sender=model, dispatch_uid=f"taxonomy-delete-{model.__name__}")
-    # Sent for the specific page class even when the page was saved as a plain Page.
-    page_published.connect(taxonomy.changed, sender=PersonaPage, dispatch_uid="taxonomy-published")
-    page_unpublished.connect(taxonomy.changed, sender=PersonaPage, dispatch_uid="taxonomy-unpublished")
+    # The filter values and synonyms each search checks (search/taxonomy.py) follow
+    # home.versions.TAXONOMY, which home/versions.py moves on.

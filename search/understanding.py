@@ -328,40 +328,26 @@ _loaded = (None, None)  # (version, Vocabulary)
 _lock = threading.Lock()
 
 
-def kind_choices():
-    """(slug, label) of every kind of collateral in the managed list (content.CollateralKind)."""
-    from content.models import CollateralKind
-
-    return list(CollateralKind.objects.values_list("slug", "label"))
-
-
-def stage_choices():
-    """(slug, label) of every buyer stage; see kind_choices()."""
-    from content.models import BuyerStage
-
-    return list(BuyerStage.choices)
-
-
 def vocabulary():
     """The Vocabulary of the live personas, kinds, stages, tags, objections and general synonyms
     in the database; rebuilt when the shared taxonomy version moves (search/taxonomy.py)."""
     global _loaded
     from home import versions
-    from search.taxonomy import VERSION_KEY
 
-    version = versions.current(VERSION_KEY)
+    version = versions.current(versions.TAXONOMY)
     loaded_version, loaded = _loaded
     if loaded_version == version and loaded is not None:
         return loaded
     with _lock:
         from taggit.models import Tag
 
+        from content.models import BuyerStage, CollateralKind
         from personas.models import Objection, PersonaPage, Synonym
 
         loaded = Vocabulary.build(
             personas=PersonaPage.objects.live().values_list("slug", "title", "role"),
-            kinds=kind_choices(),
-            stages=stage_choices(),
+            kinds=CollateralKind.choices(),  # the managed list's (slug, label), home/vocabulary.py
+            stages=BuyerStage.choices,
             tags=Tag.objects.values_list("slug", "name"),
             objections=[
                 (objection.slug, objection.name, objection.synonym_list)

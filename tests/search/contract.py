@@ -23,7 +23,7 @@ LIBRARY = [
         1,
         "Pricing overview",
         summary="Our plans and what they cost.",
-        taxonomy="Price is too high · too pricey · expensive",
+        taxonomy="CFO · Price is too high",
         facets={"persona": ["cfo"], "objection": ["price"]},
         external_id="ext-1",
     ),
@@ -31,7 +31,7 @@ LIBRARY = [
         2,
         "Security pack",
         summary="SOC 2 Type II and ISO 27001.",
-        taxonomy="Security review · soc2 · infosec",
+        taxonomy="CISO · Security review",
         files="Data is encrypted with AES-256 and hosted in Frankfurt.",
         facets={"persona": ["ciso"], "objection": ["security"]},
     ),
@@ -39,14 +39,14 @@ LIBRARY = [
         3,
         "Salesforce integration datasheet",
         body="What syncs between Salesforce and us, every five minutes.",
-        taxonomy="Integration · salesforce · api",
+        taxonomy="RevOps · CIO · Integration",
         facets={"persona": ["revops", "cio"], "objection": ["integration"]},
     ),
     doc(
         4,
         "Old price list",
         summary="Last year's prices.",
-        taxonomy="Price is too high · too pricey",
+        taxonomy="CFO · Price is too high",
         stale=True,
         facets={"persona": ["cfo"], "objection": ["price"], "kind": ["one-pager"]},
     ),
@@ -75,9 +75,11 @@ class EngineContract:
         engine.index([doc(10, "Salesforce notes", body="misc"), doc(11, "Misc", body="a note about salesforce")])
         assert titles(self.search(engine, "salesforce")) == ["Salesforce notes", "Misc"]
 
-    def test_taxonomy_synonyms_find_tagged_assets(self, engine):
+    def test_objection_synonyms_find_tagged_assets(self, engine):
+        """Documents hold names only (search.documents.to_document); the service tells the engine
+        which objections the words were synonyms of ("too pricey": Price is too high)."""
         engine.index(LIBRARY)
-        found = titles(self.search(engine, "cfo says too pricey"))
+        found = titles(self.search(engine, "cfo says too pricey", objections=("Price is too high",)))
         assert set(found[:2]) == {"Pricing overview", "Old price list"}
 
     def test_stemming_finds_other_word_forms(self, engine):
@@ -163,7 +165,9 @@ class EngineContract:
     def test_odd_input_is_just_text(self, engine):
         engine.index(LIBRARY)
         for text in ['" * ( ) : - + ~ ^ AND OR NOT', "NEAR(a b)", "title:x", "x" * 5000, "😀", "the of and"]:
-            assert self.search(engine, text).total >= 0
+            self.search(engine, text)  # no error: whatever a rep types is searched as words
+        for text in ['"pricing', "pricing)", "(pricing", "pricing*", "pricing^", "+pricing", "pricing:"]:
+            assert "Pricing overview" in titles(self.search(engine, text)), text
 
     # Pages hidden from the person searching (Wagtail page view restrictions): left out inside the query.
 
