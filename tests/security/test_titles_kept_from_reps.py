@@ -23,6 +23,7 @@ from wagtail.models import PageViewRestriction
 
 from content.factories import create_collateral
 from content.models import ContentRequest
+from content.requests import tell_requester
 from home.models import Notification
 from personas.factories import create_note, create_persona
 from personas.models import NoteStage
@@ -41,9 +42,12 @@ def restrict_to_marketing(page):
 
 
 def deliver(content_request, asset):
+    """Deliver as the request queue's edit view does: save, then tell the requester."""
+    status_before = content_request.status
     content_request.status = ContentRequest.Status.DELIVERED
     content_request.delivered_asset = asset
     content_request.save()
+    tell_requester(content_request, status_before)
 
 
 @pytest.fixture
