@@ -70,7 +70,7 @@ class _Deferred:
             if parental is not None:
                 parent_model = parental.related_model
                 objects[parent_model].update(
-                    model.objects.filter(pk__in=pks).exclude(**{parental.attname: None})
+                    model._default_manager.filter(pk__in=pks).exclude(**{parental.attname: None})
                     .values_list(parental.attname, flat=True)
                 )  # fmt: skip
             elif ReferenceIndex.is_indexed(model):
@@ -81,7 +81,7 @@ class _Deferred:
         for model, pks in objects.items():
             if not ReferenceIndex.is_indexed(model):
                 continue
-            for pk in model.objects.filter(pk__in=pks).values_list("pk", flat=True):  # still there
+            for pk in model._default_manager.filter(pk__in=pks).values_list("pk", flat=True):  # still there
                 update_reference_index_task.enqueue(model._meta.app_label, model._meta.model_name, str(pk))
 
 
