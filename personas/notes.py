@@ -9,7 +9,7 @@ A record is a dict: {"persona": slug, "objection": slug (a merged one finds the 
 None, "helped": true|false|null}.
 """
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Case, When
 
 from personas.forms import ObjectionNoteForm
@@ -154,7 +154,7 @@ def create_notes(notes):
     try:
         with transaction.atomic():
             ObjectionNote.objects.bulk_create(notes)
-    except IntegrityError:
+    except DatabaseError:
         for position, note in enumerate(notes):
             note.pk, note._state.adding = None, True
             try:
@@ -163,6 +163,9 @@ def create_notes(notes):
             except IntegrityError as error:
                 again = earlier_note(note.author, note.external_id) if note.external_id else None
                 failed.append((position, again or note, None if again else error))
+            except DatabaseError as error:
+                note.pk = None
+                failed.append((position, note, error))
     saved = [note for note in notes if note.pk is not None and dated[id(note)] is not None]
     for start in range(0, len(saved), 100):  # auto_now_add set "now": back to when each was filed
         batch = saved[start : start + 100]

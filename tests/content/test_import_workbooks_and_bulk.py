@@ -143,3 +143,24 @@ def test_a_note_the_form_refuses_is_skipped_with_its_reason_and_the_others_are_k
     call_command("import_collateral", str(library(tmp_path, notes)), "--no-progress", stdout=io.StringIO(), stderr=err)
     assert "skipped notes N-1: text:" in err.getvalue()
     assert [note.text for note in ObjectionNote.objects.all()] == ["Kept."]
+
+
+def test_notes_saved_together_fall_back_one_by_one_when_one_was_filed_meanwhile(persona, objection, rep):
+    from personas.notes import create_notes, new_note, record_form
+
+    def valid_form(text):
+        form = record_form({"persona": "cfo", "objection": "price", "text": text})
+        assert form.is_valid(), form.errors
+        return form
+
+    filed_meanwhile = new_note(valid_form("Filed by a retry."), rep, "N-2")
+    filed_meanwhile.save()
+    moment = timezone.make_aware(datetime.datetime(2026, 1, 5, 10))
+    notes = [new_note(valid_form("First."), rep, "N-1", created=moment), new_note(valid_form("Second."), rep, "N-2")]
+
+    failed = create_notes(notes)
+
+    assert [(position, note.text, error) for position, note, error in failed] == [(1, "Filed by a retry.", None)]
+    first = ObjectionNote.objects.get(external_id="N-1")
+    assert first.text == "First." and first.created == moment
+    assert ObjectionNote.objects.count() == 2
