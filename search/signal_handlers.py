@@ -17,7 +17,6 @@ from wagtail.search.backends import get_search_backends
 from wagtail.search.index import class_is_indexed, get_indexed_models
 from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.signals import page_published, page_unpublished
-from wagtail.tasks import update_reference_index_task
 
 from content.models import CollateralKind, CollateralPage
 from content.signals import file_text_read
@@ -63,7 +62,8 @@ class _Deferred:
 
     def reference_index(self):
         """Wagtail's reference index (what uses each file, snippet, page): once per object, as
-        Wagtail's own save handler would, an inline child (ParentalKey) counting for its parent."""
+        Wagtail's own save handler would, an inline child (ParentalKey) counting for its parent;
+        one task for them all (search.tasks.update_reference_index)."""
         objects = defaultdict(set)
         for model, pks in self.saved.items():
             parental = next((f for f in model._meta.get_fields() if isinstance(f, ParentalKey)), None)
@@ -78,11 +78,14 @@ class _Deferred:
         for instance in self.deleted:
             ReferenceIndex.remove_for_object(instance)
             ReferenceIndex.remove_references_to(instance)
-        for model, pks in objects.items():
-            if not ReferenceIndex.is_indexed(model):
-                continue
-            for pk in model._default_manager.filter(pk__in=pks).values_list("pk", flat=True):  # still there
-                update_reference_index_task.enqueue(model._meta.app_label, model._meta.model_name, str(pk))
+        found = [
+            [model._meta.app_label, model._meta.model_name, str(pk)]
+            for model, pks in objects.items()
+            if ReferenceIndex.is_indexed(model)
+            for pk in model._default_manager.filter(pk__in=pks).values_list("pk", flat=True)  # still there
+        ]
+        if found:
+            tasks.update_reference_index.enqueue(found)
 
 
 # While set, saves only note what they touched; deferred_indexing() indexes it all once.
