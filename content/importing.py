@@ -63,7 +63,7 @@ from personas.models import (
     resolve_objection,
 )
 from personas.notes import HELPED_FROM_JSON as HELPED
-from personas.notes import HELPED_TO_JSON, form_errors, record_form, save_note
+from personas.notes import HELPED_TO_JSON, create_notes, form_errors, new_note, record_form, save_note
 from search.signal_handlers import deferred_indexing
 
 CSV_LIST_SEPARATOR = ";"
@@ -96,6 +96,11 @@ class ImportFileError(ValueError):
 
 class Skip(Exception):
     """This row cannot be imported; the message is the reason shown to the person importing."""
+
+
+class SaveNotesFirst(Exception):
+    """This note row names the same author and id as a note validated but not saved yet: save
+    those first, then import the row again (it updates that note)."""
 
 
 @dataclass
@@ -510,6 +515,8 @@ class Importer:
         self.created_in_row = []  # how to forget what the current row created, should it be undone
         self.dry_run = False
         self.day_first = dict.fromkeys(DATE_COLUMNS)
+        self.new_notes = []  # [(unsaved note, its RowResult)]: validated, saved together (save_new_notes)
+        self.result = None  # the RowResult of the row being imported
 
     def run(self, data, dry_run=False):
         """Import everything; with `dry_run`, work it all out and keep nothing (no file is stored).
@@ -519,12 +526,14 @@ class Importer:
         rows = [(section, row) for section in SECTIONS for row in (data.get(section) or [])]
         collateral = [row for section, row in rows if section == "collateral" and isinstance(row, dict)]
         self.day_first = {name: slashed_order(row.get(name) for row in collateral) for name in DATE_COLUMNS}
-        if dry_run:
-            with transaction.atomic():
-                self._run(rows)
-                transaction.set_rollback(True)
-        else:
-            with deferred_indexing():  # one indexing pass at the end, whatever happens inside
+        # Wagtail's per-save work (search backends, reference index) and ours (search index, cached
+        # versions) is done once for everything at the end, whatever happens inside.
+        with deferred_indexing():
+            if dry_run:
+                with transaction.atomic():
+                    self._run(rows)
+                    transaction.set_rollback(True)
+            else:
                 self._run(rows)
         return self.report
 
@@ -558,14 +567,37 @@ class Importer:
                 for done, (section, data) in enumerate(rows[start : start + ROWS_PER_COMMIT], start=start + 1):
                     self.report.rows.append(self._row(handlers[section], section, data, done))
                     self.progress(done, len(rows))
+                self.save_new_notes()
+
+    def save_new_notes(self):
+        """Save the notes validated since the last call in one insert (personas.notes.create_notes);
+        a note that cannot be saved turns its row into a skipped one, with the reason."""
+        pending, self.new_notes = self.new_notes, []
+        for position, note, error in create_notes([note for note, _ in pending]):
+            result = pending[position][1]
+            if error is None:  # already filed under that author and id by another save
+                result.action = "unchanged"
+                self.notes[(note.author_id, note.external_id)] = note
+            else:
+                result.action, result.messages = "skipped", [f"could not be saved ({type(error).__name__}: {error})"]
+                self.notes.pop((note.author_id, note.external_id), None)
 
     def _row(self, handler, section, data, number):
         row = Row(data)
         self.created_in_row = []
-        result = RowResult(section, text(row.get("id") or row.get("slug")) or f"row {number}", "skipped")
+        result = self.result = RowResult(section, text(row.get("id") or row.get("slug")) or f"row {number}", "skipped")
         try:
-            with transaction.atomic():
-                result.action, result.title, result.page_id = handler(row)
+            try:
+                with transaction.atomic():
+                    result.action, result.title, result.page_id = handler(row)
+            except SaveNotesFirst:
+                for forget in self.created_in_row:  # undone with the savepoint; made again below
+                    forget()
+                self.created_in_row = []
+                self.save_new_notes()
+                row = Row(data)
+                with transaction.atomic():
+                    result.action, result.title, result.page_id = handler(row)
         except Skip as reason:
             row.messages = [str(reason)]
             if section == "collateral" and text(row.get("id")):
@@ -693,7 +725,9 @@ class Importer:
         page.tags.set(tags)
         stored = [self.stored(document) for document in files]
         page.files.set([CollateralFile(document=document) for document in stored if document is not None])
-        page.save_revision(user=self.user, log_action=True).publish(user=self.user)
+        # A new page was just validated by add_child's save (the relations set since are not part of
+        # full_clean): cleaning it again for the revision would only repeat those queries.
+        page.save_revision(user=self.user, log_action=True, clean=action == "updated").publish(user=self.user)
         if published:
             moment = timezone.make_aware(datetime.datetime.combine(published, PUBLISHED_AT))
             CollateralPage.objects.filter(pk=page.pk).update(first_published_at=moment)
@@ -895,6 +929,8 @@ class Importer:
         author = self.author(row.get("author"), row)
         external_id = external_id[: max_length(ObjectionNote, "external_id")]
         existing = self.notes.get((author.pk if author else None, external_id))
+        if existing is not None and existing.pk is None:
+            raise SaveNotesFirst()
         values = (persona.pk, objection.pk, note_text, stage, outcome, getattr(collateral, "pk", None), HELPED[helped])
         if existing is not None and note_values(existing) == values and created in (None, existing.created):
             return "unchanged", note_text[:80], None  # the values the form accepted when it was saved
@@ -918,6 +954,11 @@ class Importer:
         )
         if not form.is_valid():
             raise Skip("; ".join(f"{name}: {' '.join(messages)}" for name, messages in form_errors(form).items()))
+        if existing is None:  # validated like every note; saved with the others (save_new_notes)
+            note = new_note(form, author, external_id, created=created)
+            self.new_notes.append((note, self.result))
+            self.notes[(note.author_id, external_id)] = note
+            return "created", note_text[:80], None
         note, action = save_note(form, author, external_id, update=True, created=created, existing=existing)
         self.notes[(note.author_id, external_id)] = note
         return action, note_text[:80], None

@@ -9,6 +9,8 @@ watched model whose rows are bulk-updated, so no bulk path can forget.
 """
 
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.apps import apps
 from django.core.cache import cache
@@ -37,6 +39,9 @@ ROWS = {
 PUBLISHING = {"content.CollateralPage": (FIELD_RECORDS,), "personas.PersonaPage": (TAXONOMY,)}
 ONLY_IF = {"content.CollateralEvent": lambda event: event.type in event.FEEDBACK}  # views and downloads do not
 
+# While set (a set of keys), bump() only notes the key; held() moves each one on once at the end.
+_held = ContextVar("held_version_bumps", default=None)
+
 
 def current(key):
     """This key's version, set now if no worker has set it yet."""
@@ -49,8 +54,32 @@ def current(key):
 
 
 def bump(key):
-    """Move `key`'s version on: every worker reloads what it cached under the old one."""
+    """Move this key's version on (every worker's copy of what depended on it is retired), or, inside
+    `held()`, once when the block ends."""
+    keys = _held.get()
+    if keys is not None:
+        keys.add(key)
+        return
     cache.set(key, time.time_ns(), None)
+
+
+@contextmanager
+def held():
+    """Bumps made inside move each key on once, when the block ends (however it ends).
+
+    For bulk work (an import saving thousands of rows): one cache write per key instead of one per
+    saved row. Nested blocks leave the bumps to the outermost one."""
+    if _held.get() is not None:
+        yield
+        return
+    keys = set()
+    token = _held.set(keys)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+        for key in sorted(keys):
+            bump(key)
 
 
 def changed(model, instance=None):
