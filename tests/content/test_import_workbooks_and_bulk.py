@@ -16,7 +16,6 @@ from wagtail.models import ReferenceIndex, Revision
 
 from content.models import CollateralPage, ImportJob
 from home import versions
-from personas.insights import VERSION_KEY as INSIGHTS_VERSION
 from personas.models import ObjectionNote
 from search import service
 
@@ -121,7 +120,7 @@ def test_wagtails_own_indexes_are_current_after_an_import(tmp_path, persona, obj
 
 
 def test_notes_saved_together_keep_their_dates_and_a_repeated_id_updates_the_first(tmp_path, persona, objection, rep):
-    before = versions.current(INSIGHTS_VERSION)
+    before = versions.current(versions.FIELD_RECORDS)
     notes = [{"id": f"N-{n}", "persona": "cfo", "objection": "price", "text": f"Said {n}.", "author": "rep",
               "created": f"2026-02-{n + 1:02d}T10:00:00"} for n in range(3)]  # fmt: skip
     notes.append({"id": "N-1", "persona": "cfo", "objection": "price", "text": "Said 1, corrected.", "author": "rep"})
@@ -133,7 +132,7 @@ def test_notes_saved_together_keep_their_dates_and_a_repeated_id_updates_the_fir
     assert sorted(stored) == ["N-0", "N-1", "N-2"] and stored["N-1"].text == "Said 1, corrected."
     assert timezone.localtime(stored["N-2"].created).date() == datetime.date(2026, 2, 3)
     assert all(note.author == rep for note in stored.values())
-    assert versions.current(INSIGHTS_VERSION) != before, "persona insights show the new notes"
+    assert versions.current(versions.FIELD_RECORDS) != before, "persona insights show the new notes"
 
 
 def test_a_note_the_form_refuses_is_skipped_with_its_reason_and_the_others_are_kept(tmp_path, persona, objection):
