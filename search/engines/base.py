@@ -129,6 +129,9 @@ class SearchResults:
     # No result matched the meaningful words well (search.service): the hits are best guesses.
     weak: bool = False
     mentions: tuple = ()  # search.understanding.Mention: what the words named, offered as filters
+    # Not None: only the first `strong` hits match the meaningful words well; the hits after them
+    # match fewer of the words (search.service.run fills a short first page with them).
+    strong: int | None = None
 
 
 # Understanding weights, read by every engine (see SearchQuery). Tuned on the Tessellate judged set
