@@ -305,7 +305,7 @@ def understand(text, vocab, *, last_word_complete=False):
         if matched:
             continue
         word = words[position]
-        if word in STOP_WORDS:
+        if word in STOP_WORDS or (len(word) == 1 and word.isalpha()):  # "w" for with, "u" for you
             grammar.append(word)
         else:
             typed = typed_at.get(position)
