@@ -1,6 +1,7 @@
 """Query understanding through the search service, the API, the page and the dashboard, on both
-engines (the default embedded index, and Elasticsearch on osmem-server) with the site's own vocabulary: personas, objections, tags,
-kinds and the general synonyms Marketing keeps (personas.Synonym, shipped by a data migration)."""
+engines (the default embedded index, and Elasticsearch on osmem-server) with the site's own
+vocabulary: personas, objections, tags, kinds and the general synonyms Marketing keeps
+(personas.Synonym, shipped by a data migration)."""
 
 import pytest
 
