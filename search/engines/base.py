@@ -60,8 +60,8 @@ class Term:
 class SearchQuery:
     """What to search for. Built by search.service.build_query; engines only read it.
 
-    How an engine must treat the understanding fields (the Elasticsearch engine does exactly this,
-    search/engines/elastic.py; the embedded engine must do the same to pass tests/search/test_understanding.py):
+    How an engine must treat the understanding fields (both engines do: search/engines/elastic.py
+    and search/engines/embedded.py; tests/search/contract.py holds each to it):
 
     - `terms` empty: search `text` as before (browse when it is empty too).
     - `terms` given: ignore the grammar words of `text`. Each Term is one clause that matches a

@@ -6,6 +6,13 @@ body above the text inside files; facet counts from a terms aggregation; typo co
 the words the index holds. Ranking is text relevance only: helped rate and freshness are applied
 at query time by the search service, so a review date passing needs no re-index.
 
+A query with understood `terms` (search/understanding.py) is read as SearchQuery's docstring says,
+as the Elasticsearch engine reads it: each Term one dis_max clause (its words per weighted field,
+a phrase for a mention of several words, typo corrections, the last word completed by a regex
+prefix, the facet value it names), at least `minimum_should_match` of them required, the named
+values, the words as a phrase and the objections adding score only. Grammar words are never
+searched, so never highlighted.
+
 One writer (tantivy allows one per index): only the process that runs the search tasks writes
 (the task worker in production, the development server in development, the test process in
 tests), through one long-lived ``IndexWriter``. Every other process only reads, calling
