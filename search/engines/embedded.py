@@ -164,9 +164,8 @@ class Highlighter:
     def matches(self, word):
         key = word.lower()
         if key not in self._known:
-            folded = WORDS_ANALYZER.analyze(word)
-            self._known[key] = any(token in self.stems for token in STEMMER.analyze(word)) or any(
-                token.startswith(self.starts) for token in folded
+            self._known[key] = (bool(self.starts) and key.startswith(self.starts)) or any(
+                token in self.stems for token in STEMMER.analyze(word)
             )
         return self._known[key]
 
@@ -458,7 +457,14 @@ class EmbeddedEngine:
             tokens = STEMMER.analyze(words)
             if len(tokens) > 1:
                 ways.append(self.phrase_in_fields(tokens, self.weights, TERM_PHRASE_SLOP))
-                marked += [token for word in words.split() if word not in STOP_WORDS for token in STEMMER.analyze(word)]
+                if words.replace(" ", "") != term.text:  # "soc 2" for "soc2": its parts alone are no match
+                    marked += [
+                        token
+                        for word in words.split()
+                        if word not in STOP_WORDS
+                        for token in STEMMER.analyze(word)
+                        if not token.isdigit()
+                    ]
                 continue
             if not tokens:
                 continue
@@ -478,7 +484,15 @@ class EmbeddedEngine:
             if stems:
                 ways.append(Query.boost_query(self.fields_query(stems), WORDS_WEIGHT))
         folded = WORDS_ANALYZER.analyze(term.text)
-        if term.prefix and len(folded) == 1 and len(folded[0]) >= MIN_PREFIX_LENGTH and folded[0].isalnum():
+        if (
+            term.prefix
+            and len(folded) == 1
+            and len(folded[0]) >= MIN_PREFIX_LENGTH
+            and folded[0].isalnum()
+            # A word the index holds is taken as typed (stemming finds its other forms); completing
+            # it too would cost a scan of every word it starts, for little.
+            and not searcher.doc_freq("words", folded[0])
+        ):
             pattern = re.escape(folded[0]) + ".*"
             # The stemmed fields hold stems ("invoic" for "invoicing"); the unstemmed words field
             # completes what runs past a stem ("implementat"), at the lowest field's weight.
@@ -494,8 +508,8 @@ class EmbeddedEngine:
             ways.append(
                 Query.const_score_query(Query.term_query(SCHEMA, "facet", f"{facet}{SEP}{slug}"), FACET_MATCH_WEIGHT)
             )
-        if not ways:
-            return Query.empty_query(), marked, starts
+        if len(ways) < 2:  # nothing to choose between
+            return (ways[0] if ways else Query.empty_query()), marked, starts
         return Query.disjunction_max_query(ways, TIE_BREAKER), marked, starts
 
     def understood_query(self, searcher, query):
