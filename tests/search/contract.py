@@ -4,7 +4,7 @@ A test module subclasses EngineContract and provides an `engine` fixture giving 
 engine. No Django models are involved: engines take IndexDocuments and SearchQuerys.
 """
 
-from search.engines.base import IndexDocument, SearchQuery
+from search.engines.base import IndexDocument, SearchQuery, Term
 
 
 def doc(doc_id, title, **fields):
@@ -209,3 +209,87 @@ class EngineContract:
             assert all(not values for values in results.facets.values())
             assert "frankfurt" not in str(results.corrections) and "encrypted" not in str(results.corrections)
         assert titles(self.search(engine, "encrypted frankfrut")) == ["Security pack"]
+
+    # Query understanding: how an engine reads SearchQuery's terms, minimum_should_match, boosts and
+    # phrase (its docstring). search.understanding builds them; here they are given directly.
+
+    def understood(self, engine, *terms, text=None, **kwargs):
+        text = " ".join(term.text for term in terms) if text is None else text
+        return engine.search(SearchQuery(text=text, terms=terms, **kwargs))
+
+    def test_a_document_must_match_the_minimum_number_of_terms(self, engine):
+        engine.index(LIBRARY)
+        price, frankfurt = Term("price"), Term("frankfurt")
+        assert set(titles(self.understood(engine, price, frankfurt))) == {
+            "Pricing overview", "Old price list", "Security pack",
+        }  # fmt: skip
+        both = self.understood(engine, price, frankfurt, minimum_should_match=2)
+        assert (both.total, both.hits) == (0, [])  # the engine never relaxes it by itself
+        assert titles(self.understood(engine, Term("encrypted"), frankfurt, minimum_should_match=2)) == [
+            "Security pack"
+        ]
+
+    def test_grammar_words_of_the_text_are_neither_searched_nor_marked(self, engine):
+        engine.index(
+            [
+                doc(50, "Notes", summary="The end of the day."),
+                doc(51, "Rollout", summary="The timeline of the rollout."),
+            ]
+        )
+        results = self.understood(engine, Term("timeline"), text="the timeline of")
+        assert titles(results) == ["Rollout"]
+        marked = results.hits[0].highlights[0]["html"]
+        assert (
+            "<mark>timeline</mark>" in marked and "<mark>The</mark>" not in marked and "<mark>of</mark>" not in marked
+        )
+
+    def test_a_word_cut_short_completes_only_when_asked(self, engine):
+        engine.index([doc(60, "Implementation guide", summary="Implementation in thirty days."), doc(61, "Other")])
+        assert self.understood(engine, Term("implem")).total == 0
+        results = self.understood(engine, Term("implem", prefix=True))
+        assert titles(results) == ["Implementation guide"]
+        assert "<mark>Implementation</mark>" in results.hits[0].highlights[0]["html"]
+        assert self.understood(engine, Term("im", prefix=True)).total == 0  # too short to complete
+
+    def test_a_mention_matches_by_its_words_its_alternatives_or_its_facet(self, engine):
+        engine.index([*LIBRARY, doc(70, "Ledger story", summary="A customer story from a lender.")])
+        # Doc 2 never says "chief security" but carries the persona the words named.
+        named = Term("chief security", facets=(("persona", "ciso"),))
+        assert titles(self.understood(engine, named)) == ["Security pack"]
+        # "case study" replaced what was typed; the typed words still match as a phrase.
+        story = Term("case study", alternatives=("customer story",))
+        assert titles(self.understood(engine, story)) == ["Ledger story"]
+
+    def test_named_values_boost_but_never_filter(self, engine):
+        engine.index(
+            [
+                doc(80, "Lender one-pager", summary="fintech lending", facets={"kind": ["one_pager"]}),
+                doc(81, "Lender story", summary="fintech lending", facets={"kind": ["case_study"]}),
+            ]
+        )
+        plain = self.understood(engine, Term("lending"))
+        boosted = self.understood(engine, Term("lending"), boosts={"kind": ("case_study",)})
+        assert titles(plain)[0] == "Lender one-pager"  # the same text: the engine's order by id
+        assert titles(boosted) == ["Lender story", "Lender one-pager"] and boosted.total == 2
+
+    def test_the_meaningful_words_together_rank_above_the_words_scattered(self, engine):
+        engine.index(
+            [
+                doc(90, "Plan A", summary="Timeline, then the implementation."),
+                doc(91, "Plan B", summary="Our implementation timeline, week by week, with each step for your team."),
+            ]
+        )
+        terms = (Term("implementation"), Term("timeline"))
+        assert titles(self.understood(engine, *terms))[0] == "Plan A"  # shorter: plain BM25 prefers it
+        assert titles(self.understood(engine, *terms, phrase="implementation timeline"))[0] == "Plan B"
+
+    def test_a_phrase_s_meaningful_words_match_on_their_own_for_less(self, engine):
+        engine.index(
+            [
+                doc(95, "Growth", summary="Will it scale with us? Yes: our largest customers."),
+                doc(96, "Scale", summary="How we scale."),
+                doc(97, "Other", summary="Nothing here."),
+            ]
+        )
+        term = Term("will it scale with us", words=("scale",))
+        assert titles(self.understood(engine, term)) == ["Growth", "Scale"]
