@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from content.models import BuyerStage, CollateralIndexPage, CollateralKind, CollateralPage, ContentRequest, Kind
@@ -22,6 +23,13 @@ from personas.models import Objection, PersonaPage
 def marketing_only(user):
     if not can_publish_collateral(user):
         raise PermissionDenied("The loop dashboard is for marketing.")
+
+
+class MarketingMenuItem(MenuItem):
+    """An admin menu item only Marketing (whoever publishes collateral) sees."""
+
+    def is_shown(self, request):
+        return can_publish_collateral(request.user)
 
 
 class LoopDashboardView(WagtailAdminTemplateMixin, TemplateView):

@@ -4,6 +4,7 @@ import contextlib
 import datetime
 import logging
 import smtplib
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,6 +16,7 @@ from django.utils import timezone
 from content.models import CollateralPage, ContentRequest
 from content.reports import edit_url
 from home.text import person_name
+from home.visibility import hidden_page_ids
 
 logger = logging.getLogger(__name__)
 
@@ -26,16 +28,25 @@ def absolute(path):
 
 
 def digests(today=None):
-    """{user: {"assets": [...], "requests": [...]}} for everyone with something to act on."""
+    """{user: {"assets": [...], "requests": [...]}} for everyone with something to act on.
+
+    An asset is listed for its owner only while the owner may view it (Wagtail's view
+    restrictions, home.visibility); requests go to their owner or to every marketer."""
     today = today or timezone.localdate()
     found = {}
+    hidden = {}  # owner id -> pages a view restriction keeps from them (home.visibility)
     for page in (
         CollateralPage.objects.live()
         .filter(review_by__lte=today + DUE_SOON, content_owner__isnull=False, content_owner__is_active=True)
         .select_related("content_owner")
         .order_by("review_by", "title")
     ):
-        found.setdefault(page.content_owner, {"assets": [], "requests": []})["assets"].append(page)
+        owner = page.content_owner
+        if owner.pk not in hidden:
+            hidden[owner.pk] = hidden_page_ids(SimpleNamespace(user=owner, session={}))
+        if page.pk in hidden[owner.pk]:
+            continue  # an owner who may not view the page (restricted since) is not mailed its title
+        found.setdefault(owner, {"assets": [], "requests": []})["assets"].append(page)
     overdue = ContentRequest.objects.overdue(today).select_related("persona", "objection", "owner", "requested_by")
     marketers = list(
         get_user_model()

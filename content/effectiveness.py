@@ -23,17 +23,17 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from content.models import CollateralEvent, CollateralPage, past_review
 from home import versions
+from personas.models import Helped, ObjectionNote
 
 HELPED_WEIGHT = 0.2  # the helped rate moves relevance by at most ±10 % (0.9 never helped … 1.1 always)
 STALE_FACTOR = 0.7  # past review-by: clearly demoted, never hidden
 PRIOR = 1  # smoothing: one imagined "helped" and one "did not help" answer for every asset
 USAGE_WINDOWS = (30, 90)  # days, for the usage panel and the admin listing
-# Each asset's counts and review-by date are kept in each process's memory under this shared
-# version (home/versions.py), as search.taxonomy keeps the taxonomy. personas.insights uses the same
-# key: its signal handlers (personas/signal_handlers.py) and bulk moderation move it on for every
-# note, feedback click, publish, unpublish or delete, and every process starts afresh.
-VERSION_KEY = "field-record-version"
+# Each asset's counts and review-by date are kept in each process's memory under the shared
+# version home.versions.FIELD_RECORDS (as search.taxonomy keeps the taxonomy), which persona
+# insights share; home/versions.py says what moves it on, and every process then starts afresh.
 RECORDS_KEPT = 100_000  # records a process keeps for one version at most (about 150 bytes each)
 
 
@@ -78,7 +78,7 @@ class Effectiveness:
     @property
     def stale(self):
         """Past its review-by date (the day after the date, in the site's time zone)."""
-        return bool(self.review_by and self.review_by < (self.today or timezone.localdate()))
+        return past_review(self.review_by, self.today)
 
     @property
     def factor(self):
@@ -101,9 +101,6 @@ def helped_counts(page_ids=None, since=None):
     """{page id: (helped, did not help)} from visible notes and one-click feedback, in two
     aggregate queries. `page_ids`: these pages (an iterable of ints) or None for all;
     `since`: an aware datetime, to count only answers given from then on (None: all time)."""
-    from content.models import CollateralEvent
-    from personas.models import Helped, ObjectionNote
-
     events = CollateralEvent.objects.filter(type__in=CollateralEvent.FEEDBACK)
     notes = ObjectionNote.objects.visible().filter(helped__in=(Helped.YES, Helped.NO)).exclude(collateral=None)
     if page_ids is not None:
@@ -133,16 +130,9 @@ def helped_counts(page_ids=None, since=None):
     return counts
 
 
-def invalidate(*args, **kwargs):
-    """Retire every kept record, in every process, at once (signature fits Django signals)."""
-    versions.bump(VERSION_KEY)
-
-
 def read_records(page_ids):
     """{page id: (helped, not_helped, review_by)} from the database, in three queries whatever the
     number of ids (feedback clicks, notes, review-by dates); uncached."""
-    from content.models import CollateralPage
-
     counts = helped_counts(page_ids)
     review_by = dict(CollateralPage.objects.filter(pk__in=page_ids).values_list("pk", "review_by"))
     return {pk: (*counts.get(pk, (0, 0)), review_by.get(pk)) for pk in page_ids}
@@ -166,7 +156,7 @@ def for_pages(page_ids, today=None):
     if not page_ids:
         return {}
     today = today or timezone.localdate()
-    version = versions.current(VERSION_KEY)
+    version = versions.current(versions.FIELD_RECORDS)
     kept_version, kept = _records
     known = kept if kept_version == version else {}
     wanted = {pk: known.get(pk) for pk in page_ids}
@@ -236,8 +226,6 @@ class AssetUsage:
 def usage_for_pages(page_ids, now=None):
     """{page id: AssetUsage} for every id given, in a fixed number of queries (one for usage
     events, two per window for helped answers, three for the all-time figure)."""
-    from content.models import CollateralEvent
-
     page_ids = list(dict.fromkeys(page_ids))
     if not page_ids:
         return {}

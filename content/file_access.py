@@ -77,22 +77,6 @@ def can_open_document(request, document):
     return pages.exists() or collection_open_to_groups_of(user, document.collection)
 
 
-def files_shown_to(request, documents):
-    """The documents of a page that ``request`` may see listed: those in no collection whose
-    privacy (Wagtail's collection view restrictions, password ones included until entered)
-    rejects it. Whoever may change a document sees it anyway. Shape: list in, list out, order kept."""
-    user = request.user
-
-    def may_change(document):
-        policy = policy_registry.get_by_type(type(document))
-        return user.is_authenticated and policy.user_has_permission_for_instance(user, "change", document)
-
-    def collection_lets_in(document):
-        return all(restriction.accept_request(request) for restriction in document.collection.get_view_restrictions())
-
-    return [document for document in documents if may_change(document) or collection_lets_in(document)]
-
-
 def check_document_access(document, request):
     """Wagtail's ``before_serve_document`` hook: 404 for a file ``request`` may not see.
 

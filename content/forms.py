@@ -4,7 +4,7 @@ from django.utils.html import format_html
 
 from wagtail.documents.forms import BaseDocumentForm
 
-from content.models import ContentRequest
+from content.models import BuyerStage, ContentRequest
 from home.forms import ModelChoiceField
 from home.text import without_nul
 
@@ -65,11 +65,11 @@ class CollateralDocumentForm(BaseDocumentForm):
 
 
 class ContentRequestForm(forms.ModelForm):
-    """A rep asks marketing for an asset answering one objection for one persona."""
+    """A rep asks marketing for an asset for one persona, answering one objection (optional)."""
 
     class Meta:
         model = ContentRequest
-        fields = ["persona", "objection", "description"]
+        fields = ["persona", "objection", "stage", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         error_messages = {
             "description": {
@@ -78,6 +78,7 @@ class ContentRequestForm(forms.ModelForm):
             },
             "persona": {"invalid_choice": "That persona does not exist (any more). Pick one from the list."},
             "objection": {"invalid_choice": "That objection does not exist (any more). Pick one from the list."},
+            "stage": {"invalid_choice": "Pick a buyer stage from the list, or leave it at any stage."},
         }
         field_classes = {"persona": ModelChoiceField, "objection": ModelChoiceField}
 
@@ -90,11 +91,14 @@ class ContentRequestForm(forms.ModelForm):
         self.fields["persona"].queryset = PersonaPage.objects.live().exclude(pk__in=hidden_page_ids).order_by("title")
         self.fields["objection"].queryset = Objection.objects.order_by("name")
         self.fields["persona"].empty_label = "Pick a persona"
-        self.fields["objection"].empty_label = "Pick an objection"
+        self.fields["objection"].required = False
+        self.fields["objection"].empty_label = "No particular objection"
+        self.fields["objection"].help_text = "Optional: leave it empty when the asset is for the persona in general."
+        self.fields["stage"].choices = [("", "Any stage"), *self.fields["stage"].choices[1:]]
 
 
 def request_initial(params, hidden_page_ids=frozenset()):
-    """Pre-fill from ?persona=&objection= slugs and ?q= (a search that found nothing).
+    """Pre-fill from ?persona=&objection=&stage= slugs and ?q= (a search that found nothing).
     Returns (initial, problems): names that matched nothing (or a persona the person may not
     view) are reported, not guessed."""
     from personas.models import Objection, PersonaPage
@@ -110,6 +114,12 @@ def request_initial(params, hidden_page_ids=frozenset()):
                 initial[name] = found.pk
             else:
                 problems.append(f"There is no {name} called “{slug}”; pick one from the list.")
+    stage = without_nul(params.get("stage")).strip()
+    if stage:
+        if stage in BuyerStage.values:
+            initial["stage"] = stage
+        else:
+            problems.append(f"There is no buyer stage called “{stage}”; pick one from the list.")
     query = without_nul(params.get("q")).strip()[:200]
     if query:
         initial["description"] = f"I searched for “{query}” and found nothing that answers it."

@@ -18,12 +18,14 @@ Rules (issue 13; DESIGN "Vocabularies and import"):
   `personas.notes` (the site's note form) for notes.
 """
 
+import codecs
 import csv
 import datetime
 import hashlib
 import html
 import io
 import json
+import re
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -35,7 +37,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
@@ -61,12 +63,14 @@ from personas.models import (
     resolve_objection,
 )
 from personas.notes import HELPED_FROM_JSON as HELPED
-from personas.notes import HELPED_TO_JSON, form_errors, record_form, save_note
+from personas.notes import HELPED_TO_JSON, create_notes, form_errors, new_note, record_form, save_note
 from search.signal_handlers import deferred_indexing
 
 CSV_LIST_SEPARATOR = ";"
 ROWS_PER_COMMIT = 200  # rows saved between two commits (each row has its own savepoint)
 SECTIONS = ("personas", "objections", "collateral", "notes")
+# Collateral columns holding a date (read by parse_day).
+DATE_COLUMNS = ("published", "review_by")
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length  # taggit: 100
 PUBLISHED_AT = datetime.time(9)  # an imported publication date becomes 09:00 in the site's time zone
 HELPED_WORDS = {
@@ -92,6 +96,11 @@ class ImportFileError(ValueError):
 
 class Skip(Exception):
     """This row cannot be imported; the message is the reason shown to the person importing."""
+
+
+class SaveNotesFirst(Exception):
+    """This note row names the same author and id as a note validated but not saved yet: save
+    those first, then import the row again (it updates that note)."""
 
 
 @dataclass
@@ -163,6 +172,20 @@ def text(value):
     return str(value).replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+def shorten(value, limit):
+    """`value` cut to at most `limit` characters, ending in "…" when cut (no limit when falsy)."""
+    return value[: limit - 1].rstrip() + "…" if limit and len(value) > limit else value
+
+
+def asset_id(value):
+    """An asset's import id as stored in CollateralPage.external_id (at most 100 characters): the
+    id itself, or "sha1:" and its digest when longer, so re-imports and notes still find it."""
+    value = text(value)
+    if len(value) <= CollateralPage._meta.get_field("external_id").max_length:
+        return value
+    return f"sha1:{hashlib.sha1(value.encode()).hexdigest()}"
+
+
 def as_list(value):
     """A list from JSON, or from a cell with items separated by ';' (or ',' when there is no ';')."""
     if value in (None, ""):
@@ -196,16 +219,14 @@ class Row:
         """`value`, shortened to `limit` characters with a warning when it is longer."""
         if limit and len(value) > limit:
             self.warn(f"{name} is {len(value):,} characters; cut to {limit}")
-            return value[: limit - 1].rstrip() + "…"
-        return value
+        return shorten(value, limit)
 
-    def date(self, name):
-        value = text(self.get(name))
-        if not value:
-            return None
-        parsed = parse_date(value[:10])
-        if parsed is None:
-            self.warn(f"{name} {value!r} is not a date (YYYY-MM-DD); left empty")
+    def date(self, name, day_first=None):
+        """The column `name` as a datetime.date, or None with a warning when it holds no date
+        (see parse_day; `day_first` is the column's order of slashed dates)."""
+        parsed, problem = parse_day(self.get(name), day_first)
+        if problem:
+            self.warn(f"{name} {problem}; left empty")
         return parsed
 
 
@@ -270,7 +291,30 @@ def choice(value, choices, name, row, default=""):
 
 
 def decode(data, name):
-    """Text from CSV bytes: UTF-8 (with or without BOM), else Windows-1252 (Excel's default)."""
+    """Text from CSV or JSON bytes: UTF-8 (with or without BOM); UTF-16 (Excel's "Unicode Text",
+    with a BOM, or without one when every other byte is zero); else Windows-1252 (Excel's default
+    "CSV" on Windows). Raises ImportFileError saying what to change."""
+    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom) and not data.startswith(codecs.BOM_UTF32_LE):
+            try:
+                return data.decode(encoding).lstrip("\ufeff")
+            except UnicodeDecodeError as error:
+                raise ImportFileError(
+                    f"{name} starts like UTF-16 text but breaks at byte {error.start}. Save it as "
+                    "“CSV UTF-8” (Excel: File → Save As → CSV UTF-8) and import it again."
+                ) from error
+    if b"\x00" in data[:4096]:  # text never holds zero bytes; UTF-16 without a BOM does, every other byte
+        sample = data[:4096]
+        odd, even = sample[1::2].count(0), sample[0::2].count(0)
+        if max(odd, even) >= len(sample) // 4:
+            try:
+                return data.decode("utf-16-le" if odd > even else "utf-16-be")
+            except UnicodeDecodeError:
+                pass
+        raise ImportFileError(
+            f"{name} holds zero bytes, so it is not text in an encoding we can tell. Save it as "
+            "“CSV UTF-8” (Excel: File → Save As → CSV UTF-8) and import it again."
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -284,16 +328,67 @@ def decode(data, name):
         ) from error
 
 
+# Dates as spreadsheets write them in CSV: 2026-03-01, 2026/03/01, 01.03.2026 (day first), and
+# 01/03/2026 or 3/1/2026, whose order the column's other values decide (see iso_dates()).
+ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[ T])")
+DOTTED_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:$|[ ,])")
+SLASHED_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:$|[ ,])")
+
+
+def parse_day(value, day_first=None):
+    """(date, problem) from a cell's text: `date` is a datetime.date or None, `problem` says why
+    there is none ("" when the cell is empty). Reads ISO dates (with or without a time), D.M.YYYY,
+    and D/M/YYYY or M/D/YYYY: `day_first` True/False picks the order of a slashed date whose
+    parts are both 12 or less; None leaves such a date unread, as ambiguous."""
+    value = text(value)
+    if not value:
+        return None, ""
+    if match := ISO_DATE.match(value):
+        year, month, day = match.groups()
+    elif match := DOTTED_DATE.match(value):
+        day, month, year = match.groups()
+    elif match := SLASHED_DATE.match(value):
+        first, second, year = match.groups()
+        if int(first) > 12 or (day_first and int(second) <= 12):
+            day, month = first, second
+        elif int(second) > 12 or day_first is False:
+            month, day = first, second
+        else:
+            return None, f"{value!r} could be day/month or month/day; write it as YYYY-MM-DD"
+    else:
+        return None, f"{value!r} is not a date (YYYY-MM-DD)"
+    try:
+        return datetime.date(int(year), int(month), int(day)), ""
+    except ValueError:
+        return None, f"{value!r} is not a date on the calendar"
+
+
+def slashed_order(values):
+    """True when a column's slashed dates are day first (one of them starts above 12), False when
+    month first (one has its second part above 12), None when they never say (or say both)."""
+    firsts = seconds = False
+    for value in values:
+        if match := SLASHED_DATE.match(text(value)):
+            firsts |= int(match.group(1)) > 12
+            seconds |= int(match.group(2)) > 12
+    return None if firsts == seconds else firsts
+
+
 def read_csv(data, name, required_column="title"):
-    """Rows (dicts) from CSV bytes: any of the encodings `decode` reads, separated by ',' ';' or tab,
-    quoted newlines and CRLF line ends included. Raises ImportFileError saying what to change."""
+    """Rows (dicts) from CSV bytes: any of the encodings `decode` reads, separated by ',' ';' or tab
+    (or what a first line "sep=X", as Excel writes it, names), quoted newlines and CRLF line ends
+    included. Raises ImportFileError saying what to change."""
     content = decode(data, name)
     header = content.split("\n", 1)[0]
-    try:
-        dialect = csv.Sniffer().sniff(header, delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = max(",;\t", key=header.count)
+    if hint := re.fullmatch(r"\s*sep=(.)\s*", header):  # Excel's "sep=;" line names the separator
+        delimiter = hint.group(1)
+        content = content.split("\n", 1)[1] if "\n" in content else ""
+        header = content.split("\n", 1)[0]
+    else:
+        try:
+            delimiter = csv.Sniffer().sniff(header, delimiters=",;\t").delimiter
+        except csv.Error:
+            delimiter = max(",;\t", key=header.count)
     rows = list(csv.DictReader(io.StringIO(content, newline=""), delimiter=delimiter))
     columns = [column.strip().lower() for column in (rows[0].keys() if rows else header.split(delimiter))]
     if required_column not in columns:
@@ -419,6 +514,9 @@ class Importer:
         self.skipped_assets = set()
         self.created_in_row = []  # how to forget what the current row created, should it be undone
         self.dry_run = False
+        self.day_first = dict.fromkeys(DATE_COLUMNS)
+        self.new_notes = []  # [(unsaved note, its RowResult)]: validated, saved together (save_new_notes)
+        self.result = None  # the RowResult of the row being imported
 
     def run(self, data, dry_run=False):
         """Import everything; with `dry_run`, work it all out and keep nothing (no file is stored).
@@ -426,12 +524,16 @@ class Importer:
         self.dry_run = self.report.dry_run = dry_run
         data = data if isinstance(data, dict) else {}
         rows = [(section, row) for section in SECTIONS for row in (data.get(section) or [])]
-        if dry_run:
-            with transaction.atomic():
-                self._run(rows)
-                transaction.set_rollback(True)
-        else:
-            with deferred_indexing():  # one indexing pass at the end, whatever happens inside
+        collateral = [row for section, row in rows if section == "collateral" and isinstance(row, dict)]
+        self.day_first = {name: slashed_order(row.get(name) for row in collateral) for name in DATE_COLUMNS}
+        # Wagtail's per-save work (search backends, reference index) and ours (search index, cached
+        # versions) is done once for everything at the end, whatever happens inside.
+        with deferred_indexing():
+            if dry_run:
+                with transaction.atomic():
+                    self._run(rows)
+                    transaction.set_rollback(True)
+            else:
                 self._run(rows)
         return self.report
 
@@ -465,18 +567,41 @@ class Importer:
                 for done, (section, data) in enumerate(rows[start : start + ROWS_PER_COMMIT], start=start + 1):
                     self.report.rows.append(self._row(handlers[section], section, data, done))
                     self.progress(done, len(rows))
+                self.save_new_notes()
+
+    def save_new_notes(self):
+        """Save the notes validated since the last call in one insert (personas.notes.create_notes);
+        a note that cannot be saved turns its row into a skipped one, with the reason."""
+        pending, self.new_notes = self.new_notes, []
+        for position, note, error in create_notes([note for note, _ in pending]):
+            result = pending[position][1]
+            if error is None:  # already filed under that author and id by another save
+                result.action = "unchanged"
+                self.notes[(note.author_id, note.external_id)] = note
+            else:
+                result.action, result.messages = "skipped", [f"could not be saved ({type(error).__name__}: {error})"]
+                self.notes.pop((note.author_id, note.external_id), None)
 
     def _row(self, handler, section, data, number):
         row = Row(data)
         self.created_in_row = []
-        result = RowResult(section, text(row.get("id") or row.get("slug")) or f"row {number}", "skipped")
+        result = self.result = RowResult(section, text(row.get("id") or row.get("slug")) or f"row {number}", "skipped")
         try:
-            with transaction.atomic():
-                result.action, result.title, result.page_id = handler(row)
+            try:
+                with transaction.atomic():
+                    result.action, result.title, result.page_id = handler(row)
+            except SaveNotesFirst:
+                for forget in self.created_in_row:  # undone with the savepoint; made again below
+                    forget()
+                self.created_in_row = []
+                self.save_new_notes()
+                row = Row(data)
+                with transaction.atomic():
+                    result.action, result.title, result.page_id = handler(row)
         except Skip as reason:
             row.messages = [str(reason)]
             if section == "collateral" and text(row.get("id")):
-                self.skipped_assets.add(text(row.get("id")))
+                self.skipped_assets.add(asset_id(row.get("id")))
         except ValidationError as error:
             row.messages = ["; ".join(f"{name}: {' '.join(messages)}" for name, messages in error_dict(error).items())]
         except Exception as error:  # noqa: BLE001 — one bad row never stops the rest; it is reported
@@ -502,7 +627,7 @@ class Importer:
             "pains": paragraphs(text(row.get("pains"))),
         }
         if not values["role"]:
-            values["role"] = values["title"]
+            values["role"] = shorten(values["title"], max_length(PersonaPage, "role"))
             row.warn("role is missing; the name stands in for it")
         if not values["summary"]:
             values["summary"] = values["title"]
@@ -553,10 +678,10 @@ class Importer:
         title = text(row.get("title"))
         if not title:
             raise Skip("title is missing")
-        external_id = text(row.get("id"))
+        external_id = asset_id(row.get("id"))
         id_limit = max_length(CollateralPage, "external_id")
-        if len(external_id) > id_limit:
-            raise Skip(f"id is {len(external_id)} characters; ids are at most {id_limit}")
+        if external_id != text(row.get("id")):
+            row.warn(f"id is {len(text(row.get('id')))} characters; kept as “{external_id}”, which notes find too")
         if not external_id:
             external_id = f"title:{slugify(title)[: id_limit - 6]}"
             row.warn(f"id is missing; “{external_id}” is used, so a re-import updates this asset")
@@ -576,14 +701,14 @@ class Importer:
             "body": paragraphs(body),
             "kind_id": self.kinds.slug(row.get("kind"), row),
             "stage": choice(row.get("stage"), BuyerStage, "buyer stage", row),
-            "review_by": row.date("review_by"),
+            "review_by": row.date("review_by", self.day_first["review_by"]),
             "content_owner_id": self.owner(row),
         }
         personas = self.named_personas(row)
         objections = self.named_objections(row)
         tags = self.tags(row)
         files = [found for path in as_list(row.get("files")) if (found := self.document(row, external_id, path))]
-        published = row.date("published")
+        published = row.date("published", self.day_first["published"])
 
         page = self.pages.get(external_id)
         if page is not None and self.unchanged(page, values, personas, objections, tags, files, published):
@@ -600,7 +725,9 @@ class Importer:
         page.tags.set(tags)
         stored = [self.stored(document) for document in files]
         page.files.set([CollateralFile(document=document) for document in stored if document is not None])
-        page.save_revision(user=self.user, log_action=True).publish(user=self.user)
+        # A new page was just validated by add_child's save (the relations set since are not part of
+        # full_clean): cleaning it again for the revision would only repeat those queries.
+        page.save_revision(user=self.user, log_action=True, clean=action == "updated").publish(user=self.user)
         if published:
             moment = timezone.make_aware(datetime.datetime.combine(published, PUBLISHED_AT))
             CollateralPage.objects.filter(pk=page.pk).update(first_published_at=moment)
@@ -763,12 +890,12 @@ class Importer:
             stage_value = self.default_stage or ""
         stage = self.stages.slug(stage_value, row) if stage_value else None
         collateral = None
-        asset_id = text(row.get("collateral"))
-        if asset_id:
-            collateral = self.pages.get(asset_id)
+        named_id = asset_id(row.get("collateral"))
+        if named_id:
+            collateral = self.pages.get(named_id)
             if collateral is None:
-                why = "was skipped" if asset_id in self.skipped_assets else "is not in this import or the library"
-                row.warn(f"asset {asset_id} {why}: the note is kept without the link")
+                why = "was skipped" if named_id in self.skipped_assets else "is not in this import or the library"
+                row.warn(f"asset {text(row.get('collateral'))} {why}: the note is kept without the link")
         helped = row.get("helped")
         if isinstance(helped, str) or isinstance(helped, int) and not isinstance(helped, bool):
             key = match_key(helped)
@@ -784,11 +911,12 @@ class Importer:
         created = None
         created_value = text(row.get("created"))
         if created_value:
-            created = parse_datetime(created_value) or (
-                datetime.datetime.combine(parse_date(created_value[:10]), datetime.time(12))
-                if parse_date(created_value[:10])
-                else None
-            )
+            try:
+                created = parse_datetime(created_value)
+            except ValueError:  # well formed, but not on the calendar
+                created = None
+            if created is None and (day := parse_day(created_value)[0]):
+                created = datetime.datetime.combine(day, datetime.time(12))
             if created is None:
                 row.warn(f"created {created_value!r} is not a date and time; the import's time is used")
             elif timezone.is_naive(created):
@@ -801,6 +929,8 @@ class Importer:
         author = self.author(row.get("author"), row)
         external_id = external_id[: max_length(ObjectionNote, "external_id")]
         existing = self.notes.get((author.pk if author else None, external_id))
+        if existing is not None and existing.pk is None:
+            raise SaveNotesFirst()
         values = (persona.pk, objection.pk, note_text, stage, outcome, getattr(collateral, "pk", None), HELPED[helped])
         if existing is not None and note_values(existing) == values and created in (None, existing.created):
             return "unchanged", note_text[:80], None  # the values the form accepted when it was saved
@@ -824,6 +954,11 @@ class Importer:
         )
         if not form.is_valid():
             raise Skip("; ".join(f"{name}: {' '.join(messages)}" for name, messages in form_errors(form).items()))
+        if existing is None:  # validated like every note; saved with the others (save_new_notes)
+            note = new_note(form, author, external_id, created=created)
+            self.new_notes.append((note, self.result))
+            self.notes[(note.author_id, external_id)] = note
+            return "created", note_text[:80], None
         note, action = save_note(form, author, external_id, update=True, created=created, existing=existing)
         self.notes[(note.author_id, external_id)] = note
         return action, note_text[:80], None

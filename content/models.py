@@ -1,11 +1,12 @@
-import dataclasses
 import datetime
+from types import SimpleNamespace
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -18,11 +19,11 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from content import effectiveness
 from content.page_forms import CollateralPageForm
-from home.roles import SectionIndexPermissionTester, can_give_feedback, can_publish_collateral
+from home.models import Notification
+from home.roles import SectionIndexPermissionTester, can_give_feedback
 from home.text import person_name, shorten
-from home.visibility import visible_pages
+from home.visibility import can_view_page, files_shown_to, visible_pages
 from home.vocabulary import VocabularyTerm
 
 COLLATERAL_PER_PAGE = 24
@@ -75,25 +76,6 @@ class CollateralDocument(AbstractDocument):
         if self.file:
             super().clean()
 
-    def save(self, *args, **kwargs):
-        """Save at once; a new file's text and previews are made by tasks after the commit.
-
-        A new file (an upload, or a replaced file) starts "Reading the file…" with no text and no
-        previews: the old file's go (``content.tasks.start_file_work``).
-        """
-        new_file = bool(self.file) and not getattr(self.file, "_committed", True)
-        old_previews = []
-        if new_file:
-            old_previews = [name for name in (self.thumbnail_file.name, self.preview_file.name) if name]
-            self.extracted_text = self.extraction_error = self.preview_note = self.file_version = ""
-            self.thumbnail_file = self.preview_file = None
-            self.extraction_state = self.preview_state = FileWork.PENDING
-        super().save(*args, **kwargs)
-        if new_file:
-            from content.tasks import start_file_work
-
-            start_file_work(self, delete=old_previews)
-
     @property
     def is_reading(self):
         return self.extraction_state == FileWork.PENDING
@@ -110,6 +92,12 @@ class CollateralDocument(AbstractDocument):
     @property
     def extension_label(self):
         return self.file_extension.upper() or "FILE"
+
+
+def past_review(review_by, today=None):
+    """Whether an asset with review-by date `review_by` (a date or None) is past it on `today`
+    (default the site's today): from the day after the date. The one staleness rule."""
+    return bool(review_by and review_by < (today or timezone.localdate()))
 
 
 class CollateralKind(VocabularyTerm):
@@ -264,29 +252,24 @@ class CollateralPage(Page):
 
     @property
     def is_stale(self):
-        """Past its review-by date, by content.effectiveness's rule."""
-        return effectiveness.Effectiveness(self.pk or 0, review_by=self.review_by).stale
+        """Past its review-by date (`past_review`, the rule content.effectiveness uses too)."""
+        return past_review(self.review_by)
 
     def get_context(self, request, *args, **kwargs):
+        """The files this person may see, the note count and whether they may give feedback.
+        The helped figure and usage come from content.effectiveness through the page's template
+        tags (content/templatetags/figures.py), so this model imports no service."""
         context = super().get_context(request, *args, **kwargs)
-        from content.file_access import files_shown_to
-
         context["files"] = files_shown_to(request, [item.document for item in self.files.select_related("document")])
         # A preview of a page not yet saved has no notes (and no pk to look them up by).
         context["note_count"] = self.notes.visible().count() if self.pk else 0
         context["can_give_feedback"] = bool(self.pk) and can_give_feedback(request.user)
-        # The one helped figure and staleness every screen shows (content.effectiveness).
-        # A preview shows the edited review-by date, not the published one.
-        effect = effectiveness.for_page(self.pk) if self.pk else effectiveness.Effectiveness(0)
-        context["effect"] = dataclasses.replace(effect, review_by=self.review_by)
-        if self.pk and can_publish_collateral(request.user):
-            context["usage"] = effectiveness.usage_for_pages([self.pk])[self.pk]
         return context
 
     def serve(self, request, *args, **kwargs):
-        from content.views import record_view
-
-        record_view(request, self)
+        """Serve the page, counting a view by a signed-in person (not a preview)."""
+        if request.user.is_authenticated and not getattr(request, "is_preview", False):
+            CollateralEvent.objects.create(collateral=self, type=CollateralEvent.Type.VIEW, user=request.user)
         return super().serve(request, *args, **kwargs)
 
 
@@ -346,7 +329,8 @@ class ContentRequestQuerySet(models.QuerySet):
 
 
 class ContentRequest(models.Model):
-    """A rep's request for an asset answering one objection for one persona; marketing's queue."""
+    """A rep's request for an asset for one persona, answering one objection (or none in particular);
+    marketing's queue."""
 
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -358,7 +342,21 @@ class ContentRequest(models.Model):
     OPEN_STATUSES = (Status.NEW, Status.ACCEPTED, Status.IN_PROGRESS)
 
     persona = models.ForeignKey("personas.PersonaPage", on_delete=models.PROTECT, related_name="content_requests")
-    objection = models.ForeignKey("personas.Objection", on_delete=models.PROTECT, related_name="content_requests")
+    objection = models.ForeignKey(
+        "personas.Objection",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="content_requests",
+        help_text="Optional: a rep may ask for an asset for a persona (and stage) without one objection in mind.",
+    )
+    stage = models.CharField(
+        "buyer stage",
+        max_length=20,
+        choices=BuyerStage.choices,
+        blank=True,
+        help_text="Optional: the stage the asset is for.",
+    )
     description = models.TextField(
         "what would help", max_length=2000, help_text="The situation, and what the asset should say or show."
     )
@@ -389,38 +387,52 @@ class ContentRequest(models.Model):
         ordering = ["due", "pk"]
 
     def __str__(self):
-        return f"{self.objection} for {self.persona}" if self.persona_id and self.objection_id else "Content request"
+        if not self.persona_id:
+            return "Content request"
+        return f"{self.objection if self.objection_id else 'An asset'} for {self.persona}"
 
     def save(self, *args, **kwargs):
-        from home.models import Notification
-
+        """Fill in the due date (working days from today) and when it was delivered; telling the
+        requester is content.requests.tell_requester's, called by the queue's edit view."""
         if not self.due:
             self.due = add_working_days(timezone.localdate(), settings.CONTENT_REQUEST_SLA_DAYS)
         if self.status == self.Status.DELIVERED and not self.delivered_at:
             self.delivered_at = timezone.now()
-        before = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first() if self.pk else None
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if (
-                self.requested_by_id
-                and before != self.status
-                and self.status in (self.Status.DELIVERED, self.Status.DECLINED)
-            ):
-                Notification.objects.create(user_id=self.requested_by_id, **self.outcome_message())
+        super().save(*args, **kwargs)
+
+    @property
+    def is_answered(self):
+        """Delivered or declined: the requester has been (or is being) told."""
+        return self.status in (self.Status.DELIVERED, self.Status.DECLINED)
 
     def outcome_message(self):
-        """The requester's notification: {"message", "url"}, each fitting its column in
-        `home.models.Notification` (a long reason is cut with "…"; the request keeps it whole)."""
-        from home.models import Notification
+        """The requester's notification: {"message", "url", "page"}, each fitting its column in
+        `home.models.Notification` (a long reason is cut with "…"; the request keeps it whole).
 
+        It names the delivered asset (and the persona) only when the requester may view it now
+        (live, no view restriction they fail: home.visibility); otherwise it says "an asset you
+        cannot open", links to /requests/ and ``page`` is None. ``page`` is the asset named, so the
+        notifications list can hide the title should the asset be restricted or unpublished later.
+        """
+
+        reader = SimpleNamespace(user=self.requested_by or AnonymousUser(), session={})
+        persona = self.persona if self.persona_id and can_view_page(reader, self.persona) else None
+        what = self.objection if self.objection_id else "an asset"
+        asked = f"{what} for {persona.title if persona else 'a persona you cannot open'}"
+        page = None
         if self.status == self.Status.DELIVERED:
-            message = f"Your request is delivered: “{self.delivered_asset.title}” answers {self}."
-            url = self.delivered_asset.url or ""
+            asset = self.delivered_asset
+            if asset.pk and can_view_page(reader, asset):
+                answers = f"answers {asked}" if self.objection_id else asked.removeprefix("an asset ")
+                message, url, page = f"Your request is delivered: “{asset.title}” {answers}.", asset.url or "", asset
+            else:  # a draft, or a page restricted to others: its title is not the requester's to read
+                message, url = f"Your request for {asked} is delivered with an asset you cannot open.", "/requests/"
         else:
-            message, url = f"Your request for {self} was declined: {self.decline_reason}", "/requests/"
+            message, url = f"Your request for {asked} was declined: {self.decline_reason}", "/requests/"
         if len(url) > Notification._meta.get_field("url").max_length:
             url = "/requests/"
-        return {"message": shorten(message, Notification._meta.get_field("message").max_length), "url": url}
+        message = shorten(message, Notification._meta.get_field("message").max_length)
+        return {"message": message, "url": url, "page": page}
 
     def clean(self):
         errors = {}

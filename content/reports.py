@@ -3,16 +3,16 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from wagtail import hooks
+
 from content.effectiveness import Effectiveness, helped_counts
 from content.models import CollateralEvent, CollateralPage
-from home.text import person_name
 from personas.models import ObjectionNote, PersonaPage
-from search.models import QueryLog
 
 RECENT = datetime.timedelta(days=90)
 GAP_MIN_NOTES = 3  # a pair heard this often in 90 days needs an answer
@@ -129,50 +129,6 @@ def content_gaps(assets, since):
     )
 
 
-def failed_searches(since):
-    """Searches that found nothing useful: no result, or only weak matches (search.QueryLog.weak)."""
-    rows = []
-    searches = (
-        QueryLog.objects.found_nothing_useful()
-        .filter(created__gte=since)
-        .exclude(query="")
-        .values("query")
-        .annotate(times=Count("pk"), weak=Count("pk", filter=Q(weak=True)), last=Max("created"))
-        .order_by("-times", "-last")[:ROWS]
-    )
-    people = {}
-    for log in (
-        QueryLog.objects.found_nothing_useful()
-        .filter(created__gte=since, query__in=[s["query"] for s in searches])
-        .select_related("user")
-    ):
-        people.setdefault(log.query, set()).add(person_name(log.user, missing="Former colleague"))
-    for search in searches:
-        rows.append(
-            {
-                "query": search["query"],
-                "times": search["times"],
-                "weak": search["weak"],
-                "last": search["last"],
-                "who": ", ".join(sorted(people.get(search["query"], ()))),
-                "actions": [("Search again", f"{reverse('search')}?{urlencode({'q': search['query']})}", "get")],
-            }
-        )
-    return Report(
-        "searches",
-        "Searches that found nothing useful",
-        "The last 90 days, most frequent first, with who searched: no result at all, or only weak guesses.",
-        [
-            ("query", "Search"),
-            ("times", "Times"),
-            ("last", "Last"),
-            ("who", "Who searched"),
-            ("weak", "Of which only weak matches"),
-        ],
-        rows,
-    )
-
-
 def neglected_assets(assets, today, since):
     viewed = CollateralEvent.objects.filter(
         collateral=OuterRef("pk"), type=CollateralEvent.Type.VIEW, created__gte=since
@@ -244,12 +200,18 @@ def effectiveness(assets):
 
 
 def all_reports(today=None):
+    """Every report of where the loop breaks, in the dashboard's order: content's own, and each
+    (order, Report) a `register_loop_report` hook returns when called with `since` (an aware
+    datetime, the start of the recent window)."""
     today = today or timezone.localdate()
     since = timezone.now() - RECENT
     assets = rated_assets(today)
-    return [
-        content_gaps(assets, since),
-        failed_searches(since),
-        neglected_assets(assets, today, since),
-        effectiveness(assets),
+    ordered = [
+        (10, content_gaps(assets, since)),
+        (30, neglected_assets(assets, today, since)),
+        (40, effectiveness(assets)),
     ]
+    # Other apps add theirs: search its failed searches (search/wagtail_hooks.py), at 20.
+    for fn in hooks.get_hooks("register_loop_report"):
+        ordered.append(fn(since))
+    return [report for _order, report in sorted(ordered, key=lambda pair: pair[0])]

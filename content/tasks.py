@@ -135,16 +135,17 @@ def read_now(document, force=False):
     name = document.file.name
     if document.extraction_state == FileWork.DONE and not force:
         return document.extraction_error
-    pieces, progress, result = [], {"units": 0, "unit": "", "chars": 0}, {}
+    # How far the child read: what the reason says when a limit stops it (not a progress bar).
+    pieces, read_so_far, result = [], {"units": 0, "unit": "", "chars": 0}, {}
     cap = settings.EXTRACTION_TEXT_CAP
 
     def keep(message):
         if message[0] == "text":
             _, text, units, unit = message
-            if progress["chars"] < cap:
-                pieces.append(text[: cap - progress["chars"]])
-                progress["chars"] += len(pieces[-1])
-            progress["units"], progress["unit"] = units, unit
+            if read_so_far["chars"] < cap:
+                pieces.append(text[: cap - read_so_far["chars"]])
+                read_so_far["chars"] += len(pieces[-1])
+            read_so_far["units"], read_so_far["unit"] = units, unit
         elif message[0] == "result":
             result["error"] = message[1]
 
@@ -167,7 +168,7 @@ def read_now(document, force=False):
         else:
             for message in outcome.messages:
                 logger.info("Reading %s: %s", name, message)
-            reason = stopped_reason(outcome.ended, progress["units"], progress["unit"], len(text.split()))
+            reason = stopped_reason(outcome.ended, read_so_far["units"], read_so_far["unit"], len(text.split()))
             logger.warning("Reading %s ended by %s after %.1f s", name, outcome.ended, outcome.seconds)
     updated = CollateralDocument.objects.filter(pk=document.pk, file=name).update(
         extracted_text=text,

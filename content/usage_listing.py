@@ -9,6 +9,7 @@ from wagtail.admin.views.pages.listing import IndexView
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
 from content import effectiveness
+from content.admin_views import MarketingMenuItem
 from content.models import CollateralPage
 from home.roles import can_publish_collateral
 
@@ -79,6 +80,4 @@ class CollateralUsageViewSet(PageListingViewSet):
 
     @property
     def menu_item_class(self):
-        from content.wagtail_hooks import MarketingMenuItem
-
         return MarketingMenuItem

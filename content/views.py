@@ -68,11 +68,6 @@ def record_event(request, page_id):
     return HttpResponseBadRequest("Unknown event type.")
 
 
-def record_view(request, page):
-    if request.user.is_authenticated and not getattr(request, "is_preview", False):
-        CollateralEvent.objects.create(collateral=page, type=CollateralEvent.Type.VIEW, user=request.user)
-
-
 def record_download(document, request):
     """Wagtail's before_serve_document hook: a file opened from a collateral page (?collateral=id)."""
     page_id = request.GET.get("collateral", "")
@@ -136,10 +131,11 @@ class NotificationsView(ListView):
     paginate_by = 30
 
     def get_queryset(self):
-        return Notification.objects.filter(user=self.request.user)
+        return Notification.objects.filter(user=self.request.user).select_related("page")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["unread_ids"] = {item.pk for item in context["notifications"] if not item.read}
+        context["shown"] = [(item, *item.shown_to(self.request)) for item in context["notifications"]]
         Notification.objects.filter(user=self.request.user, pk__in=context["unread_ids"]).update(read=True)
         return context

@@ -7,7 +7,6 @@ from django.utils.formats import date_format
 
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
@@ -15,15 +14,20 @@ from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet, SnippetChosenView
+from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
-from content.admin_views import LoopDashboardView, create_asset_for_gap, read_file_again
+from content.admin_views import LoopDashboardView, MarketingMenuItem, create_asset_for_gap, read_file_again
 from content.file_access import check_document_access
 from content.import_views import ImportJobView, ImportStartView, confirm_import, import_status
-from content.models import CollateralKind, ContentRequest
+from content.models import CollateralKind, CollateralPage, ContentRequest
+from content.requests import tell_requester
 from content.views import record_download
-from home.roles import can_publish_collateral
+from home.admin_choosers import ListKeepersChooserViewSet
+from home.models import HOME_LIST_SIZE
 from home.text import person_name
+from home.visibility import hidden_in_admin, visible_pages
+from personas.models import PersonaPage
 
 # Before Wagtail's own check_view_restrictions (order 0): a file the user may not see is a 404.
 hooks.register("before_serve_document", check_document_access, order=-1)
@@ -70,11 +74,6 @@ def loop_dashboard_urls():
     ]
 
 
-class MarketingMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_publish_collateral(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def loop_dashboard_menu_item():
     return MarketingMenuItem("Where the loop breaks", reverse("loop_dashboard"), icon_name="warning", order=205)
@@ -112,10 +111,41 @@ class ContentRequestFilterSet(WagtailFilterSet):
         super().__init__(*args, **kwargs)
         # People by name in the owner filter, as in the listing.
         self.filters["owner"].field.label_from_instance = lambda user: person_name(user)
+        # Only personas the admin shows this person: a rep never reads a restricted persona's title here.
+        user = getattr(self.request, "user", None)
+        hidden = hidden_in_admin(user) if user is not None else frozenset()
+        self.filters["persona"].queryset = PersonaPage.objects.exclude(pk__in=hidden).order_by("title")
 
     def filter_overdue(self, queryset, name, value):
         overdue = queryset.overdue(timezone.localdate())
         return overdue if value else queryset.exclude(pk__in=overdue)
+
+
+def requests_shown_to(user, queryset):
+    """``queryset`` (content requests) less those about a persona the admin keeps from ``user``
+    (``hidden_in_admin``: a view restriction a rep fails): their titles would name it."""
+    return queryset.exclude(persona__in=hidden_in_admin(user))
+
+
+class RequestChooseView(ChooseView):
+    def get_object_list(self):
+        return requests_shown_to(self.request.user, super().get_object_list())
+
+
+class RequestChooseResultsView(ChooseResultsView):
+    def get_object_list(self):
+        return requests_shown_to(self.request.user, super().get_object_list())
+
+
+class RequestChosenView(SnippetChosenView):
+    def get_object(self, pk):
+        return requests_shown_to(self.request.user, ContentRequest.objects.all()).get(pk=pk)
+
+
+class RequestChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = RequestChooseView
+    choose_results_view_class = RequestChooseResultsView
+    chosen_view_class = RequestChosenView
 
 
 def due_with_state(item):
@@ -124,8 +154,18 @@ def due_with_state(item):
     return f"{due} (overdue)" if item.is_overdue else due
 
 
+class ContentRequestEditView(EditView):
+    """Marketing works a request; delivering or declining it tells the requester."""
+
+    def save_instance(self):
+        instance = super().save_instance()  # inside the view's transaction
+        tell_requester(instance, self.form.initial.get("status"))
+        return instance
+
+
 class ContentRequestViewSet(SnippetViewSet):
     model = ContentRequest
+    edit_view_class = ContentRequestEditView
     icon = "help"
     menu_label = "Content requests"
     menu_order = 210
@@ -139,8 +179,19 @@ class ContentRequestViewSet(SnippetViewSet):
         Column("due", label="Due", accessor=due_with_state),
         Column("created", label="Asked on", accessor=lambda item: date_format(timezone.localtime(item.created))),
     ]
-    list_export = ["persona", "objection", "description", "requester_name", "status", "owner", "due", "created"]
+    list_export = [
+        "persona",
+        "objection",
+        "stage",
+        "description",
+        "requester_name",
+        "status",
+        "owner",
+        "due",
+        "created",
+    ]
     filterset_class = ContentRequestFilterSet
+    chooser_viewset_class = RequestChooserViewSet
     search_fields = ["description"]
     ordering = ["due"]
     panels = [
@@ -148,6 +199,7 @@ class ContentRequestViewSet(SnippetViewSet):
             [
                 FieldPanel("persona", read_only=True),
                 FieldPanel("objection", read_only=True),
+                FieldPanel("stage", read_only=True),
                 FieldPanel("description", read_only=True),
                 FieldPanel("requested_by", read_only=True),
             ],
@@ -157,6 +209,10 @@ class ContentRequestViewSet(SnippetViewSet):
         FieldPanel("delivered_asset"),
         FieldPanel("decline_reason"),
     ]
+
+    def get_queryset(self, request):
+        """The queue (listing and its CSV/XLSX) without requests about a persona kept from the person."""
+        return requests_shown_to(request.user, ContentRequest.objects.all())
 
 
 class CollateralKindViewSet(SnippetViewSet):
@@ -170,6 +226,7 @@ class CollateralKindViewSet(SnippetViewSet):
     list_display = ["label", "slug", "sort_order"]
     search_fields = ["label", "slug"]
     ordering = ["sort_order", "label"]
+    chooser_viewset_class = ListKeepersChooserViewSet  # Marketing's list: reps get 403 (README, "Roles")
 
 
 register_snippet(CollateralKindViewSet)
@@ -191,3 +248,11 @@ def no_autosave_for_new_pages(request, parent_page, page_class):
             status=400,
         )
     return None
+
+
+@hooks.register("construct_home_page_context")
+def collateral_on_the_home_page(request, context):
+    """The start page's newest collateral this person may see."""
+    context["newest_collateral"] = (
+        visible_pages(CollateralPage.objects.all(), request).newest_first().with_taxonomy()[:HOME_LIST_SIZE]
+    )

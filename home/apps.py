@@ -15,3 +15,7 @@ class HomeConfig(AppConfig):
         from home.operations import log_task_finished
 
         task_finished.connect(log_task_finished, dispatch_uid="commonground-task-log")
+
+        from home import versions
+
+        versions.connect()

@@ -2,10 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
-
-from home.visibility import visible_pages
 
 HOME_LIST_SIZE = 8
 
@@ -21,17 +20,12 @@ class HomePage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
-        from content.models import CollateralPage
-        from personas.models import ObjectionNote, PersonaPage
-
+        """Each app fills in its part of the start page through the `construct_home_page_context`
+        hook, called with (request, context): content its newest collateral, personas the
+        personas and the person's own notes. So home, which every app uses, uses none of them."""
         context = super().get_context(request, *args, **kwargs)
-        context["personas"] = visible_pages(PersonaPage.objects.all(), request).order_by("title")
-        context["newest_collateral"] = (
-            visible_pages(CollateralPage.objects.all(), request).newest_first().with_taxonomy()[:HOME_LIST_SIZE]
-        )
-        context["my_notes"] = ObjectionNote.objects.by_author(request.user).select_related("persona", "objection")[
-            :HOME_LIST_SIZE
-        ]
+        for fn in hooks.get_hooks("construct_home_page_context"):
+            fn(request, context)
         return context
 
 
@@ -41,6 +35,14 @@ class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     message = models.CharField(max_length=300)
     url = models.CharField(max_length=500, blank=True)
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The page the message names, if any: shown only while its reader may view the page.",
+    )
     created = models.DateTimeField(default=timezone.now)
     read = models.BooleanField(default=False)
 
@@ -50,6 +52,18 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+    def shown_to(self, request):
+        """``(message, url)`` as ``request`` may read them: a notification naming a page the reader
+        may not view now (restricted or unpublished since) says so instead of the page's title."""
+        from home.visibility import can_view_page
+
+        if self.page_id is None or (self.page is not None and can_view_page(request, self.page)):
+            return self.message, self.url
+        return HIDDEN_PAGE_MESSAGE, "/requests/"
+
+
+HIDDEN_PAGE_MESSAGE = "Your request was answered with an asset you cannot open; see your requests."
 
 
 class PageVisit(models.Model):

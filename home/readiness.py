@@ -28,6 +28,7 @@ from health_check.views import HealthCheckView
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 
@@ -142,22 +143,36 @@ def run_checks():
     return summarise(asyncio.run(gather()))
 
 
+def may_read_details(request):
+    """Whether ``request`` comes from a logged-in superuser (who may read what each check found)."""
+    try:
+        user = request.user
+        return bool(user.is_authenticated and user.is_superuser)
+    except DatabaseError:  # the database is down: details stay hidden
+        return False
+
+
 class ReadinessView(HealthCheckView):
     """``GET /readyz``: 200 ``{"ready": true, "checks": {...}}``, or 503 with ``Retry-After`` when a check fails.
 
     JSON unless the client asks for ``text/plain`` (``Accept`` or ``?format=text``): one line per
-    check, ``database: ok``. Needs no login and says nothing beyond which part is failing.
+    check, ``database: ok``. Needs no login, and to anyone but a logged-in superuser says only each
+    check's status (``{"status": "ok"}``): the details (e.g. "the index holds 40 of 41 live
+    collateral pages") count pages, restricted ones included, so they are for operators only
+    (``manage.py check_deploy`` prints them too).
     """
 
     checks = CHECKS
 
     async def get(self, request, *args, **kwargs):
         ready, checks = summarise(await gather(self.checks))
+        if not await sync_to_async(may_read_details, thread_sensitive=True)(request):
+            checks = {name: {"status": check["status"]} for name, check in checks.items()}
         status = 200 if ready else 503
         accept = request.headers.get("Accept", "")
         if request.GET.get("format") == "text" or ("text/plain" in accept and "json" not in accept):
             lines = [f"{'ready' if ready else 'not ready'}"] + [
-                f"{name}: {check['status']}{' - ' + check['detail'] if check['detail'] else ''}"
+                f"{name}: {check['status']}{' - ' + check['detail'] if check.get('detail') else ''}"
                 for name, check in checks.items()
             ]
             response = HttpResponse("\n".join(lines) + "\n", status=status, content_type="text/plain; charset=utf-8")

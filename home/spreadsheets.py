@@ -13,17 +13,38 @@ already stores a cell that openpyxl would take for a formula as a string.
 """
 
 import csv
+import datetime
 import functools
 import re
 from numbers import Number
+
+from django.utils import timezone
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"-?\d[\d,.]*")
 
 
+def spreadsheet_datetime(value):
+    """``value`` (a datetime, aware or naive) in the site's time zone (``TIME_ZONE``), naive:
+    what a spreadsheet should show. A naive value is taken as already local."""
+    return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+
+
+def spreadsheet_date_text(value):
+    """A date or datetime as text Excel, LibreOffice and Google Sheets read as one: ``2026-05-04``
+    for a date, ``2026-05-04 12:00:00`` (site time zone, whole seconds, no offset) for a datetime.
+    Anything else is returned unchanged."""
+    if isinstance(value, datetime.datetime):
+        return spreadsheet_datetime(value).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
 def safe_cell(value):
     """The text a CSV cell should hold for ``value``: ``None`` is empty, numbers stay numbers,
-    and text a spreadsheet would run as a formula gets a leading ``'``.
+    dates and datetimes are ISO text in the site's time zone (``spreadsheet_date_text``), and
+    text a spreadsheet would run as a formula gets a leading ``'``.
 
     A negative number written as text ("-12.5") is left alone: spreadsheets read it as a number.
     """
@@ -31,6 +52,8 @@ def safe_cell(value):
         return ""
     if isinstance(value, Number):
         return value
+    if isinstance(value, datetime.date):
+        return spreadsheet_date_text(value)
     text = str(value)
     if text.startswith(FORMULA_PREFIXES) and not PLAIN_NUMBER.fullmatch(text):
         return "'" + text
@@ -57,7 +80,8 @@ def writer(csvfile, **fmtparams):
 
 
 def quote_formulas_in_admin_exports():
-    """Make Wagtail's ``SpreadsheetExportMixin`` pass every CSV cell through :func:`safe_cell`.
+    """Make Wagtail's ``SpreadsheetExportMixin`` pass every CSV cell through :func:`safe_cell`,
+    and write datetimes in the site's time zone (CSV and XLSX alike) rather than in UTC.
 
     Called once from ``HomeConfig.ready()``; calling it again changes nothing. It wraps
     ``preprocess_field_value``, the one step every CSV row of every Wagtail export takes
@@ -72,6 +96,8 @@ def quote_formulas_in_admin_exports():
 
     @functools.wraps(original)
     def preprocess_field_value(self, field, value, export_format):
+        if isinstance(value, datetime.datetime):  # Wagtail writes UTC; people read the site's time
+            value = spreadsheet_datetime(value)
         value = original(self, field, value, export_format)
         return safe_cell(value) if export_format == self.FORMAT_CSV else value
 

@@ -1,10 +1,46 @@
 """Shared version numbers and counters in the cache: whoever changes something moves its version
 on, and every worker's copy of what depended on it is retired at once (no timeouts to wait out);
-rate limits count in the same shared place."""
+rate limits count in the same shared place.
+
+This module is the one place that says which versions there are and what moves each on
+(`ROWS`, `PUBLISHING`). Saves and deletes move them through signals connected here (`connect`, from
+``HomeConfig.ready``); bulk writes move them through `VersionedQuerySet`, the queryset of every
+watched model whose rows are bulk-updated, so no bulk path can forget.
+"""
 
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 
+from django.apps import apps
 from django.core.cache import cache
+from django.db import models
+from django.db.models.signals import post_delete, post_save
+
+from wagtail.signals import page_published, page_unpublished
+
+# Each asset's helped counts and review-by date, and the persona insights built on them
+# (content.effectiveness, personas.insights).
+FIELD_RECORDS = "field-record-version"
+# The filter values and objection synonyms every search checks (search.taxonomy).
+TAXONOMY = "search-taxonomy-version"
+
+# What moves each version on. ROWS: any save, delete or bulk write of the model's rows;
+# PUBLISHING: a page of the model published, unpublished or deleted. ONLY_IF: rows that count.
+ROWS = {
+    "personas.ObjectionNote": (FIELD_RECORDS,),
+    "personas.Objection": (FIELD_RECORDS, TAXONOMY),
+    "content.CollateralEvent": (FIELD_RECORDS,),
+    "personas.PersonaPage": (TAXONOMY,),
+    "personas.Synonym": (TAXONOMY,),
+    "content.CollateralKind": (TAXONOMY,),
+    "taggit.Tag": (TAXONOMY,),
+}
+PUBLISHING = {"content.CollateralPage": (FIELD_RECORDS,), "personas.PersonaPage": (TAXONOMY,)}
+ONLY_IF = {"content.CollateralEvent": lambda event: event.type in event.FEEDBACK}  # views and downloads do not
+
+# While set (a set of keys), bump() only notes the key; held() moves each one on once at the end.
+_held = ContextVar("held_version_bumps", default=None)
 
 
 def current(key):
@@ -18,7 +54,87 @@ def current(key):
 
 
 def bump(key):
+    """Move this key's version on (every worker's copy of what depended on it is retired), or, inside
+    `held()`, once when the block ends."""
+    keys = _held.get()
+    if keys is not None:
+        keys.add(key)
+        return
     cache.set(key, time.time_ns(), None)
+
+
+@contextmanager
+def held():
+    """Bumps made inside move each key on once, when the block ends (however it ends).
+
+    For bulk work (an import saving thousands of rows): one cache write per key instead of one per
+    saved row. Nested blocks leave the bumps to the outermost one."""
+    if _held.get() is not None:
+        yield
+        return
+    keys = set()
+    token = _held.set(keys)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+        for key in sorted(keys):
+            bump(key)
+
+
+def changed(model, instance=None):
+    """Rows of `model` (a model class) changed: move on every version `ROWS` says watches them.
+
+    `instance`: the one row saved or deleted, checked against `ONLY_IF`; None for a bulk write.
+    """
+    label = model._meta.label
+    if instance is not None and not ONLY_IF.get(label, lambda row: True)(instance):
+        return
+    for key in ROWS.get(label, ()):
+        bump(key)
+
+
+class VersionedQuerySet(models.QuerySet):
+    """A queryset whose bulk writes (``update``, ``bulk_create``, ``bulk_update``) move on the
+    versions watching its model, as ``save`` and ``delete`` do through signals."""
+
+    def update(self, **kwargs):
+        count = super().update(**kwargs)
+        changed(self.model)
+        return count
+
+    def bulk_create(self, *args, **kwargs):
+        created = super().bulk_create(*args, **kwargs)
+        changed(self.model)
+        return created
+
+    def bulk_update(self, *args, **kwargs):
+        count = super().bulk_update(*args, **kwargs)
+        changed(self.model)
+        return count
+
+
+def _row_changed(sender, instance, **kwargs):
+    changed(sender, instance)
+
+
+def _page_changed(sender, **kwargs):
+    for key in PUBLISHING[sender._meta.label]:
+        bump(key)
+
+
+def connect():
+    """Connect the signals that move versions on for single saves, deletes and publishing
+    (``HomeConfig.ready``). Models are named by label, so home imports no app."""
+    for label in ROWS:
+        model, uid = apps.get_model(label), f"versions-{label}"
+        post_save.connect(_row_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_row_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    for label in PUBLISHING:
+        model, uid = apps.get_model(label), f"versions-{label}-page"
+        page_published.connect(_page_changed, sender=model, dispatch_uid=f"{uid}-published")
+        page_unpublished.connect(_page_changed, sender=model, dispatch_uid=f"{uid}-unpublished")
+        post_delete.connect(_page_changed, sender=model, dispatch_uid=f"{uid}-deleted")
 
 
 def count(key, timeout):

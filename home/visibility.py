@@ -1,4 +1,4 @@
-"""Which pages a request may see: Wagtail's page view restrictions, applied to every listing.
+"""Which pages (and files of a page) a request may see: Wagtail's page view restrictions, applied to every listing.
 
 Wagtail checks a page's view restrictions (login, groups, shared password) only when the page
 itself is served. Everything else that shows a page (search results on either engine,
@@ -17,6 +17,7 @@ from types import SimpleNamespace
 
 from wagtail.models import Page, PageViewRestriction
 from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.permissions import policy_registry
 
 CACHE_ATTRIBUTE = "_hidden_page_ids"
 
@@ -93,3 +94,19 @@ class VisiblePagePermissionPolicy(PagePermissionPolicy):
     def instances_user_has_any_permission_for(self, user, actions):
         """Pages ``user`` may act on (Wagtail's reports, e.g. aging pages), less ``hidden_in_admin``."""
         return super().instances_user_has_any_permission_for(user, actions).exclude(pk__in=hidden_in_admin(user))
+
+
+def files_shown_to(request, documents):
+    """The documents of a page that ``request`` may see listed: those in no collection whose
+    privacy (Wagtail's collection view restrictions, password ones included until entered)
+    rejects it. Whoever may change a document sees it anyway. Shape: list in, list out, order kept."""
+    user = request.user
+
+    def may_change(document):
+        policy = policy_registry.get_by_type(type(document))
+        return user.is_authenticated and policy.user_has_permission_for_instance(user, "change", document)
+
+    def collection_lets_in(document):
+        return all(restriction.accept_request(request) for restriction in document.collection.get_view_restrictions())
+
+    return [document for document in documents if may_change(document) or collection_lets_in(document)]

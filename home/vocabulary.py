@@ -17,6 +17,8 @@ from django.utils.text import slugify
 
 from wagtail.admin.panels import FieldPanel
 
+from home.versions import VersionedQuerySet
+
 LABEL_MAX_LENGTH = 60
 SLUG_MAX_LENGTH = 40
 _IGNORED = re.compile(r"[\s_\-]+")
@@ -49,6 +51,8 @@ class VocabularyTerm(models.Model):
     sort_order = models.PositiveSmallIntegerField(default=0, help_text="Lists show terms in this order.")
 
     panels = [FieldPanel("label"), FieldPanel("slug"), FieldPanel("sort_order")]
+
+    objects = VersionedQuerySet.as_manager()  # bulk writes move the versions on (home/versions.py)
 
     class Meta:
         abstract = True

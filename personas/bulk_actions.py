@@ -4,7 +4,6 @@ from django import forms
 
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
-from personas.insights import invalidate
 from personas.models import Objection, ObjectionNote
 
 
@@ -19,14 +18,9 @@ class NoteBulkAction(SnippetBulkAction):
 
     @classmethod
     def changed(cls, notes, **values):
-        """Update the notes; `update()` sends no signals, so refresh what they would have."""
-        from search.signal_handlers import reindex_after_commit
-
-        notes = ObjectionNote.objects.filter(pk__in=[note.pk for note in notes])
-        collateral = set(notes.exclude(collateral=None).values_list("collateral_id", flat=True))
-        count = notes.update(**values)
-        invalidate()
-        reindex_after_commit(collateral)
+        """Update the notes. Notes are not indexed; their queryset's `update` moves insights and
+        helped figures on (home/versions.py)."""
+        count = ObjectionNote.objects.filter(pk__in=[note.pk for note in notes]).update(**values)
         return count, 0
 
     def get_context_data(self, **kwargs):

@@ -88,6 +88,18 @@ class ObjectionNoteForm(forms.ModelForm):
     def clean_text(self):
         return self.cleaned_data["text"].strip()
 
+    def _get_validation_exclusions(self):
+        """Django's, plus the related fields whose value came from `known`: the caller found those
+        rows in this form's own querysets (stricter than the model's: live, visible pages), so the
+        model's check that each row exists would only ask the database again, once per note."""
+        exclude = super()._get_validation_exclusions()
+        for name, field in self.fields.items():
+            known = getattr(field, "known", None)
+            value = self.cleaned_data.get(name)
+            if known and value is not None and known.get(str(self.data.get(name))) is value:
+                exclude.add(name)
+        return exclude
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("helped") in (Helped.YES, Helped.NO) and not cleaned.get("collateral"):

@@ -26,7 +26,6 @@ TOP_ASSETS = 3
 CHART_WEEKS = 12
 CHART_SERIES = 5  # the most frequent objections get a colour each; the rest are "Other"
 CACHE_SECONDS = 60 * 60 * 24
-VERSION_KEY = effectiveness.VERSION_KEY  # one version: insights show the assets' helped figures
 
 
 @dataclass
@@ -87,12 +86,9 @@ class Insights:
 
 
 def version():
-    return versions.current(VERSION_KEY)
-
-
-def invalidate(*args, **kwargs):
-    """Called on any change that could alter insights (signature fits Django signals)."""
-    versions.bump(VERSION_KEY)
+    """The shared version insights are cached under: the assets' helped figures' one
+    (home/versions.py says what moves it on)."""
+    return versions.current(versions.FIELD_RECORDS)
 
 
 def persona_insights(persona, hidden_ids, today=None):

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from content.signals import collateral_changed
 from home.text import split_synonyms
 from personas.models import MergedObjection, Objection, ObjectionNote
 
@@ -47,7 +48,8 @@ def merge_objections(source, target, user=None):
             notes_moved=moved,
         )
         source.delete()
-    reindex(tagged)
+    # The assets now carry the survivor's name and synonyms; search indexes them again.
+    collateral_changed.send(sender=Objection, page_ids=tagged)
     return moved
 
 
@@ -79,9 +81,3 @@ def merged_synonyms(target, source):
             seen.add(word.lower())
             kept.append(word)
     return ", ".join(kept)
-
-
-def reindex(page_ids):
-    from search.signal_handlers import reindex_after_commit
-
-    reindex_after_commit(page_ids)

@@ -15,7 +15,8 @@ from wagtail.search import index
 
 from home.roles import SectionIndexPermissionTester, SectionPagePermissionTester
 from home.text import person_name, split_synonyms
-from home.visibility import hidden_page_ids, visible_pages
+from home.versions import VersionedQuerySet
+from home.visibility import visible_pages
 from home.vocabulary import VocabularyTerm
 
 BRIEF_RICH_TEXT = ["bold", "italic", "ul", "ol", "link"]
@@ -54,6 +55,8 @@ class Objection(index.Indexed, models.Model):
         index.FilterField("slug"),
     ]
 
+    objects = VersionedQuerySet.as_manager()  # bulk writes move the versions on (home/versions.py)
+
     class Meta:
         ordering = ["name"]
 
@@ -87,6 +90,8 @@ class Synonym(models.Model):
     )
 
     panels = [FieldPanel("term"), FieldPanel("meaning")]
+
+    objects = VersionedQuerySet.as_manager()  # bulk writes move the versions on (home/versions.py)
 
     class Meta:
         ordering = ["term"]
@@ -170,22 +175,19 @@ class PersonaPage(Page):
         return SectionPagePermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
-        from content.models import CollateralPage
-        from personas.insights import persona_insights
-
+        """The collateral tagged with this persona that the person may see, newest first, and a
+        page of its visible notes. Its insights come from personas.insights through the page's
+        template tag (personas/templatetags/insights.py), so this model imports no service."""
         context = super().get_context(request, *args, **kwargs)
         if self.pk is None:  # a preview of a persona not saved yet: nothing refers to it
-            notes, collateral = ObjectionNote.objects.none(), CollateralPage.objects.none()
+            notes, collateral = ObjectionNote.objects.none(), []
         else:
             notes = ObjectionNote.objects.visible().filter(persona=self)
             collateral = (
-                visible_pages(CollateralPage.objects.filter(personas=self), request)
-                .select_related("kind")
-                .order_by("-first_published_at")
+                visible_pages(self.collateral.all(), request).select_related("kind").order_by("-first_published_at")
             )
         notes = notes.select_related("objection", "author", "collateral", "deal_stage")
         context["collateral"] = collateral
-        context["insights"] = persona_insights(self, hidden_page_ids(request)) if self.pk else None
         context["notes_page"] = Paginator(notes.order_by("-created", "-pk"), NOTES_PER_PAGE).get_page(
             request.GET.get("page")
         )
@@ -237,7 +239,9 @@ class Helped(models.TextChoices):
 EXCERPT_LENGTH = 90  # characters of a note's text shown in the moderation listing
 
 
-class ObjectionNoteQuerySet(models.QuerySet):
+class ObjectionNoteQuerySet(VersionedQuerySet):
+    """Bulk moderation and merging update notes here: insights and helped figures follow at once."""
+
     def visible(self):
         return self.filter(status=ObjectionNote.Status.VISIBLE)
 

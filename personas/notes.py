@@ -9,7 +9,8 @@ A record is a dict: {"persona": slug, "objection": slug (a merged one finds the 
 None, "helped": true|false|null}.
 """
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Case, When
 
 from personas.forms import ObjectionNoteForm
 from personas.models import Helped, NoteStage, ObjectionNote, Outcome
@@ -126,3 +127,50 @@ def _value(source, name):
     if field.is_relation and value is not None:
         return getattr(value, field.target_field.attname)
     return value
+
+
+def new_note(form, author, external_id=None, created=None):
+    """The note `save_note` would create from a valid form, not saved yet: for `create_notes`,
+    which saves many at once. `created` (an aware datetime or None) backdates it."""
+    note = form.save(commit=False)
+    note.author, note.external_id = author, external_id
+    note.created = created
+    return note
+
+
+def create_notes(notes):
+    """Save new notes from `new_note` in one insert (an import's hundreds), each as `save_note`
+    would. Returns [(position in `notes`, note, error)] for those not saved as given: error is None
+    for a note another save had already filed under the same author and id (the note is that one).
+
+    When the one insert is refused (an objection merged away meanwhile, an id filed concurrently),
+    each note is saved on its own in a savepoint, as `save_note` does, so only the ones at fault
+    fail. Persona insights are retired once. Sends no per-note post_save (nothing else listens)."""
+    if not notes:
+        return []
+    failed = []
+    dated = {id(note): note.created for note in notes}
+    try:
+        with transaction.atomic():
+            ObjectionNote.objects.bulk_create(notes)
+    except DatabaseError:
+        for position, note in enumerate(notes):
+            note.pk, note._state.adding = None, True
+            try:
+                with transaction.atomic():
+                    note.save()  # follows a merged objection to its survivor
+            except IntegrityError as error:
+                again = earlier_note(note.author, note.external_id) if note.external_id else None
+                failed.append((position, again or note, None if again else error))
+            except DatabaseError as error:
+                note.pk = None
+                failed.append((position, note, error))
+    saved = [note for note in notes if note.pk is not None and dated[id(note)] is not None]
+    for start in range(0, len(saved), 100):  # auto_now_add set "now": back to when each was filed
+        batch = saved[start : start + 100]
+        ObjectionNote.objects.filter(pk__in=[note.pk for note in batch]).update(
+            created=Case(*[When(pk=note.pk, then=dated[id(note)]) for note in batch])
+        )
+    for note in saved:
+        note.created = dated[id(note)]
+    return failed  # the bulk writes moved home.versions.FIELD_RECORDS on (VersionedQuerySet)

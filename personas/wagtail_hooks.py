@@ -23,6 +23,9 @@ from wagtail.snippets.views.chooser import (
 )
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from home.admin_choosers import ListKeepersChooserViewSet
+from home.models import HOME_LIST_SIZE
+from home.visibility import visible_pages
 from personas.admin_views import MERGE_PERMISSION, MergeObjectionView
 from personas.bulk_actions import HideNotesBulkAction, RecategoriseNotesBulkAction, ShowNotesBulkAction
 from personas.models import NoteStage, Objection, ObjectionNote, PersonaPage, Synonym
@@ -83,6 +86,7 @@ class NoteStageViewSet(SnippetViewSet):
     list_display = ["label", "slug", "sort_order"]
     search_fields = ["label", "slug"]
     ordering = ["sort_order", "label"]
+    chooser_viewset_class = ListKeepersChooserViewSet  # Marketing's list: reps get 403 (README, "Roles")
 
 
 class ObjectionNoteFilterSet(WagtailFilterSet):
@@ -140,6 +144,7 @@ class SynonymViewSet(SnippetViewSet):
     search_fields = ["term", "meaning"]
     search_backend_name = None  # a short list: the database's own lookups, no search index
     ordering = ["term"]
+    chooser_viewset_class = ListKeepersChooserViewSet  # Marketing's list: reps get 403 (README, "Roles")
 
 
 class TaxonomyGroup(SnippetViewSetGroup):
@@ -196,3 +201,12 @@ def merge_objection_button(snippet, user, next_url=None):
 
 for bulk_action in (HideNotesBulkAction, ShowNotesBulkAction, RecategoriseNotesBulkAction):
     hooks.register("register_bulk_action", bulk_action)
+
+
+@hooks.register("construct_home_page_context")
+def personas_on_the_home_page(request, context):
+    """The start page's personas (those this person may see) and their own latest notes."""
+    context["personas"] = visible_pages(PersonaPage.objects.all(), request).order_by("title")
+    context["my_notes"] = ObjectionNote.objects.by_author(request.user).select_related("persona", "objection")[
+        :HOME_LIST_SIZE
+    ]

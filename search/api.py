@@ -19,7 +19,7 @@ from home.api_auth import authenticated_user, unauthorised
 from home.text import without_nul
 from home.visibility import hidden_page_ids, visible_pages
 from personas.models import Objection, PersonaPage
-from search import service, taxonomy
+from search import service
 from search.engines.base import FACETS
 from search.models import QueryLog
 from search.taxonomy import known_values
@@ -146,7 +146,7 @@ def taxonomy_suggestions(text):
     shared taxonomy version, which any change to objections or persona pages moves on; which
     personas a request may see is decided after, per request."""
     digest = hashlib.sha256(text.encode()).hexdigest()[:32]
-    key = f"suggest-taxonomy:{versions.current(taxonomy.VERSION_KEY)}:{digest}"
+    key = f"suggest-taxonomy:{versions.current(versions.TAXONOMY)}:{digest}"
     found = cache.get(key)
     if found is None or found[0] != text:
         objections = [

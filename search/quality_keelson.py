@@ -300,12 +300,12 @@ JUDGEMENTS = {
 def documents():
     """The library as index documents (search.engines.base.IndexDocument), built the way
     search.documents.to_document builds them from pages: names only in the taxonomy text."""
+    from content.models import BuyerStage, CollateralKind
     from search.engines.base import IndexDocument
-    from search.understanding import kind_choices, stage_choices
 
     personas = {slug: (title, role) for slug, title, role in PERSONAS}
     objections = {slug: name for slug, name, _synonyms in OBJECTIONS}
-    kinds, stages = dict(kind_choices()), dict(stage_choices())
+    kinds, stages = dict(CollateralKind.choices()), dict(BuyerStage.choices)
     result = []
     for number, (title, kind, stage, persona_slugs, objection_slugs, tags, summary, body, file_text) in enumerate(
         ASSETS, start=1
@@ -343,12 +343,13 @@ def documents():
 
 def vocabulary(synonyms):
     """The Vocabulary a site holding this library would have, with `synonyms` [(term, meaning)]."""
-    from search.understanding import Vocabulary, kind_choices, stage_choices
+    from content.models import BuyerStage, CollateralKind
+    from search.understanding import Vocabulary
 
     return Vocabulary.build(
         personas=PERSONAS,
-        kinds=kind_choices(),
-        stages=stage_choices(),
+        kinds=CollateralKind.choices(),
+        stages=BuyerStage.choices,
         tags=list(TAGS.items()),
         objections=OBJECTIONS,
         synonyms=synonyms,

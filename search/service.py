@@ -542,14 +542,28 @@ def hidden_persona_slugs(exclude_ids):
 
 def run(ask, query):
     """Ask for a strong answer; when none matches the minimum share of meaningful words, ask again
-    with any one of them and flag the answer as weak (the page then says "No strong match").
+    with any one of them and flag the answer as weak (the page then says "No strong match"). When
+    the strong matches do not fill the first page, the rest of it holds assets matching fewer of
+    the words, below them (`strong` says how many hits are strong; there is then one page).
 
     `ask(SearchQuery) -> SearchResults` is an engine's search (with the service's fallback)."""
     results = ask(query)
     if not query.terms:
         return results
     if results.total:
-        return dataclasses.replace(results, weak=False)
+        results = dataclasses.replace(results, weak=False)
+        room = max(1, query.page_size) - len(results.hits)
+        if query.minimum_should_match > 1 and query.page <= 1 and results.total == len(results.hits) and room > 0:
+            # Few strong matches: the rest of the one page shows assets that match fewer of the
+            # meaningful words, after them and said to be looser (SearchResults.strong).
+            looser = ask(dataclasses.replace(query, minimum_should_match=1))
+            shown = {hit.id for hit in results.hits}
+            extra = [hit for hit in looser.hits if hit.id not in shown][:room]
+            if extra:
+                results = dataclasses.replace(
+                    results, hits=results.hits + extra, total=results.total + len(extra), strong=len(results.hits)
+                )
+        return results
     if query.minimum_should_match > 1:
         results = ask(dataclasses.replace(query, minimum_should_match=1))
     return dataclasses.replace(results, weak=True)

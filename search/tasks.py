@@ -37,6 +37,32 @@ def index_collateral(page_ids: list[int], attempt: int = 1) -> int:
 
 
 @task()
+def update_reference_index(objects: list[list[str]]) -> int:
+    """Wagtail's reference index (what uses each file, snippet, page) for these objects, each
+    [app_label, model_name, pk], as Wagtail's own per-save task does for one; objects deleted since
+    are passed over. One task for a bulk change (search.signal_handlers.deferred_indexing) rather
+    than one per object. Returns how many were updated."""
+    from django.apps import apps
+    from django.db import transaction
+
+    from wagtail.models import ReferenceIndex
+
+    updated = 0
+    for app_label, model_name, pk in objects:
+        model = apps.get_model(app_label, model_name)
+        instance = model._default_manager.filter(pk=pk).first()
+        if instance is None:
+            continue
+        try:
+            with transaction.atomic():
+                ReferenceIndex.create_or_update_for_object(instance)
+            updated += 1
+        except Exception:  # one object never keeps the others' references out of date
+            logger.exception("Could not update the reference index for %s.%s %s", app_label, model_name, pk)
+    return updated
+
+
+@task()
 def rebuild_server_index() -> int:
     """Rebuild the search server's index from the database (queued when it is found empty or short)."""
     return service.rebuild_server()

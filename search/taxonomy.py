@@ -1,7 +1,7 @@
 """The filter values and objection synonyms every search checks, kept in each worker's memory.
 
 Reading them from the database cost two queries per search. Any change to personas, objections
-or tags moves a shared version on (search/signal_handlers.py), and every worker reloads.
+or tags moves a shared version on (home/versions.py), and every worker reloads.
 """
 
 import threading
@@ -13,8 +13,6 @@ from content.models import BuyerStage, CollateralKind
 from home import versions
 from personas.models import Objection, PersonaPage
 from search.understanding import WORD
-
-VERSION_KEY = "search-taxonomy-version"
 
 
 @dataclass(frozen=True)
@@ -33,7 +31,7 @@ def normalised(text):
 
 def taxonomy():
     global _loaded
-    version = versions.current(VERSION_KEY)
+    version = versions.current(versions.TAXONOMY)
     loaded_version, loaded = _loaded
     if loaded_version == version:
         return loaded
@@ -54,11 +52,6 @@ def taxonomy():
         )
         _loaded = (version, loaded)
     return loaded
-
-
-def changed(*args, **kwargs):
-    """Called on any change to personas, objections or tags (signature fits Django signals)."""
-    versions.bump(VERSION_KEY)
 
 
 def known_values(facet, values, hidden_ids=frozenset()):

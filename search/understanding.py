@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from search.engines.base import MIN_PREFIX_LENGTH, Term
 
 WORD = re.compile(r"\w+", re.UNICODE)
+# A word typed as letters then digits ("soc2", "iso27001", "o365") is often written apart.
+LETTERS_DIGITS = re.compile(r"([a-z]{2,})(\d+)")
 
 # Words that only serve as grammar in what reps type: never required, never highlighted. Kept short
 # and general (English function words, question words and the verbs reps wrap a worry in), not
@@ -222,6 +224,12 @@ class Understanding:
         return " ".join(term.text for term in self.terms)
 
 
+def apart(word):
+    """("soc 2",) for "soc2": a word of letters then digits, as it is often written; () otherwise."""
+    split = LETTERS_DIGITS.fullmatch(word)
+    return (f"{split[1]} {split[2]}",) if split else ()
+
+
 def expand(words, vocab):
     """Apply the general synonyms, longest phrase first: ["impl", "timeline"] → ["implementation",
     "timeline"]. Returns (words, [(typed, meaning)], {index in result: typed words})."""
@@ -282,7 +290,7 @@ def understand(text, vocab, *, last_word_complete=False):
             mentions.extend(named)
             alternatives = tuple(
                 dict.fromkeys(typed_at[index] for index in range(position, position + length) if index in typed_at)
-            )
+            ) + apart(phrase_text)
             terms.append(
                 Term(
                     text=phrase_text,
@@ -297,11 +305,12 @@ def understand(text, vocab, *, last_word_complete=False):
         if matched:
             continue
         word = words[position]
-        if word in STOP_WORDS:
+        if word in STOP_WORDS or (len(word) == 1 and word.isalpha()):  # "w" for with, "u" for you
             grammar.append(word)
         else:
             typed = typed_at.get(position)
-            terms.append(Term(text=word, alternatives=(typed,) if typed and typed != word else ()))
+            alternatives = ((typed,) if typed and typed != word else ()) + apart(word)
+            terms.append(Term(text=word, alternatives=alternatives))
         position += 1
     unique = {}
     for term in terms:  # each term once, where it first stood
@@ -328,40 +337,26 @@ _loaded = (None, None)  # (version, Vocabulary)
 _lock = threading.Lock()
 
 
-def kind_choices():
-    """(slug, label) of every kind of collateral in the managed list (content.CollateralKind)."""
-    from content.models import CollateralKind
-
-    return list(CollateralKind.objects.values_list("slug", "label"))
-
-
-def stage_choices():
-    """(slug, label) of every buyer stage; see kind_choices()."""
-    from content.models import BuyerStage
-
-    return list(BuyerStage.choices)
-
-
 def vocabulary():
     """The Vocabulary of the live personas, kinds, stages, tags, objections and general synonyms
     in the database; rebuilt when the shared taxonomy version moves (search/taxonomy.py)."""
     global _loaded
     from home import versions
-    from search.taxonomy import VERSION_KEY
 
-    version = versions.current(VERSION_KEY)
+    version = versions.current(versions.TAXONOMY)
     loaded_version, loaded = _loaded
     if loaded_version == version and loaded is not None:
         return loaded
     with _lock:
         from taggit.models import Tag
 
+        from content.models import BuyerStage, CollateralKind
         from personas.models import Objection, PersonaPage, Synonym
 
         loaded = Vocabulary.build(
             personas=PersonaPage.objects.live().values_list("slug", "title", "role"),
-            kinds=kind_choices(),
-            stages=stage_choices(),
+            kinds=CollateralKind.choices(),  # the managed list's (slug, label), home/vocabulary.py
+            stages=BuyerStage.choices,
             tags=Tag.objects.values_list("slug", "name"),
             objections=[
                 (objection.slug, objection.name, objection.synonym_list)

@@ -25,10 +25,13 @@ def file_thumbnail(document, css_class="file-thumb", alt=""):
 
 
 @register.simple_tag
-def collateral_thumbnail(page):
+def collateral_thumbnail(page, url=""):
     """The first thumbnail among the files of a collateral page (a page or its id), for its card.
 
-    Uses the page's prefetched files when it has them (the collateral index), else one query.
+    With ``url`` (the asset's page), the picture is a link to it for pointer users; the card's
+    title is the same link, so this one is hidden from screen readers and skipped by Tab
+    (``aria-hidden``, ``tabindex="-1"``) rather than read out twice. Uses the page's prefetched
+    files when it has them (the collateral index), else one query.
     """
     if isinstance(page, CollateralPage) and "files" in getattr(page, "_prefetched_objects_cache", {}):
         documents = [item.document for item in page.files.all()]
@@ -38,5 +41,10 @@ def collateral_thumbnail(page):
         documents = [item.document for item in items.select_related("document").order_by("sort_order")[:1]]
     for document in documents:
         if document.thumbnail_file:
-            return file_thumbnail(document, "card-thumb")
+            picture = file_thumbnail(document, "card-thumb")
+            if url:
+                return format_html(
+                    '<a class="card-thumb-link" href="{}" tabindex="-1" aria-hidden="true">{}</a>', url, picture
+                )
+            return picture
     return ""

@@ -60,8 +60,8 @@ class Term:
 class SearchQuery:
     """What to search for. Built by search.service.build_query; engines only read it.
 
-    How an engine must treat the understanding fields (the Elasticsearch engine does exactly this,
-    search/engines/elastic.py; the embedded engine must do the same to pass tests/search/test_understanding.py):
+    How an engine must treat the understanding fields (both engines do: search/engines/elastic.py
+    and search/engines/embedded.py; tests/search/contract.py holds each to it):
 
     - `terms` empty: search `text` as before (browse when it is empty too).
     - `terms` given: ignore the grammar words of `text`. Each Term is one clause that matches a
@@ -138,6 +138,9 @@ class SearchResults:
     # No result matched the meaningful words well (search.service): the hits are best guesses.
     weak: bool = False
     mentions: tuple = ()  # search.understanding.Mention: what the words named, offered as filters
+    # Not None: only the first `strong` hits match the meaningful words well; the hits after them
+    # match fewer of the words (search.service.run fills a short first page with them).
+    strong: int | None = None
 
 
 # Understanding weights, read by every engine (see SearchQuery). Tuned on the Tessellate judged set

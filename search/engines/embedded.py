@@ -6,6 +6,13 @@ body above the text inside files; facet counts from a terms aggregation; typo co
 the words the index holds. Ranking is text relevance only: helped rate and freshness are applied
 at query time by the search service, so a review date passing needs no re-index.
 
+A query with understood `terms` (search/understanding.py) is read as SearchQuery's docstring says,
+as the Elasticsearch engine reads it: each Term one dis_max clause (its words per weighted field,
+a phrase for a mention of several words, typo corrections, the last word completed by a regex
+prefix, the facet value it names), at least `minimum_should_match` of them required, the named
+values, the words as a phrase and the objections adding score only. Grammar words are never
+searched, so never highlighted.
+
 One writer (tantivy allows one per index): only the process that runs the search tasks writes
 (the task worker in production, the development server in development, the test process in
 tests), through one long-lived ``IndexWriter``. Every other process only reads, calling
@@ -27,7 +34,20 @@ from pathlib import Path
 import tantivy
 from tantivy import Filter, Index, Occur, Query, SchemaBuilder, TextAnalyzerBuilder, Tokenizer
 
-from search.engines.base import FACETS, Hit, SearchResults, bare_hit
+from search.engines.base import (
+    BOOST_WEIGHT,
+    FACET_MATCH_WEIGHT,
+    FACETS,
+    MIN_PREFIX_LENGTH,
+    PHRASE_WEIGHT,
+    PREFIX_WEIGHT,
+    TIE_BREAKER,
+    WORDS_WEIGHT,
+    Hit,
+    SearchResults,
+    bare_hit,
+)
+from search.understanding import STOP_WORDS
 
 # Field weights, chosen on the judged query set (manage.py evaluate_search); as the Elasticsearch engine.
 WEIGHTS = {"title": 5.0, "taxonomy": 3.0, "summary": 2.0, "body": 1.5, "files": 1.0}
@@ -53,6 +73,10 @@ WORD = re.compile(r"\w+", re.UNICODE)  # also used by search.taxonomy to normali
 QUOTED = re.compile(r'"([^"]+)"')
 
 STEMMED, WORDS = "cg_stemmed", "cg_words"
+PHRASE_FIELDS = ("title", "summary", "body")  # where the meaningful words together count (SearchQuery.phrase)
+TERM_PHRASE_SLOP = 1  # a mention of several words ("head of security") may have one word between
+PHRASE_SLOP = 2
+OBJECTION_PHRASE_WEIGHT = 2.0  # as the Elasticsearch engine's match_phrase on the taxonomy
 
 
 def analyzer(stem):
@@ -131,9 +155,11 @@ class Highlighter:
     """Passages with the searched words marked, made in Python from the stored text: a word is
     marked when its stem is one the query searched (tantivy's snippets cost about 1 ms per field)."""
 
-    def __init__(self, stems):
+    def __init__(self, stems, prefixes=()):
         self.stems = set(stems)
-        prefixes = sorted({stem[: max(2, len(stem) - 1)] for stem in self.stems}, key=len, reverse=True)
+        self.starts = tuple(prefixes)  # a word starting with one of these matches too (a word cut short)
+        prefixes = {stem[: max(2, len(stem) - 1)] for stem in self.stems} | set(self.starts)
+        prefixes = sorted(prefixes, key=len, reverse=True)
         alternatives = "(?:" + "|".join(map(re.escape, prefixes)) + r")\w*"
         self.pattern = re.compile(r"\b" + alternatives, re.I) if prefixes else None
         # The same search in lower-cased ASCII text, about five times faster: without re.I and \b the
@@ -156,7 +182,9 @@ class Highlighter:
     def matches(self, word):
         key = word.lower()
         if key not in self._known:
-            self._known[key] = any(token in self.stems for token in STEMMER.analyze(word))
+            self._known[key] = (bool(self.starts) and key.startswith(self.starts)) or any(
+                token in self.stems for token in STEMMER.analyze(word)
+            )
         return self._known[key]
 
     def passage(self, text):
@@ -198,7 +226,7 @@ class EmbeddedEngine:
         self._writer = None
         self._commits = 0
         self._lock = threading.RLock()
-        self._words_for_page = None  # (query, text_query's answer) from the service's wide pass
+        self._words_for_page = None  # (query, the words' query and marks) from the service's wide pass
 
     # Opening
 
@@ -376,10 +404,10 @@ class EmbeddedEngine:
         searcher = self.searcher()
         page_size = max(1, query.page_size)
         offset = (max(1, query.page) - 1) * page_size
-        corrections, stems = {}, []
+        corrections, stems, starts = {}, [], ()
         clauses = []
-        if query.text.strip():
-            words_query, corrections, stems = self.words(searcher, query)
+        if query.terms or query.text.strip():
+            words_query, corrections, stems, starts = self.words(searcher, query)
             clauses.append((Occur.Must, words_query))
         else:
             clauses.append((Occur.Must, Query.all_query()))
@@ -399,8 +427,8 @@ class EmbeddedEngine:
             ids = searcher.fast_field_values("id", [address for _score, address in found.hits])
             hits = [bare_hit(doc_id, score) for doc_id, (score, _address) in zip(ids, found.hits, strict=True)]
         else:
-            highlighter = Highlighter(stems)
-            marked = bool(stems) and query.highlight
+            highlighter = Highlighter(stems, starts)
+            marked = bool(stems or starts) and query.highlight
             hits = [self._hit(searcher, score, address, highlighter, marked) for score, address in found.hits]
         return SearchResults(
             hits=hits,
@@ -413,17 +441,149 @@ class EmbeddedEngine:
         )
 
     def words(self, searcher, query):
-        """text_query's answer for `query`. The service's page pass (only_ids) right after its wide
-        pass (ids_only) for the same words reuses the wide pass's: typo corrections cost the most of
-        it, and both passes then search exactly the same words."""
+        """(the words' query, corrections, stems, word starts) for `query`: understood_query's
+        answer, or text_query's with no starts. The service's page pass (only_ids) right after its
+        wide pass (ids_only) for the same words reuses the wide pass's: typo corrections cost the
+        most of it, and both passes then search exactly the same words."""
         same = dataclasses.replace(query, page=1, page_size=1, highlight=True, ids_only=False, only_ids=None)
         remembered, self._words_for_page = self._words_for_page, None
         if query.only_ids is not None and remembered is not None and remembered[0] == same:
             return remembered[1]
-        answer = self.text_query(searcher, query.text, query.objections, query.exclude_ids)
+        if query.terms:
+            answer = self.understood_query(searcher, query)
+        else:
+            answer = (*self.text_query(searcher, query.text, query.objections, query.exclude_ids), ())
         if query.ids_only:
             self._words_for_page = (same, answer)
         return answer
+
+    # Query understanding (search/understanding.py; the rules are in SearchQuery's docstring, and
+    # search/engines/elastic.py does the same on a server).
+
+    def fields_query(self, stems):
+        """Any of the stems in any weighted field, each field's BM25 times its weight, summed (a
+        word found in the title and the summary counts for both)."""
+        return Query.boolean_query(
+            [
+                (Occur.Should, Query.boost_query(Query.term_query(SCHEMA, field, stem), weight))
+                for stem in stems
+                for field, weight in self.weights.items()
+                if weight
+            ]
+        )
+
+    def phrase_in_fields(self, tokens, fields, slop):
+        """The stemmed tokens together (within `slop` gaps) in the best of the fields, by its weight."""
+        return Query.disjunction_max_query(
+            [
+                Query.boost_query(Query.phrase_query(SCHEMA, field, tokens, slop), weight)
+                for field, weight in fields.items()
+                if weight
+            ]
+        )
+
+    def term_clause(self, searcher, term, excluded, corrections):
+        """One Term as a clause scored by its best way of matching plus TIE_BREAKER times the others
+        (a dis_max): its text or an alternative in the weighted fields (a phrase when several words),
+        the corrections of a word the index does not hold, its meaningful words apart (WORDS_WEIGHT),
+        a completion of the word typed (`prefix`), or a facet value it names (FACET_MATCH_WEIGHT).
+
+        Returns (query, stems to highlight, prefixes to highlight); fills `corrections`."""
+        ways, marked, starts = [], [], []
+        for position, words in enumerate((term.text, *term.alternatives)):
+            tokens = STEMMER.analyze(words)
+            if len(tokens) > 1:
+                ways.append(self.phrase_in_fields(tokens, self.weights, TERM_PHRASE_SLOP))
+                if words.replace(" ", "") != term.text:  # "soc 2" for "soc2": its parts alone are no match
+                    marked += [
+                        token
+                        for word in words.split()
+                        if word not in STOP_WORDS
+                        for token in STEMMER.analyze(word)
+                        if not token.isdigit()
+                    ]
+                continue
+            if not tokens:
+                continue
+            ways.append(self.fields_query(tokens))
+            marked += tokens
+            folded = WORDS_ANALYZER.analyze(words)
+            if position == 0 and len(folded) == 1 and self.typo(searcher, folded[0]):
+                close = sorted(self.held(searcher, edits1(folded[0]), folded[0][:2]))
+                close = [word for word in close if self._visible(searcher, word, excluded)]
+                if close:
+                    corrections[folded[0]] = close
+                    stems = list(dict.fromkeys(stem for word in close for stem in STEMMER.analyze(word)))
+                    ways.append(self.fields_query(stems))
+                    marked += stems
+        if term.words:
+            stems = [stem for word in term.words for stem in STEMMER.analyze(word)]
+            if stems:
+                ways.append(Query.boost_query(self.fields_query(stems), WORDS_WEIGHT))
+        folded = WORDS_ANALYZER.analyze(term.text)
+        if (
+            term.prefix
+            and len(folded) == 1
+            and len(folded[0]) >= MIN_PREFIX_LENGTH
+            and folded[0].isalnum()
+            # A word the index holds is taken as typed (stemming finds its other forms); completing
+            # it too would cost a scan of every word it starts, for little.
+            and not searcher.doc_freq("words", folded[0])
+        ):
+            pattern = re.escape(folded[0]) + ".*"
+            # The stemmed fields hold stems ("invoic" for "invoicing"); the unstemmed words field
+            # completes what runs past a stem ("implementat"), at the lowest field's weight.
+            ways += [
+                Query.boost_query(Query.regex_query(SCHEMA, field, pattern), weight * PREFIX_WEIGHT)
+                for field, weight in self.weights.items()
+                if weight
+            ]
+            lowest = min(weight for weight in self.weights.values() if weight)
+            ways.append(Query.boost_query(Query.regex_query(SCHEMA, "words", pattern), lowest * PREFIX_WEIGHT))
+            starts.append(folded[0])
+        for facet, slug in term.facets:
+            ways.append(
+                Query.const_score_query(Query.term_query(SCHEMA, "facet", f"{facet}{SEP}{slug}"), FACET_MATCH_WEIGHT)
+            )
+        if len(ways) < 2:  # nothing to choose between
+            return (ways[0] if ways else Query.empty_query()), marked, starts
+        return Query.disjunction_max_query(ways, TIE_BREAKER), marked, starts
+
+    def understood_query(self, searcher, query):
+        """(query, {typo: [words searched instead]}, stems to highlight, prefixes to highlight) for a
+        SearchQuery with `terms`: at least `minimum_should_match` of the Terms must match; the facet
+        values the words named (`boosts`), the meaningful words as a phrase and the objections whose
+        synonyms were used add to the score and require nothing. Grammar words of `text` are never
+        searched, so never highlighted."""
+        corrections, stems, starts, required = {}, [], [], []
+        for term in query.terms:
+            clause, marked, started = self.term_clause(searcher, term, query.exclude_ids, corrections)
+            required.append((Occur.Should, clause))
+            stems += marked
+            starts += started
+        matching = Query.boolean_query(required, max(1, min(query.minimum_should_match, len(required))))
+        extra = [
+            Query.const_score_query(
+                Query.term_set_query(SCHEMA, "facet", [f"{facet}{SEP}{slug}" for slug in slugs]), BOOST_WEIGHT
+            )
+            for facet, slugs in query.boosts.items()
+            if facet in FACETS and slugs
+        ]
+        tokens = STEMMER.analyze(query.phrase)
+        if len(tokens) > 1:
+            fields = dict.fromkeys(PHRASE_FIELDS, 1.0)
+            extra.append(Query.boost_query(self.phrase_in_fields(tokens, fields, PHRASE_SLOP), PHRASE_WEIGHT))
+        for name in query.objections:
+            tokens = STEMMER.analyze(name)
+            if tokens:
+                tagged = (
+                    Query.phrase_query(SCHEMA, "taxonomy", tokens)
+                    if len(tokens) > 1
+                    else Query.term_query(SCHEMA, "taxonomy", tokens[0])
+                )
+                extra.append(Query.boost_query(tagged, OBJECTION_PHRASE_WEIGHT))
+        final = Query.boolean_query([(Occur.Must, matching), *((Occur.Should, clause) for clause in extra)])
+        return final, corrections, list(dict.fromkeys(stems)), tuple(dict.fromkeys(starts))
 
     def text_query(self, searcher, text, objections, excluded):
         """(the query for what a person typed, {typo: [words searched instead]}, stems searched).

@@ -2,16 +2,22 @@
 // works: the menu is shown in full, the search box submits to /search/, filters sit below results.
 document.documentElement.classList.add("js");
 
-// Compact header on small screens: a "Menu" button shows and hides the navigation.
+// Compact header on small screens: a "Menu" button shows and hides the navigation; Escape
+// closes an open menu and gives focus back to the button (unless Escape closed something else).
 (() => {
   const toggle = document.querySelector(".menu-toggle");
   const header = document.querySelector(".site-header");
   if (!toggle || !header) return;
   toggle.hidden = false;
-  toggle.addEventListener("click", () => {
-    const open = toggle.getAttribute("aria-expanded") !== "true";
+  const setOpen = (open) => {
     toggle.setAttribute("aria-expanded", String(open));
     header.classList.toggle("nav-open", open);
+  };
+  toggle.addEventListener("click", () => setOpen(toggle.getAttribute("aria-expanded") !== "true"));
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || event.defaultPrevented || toggle.getAttribute("aria-expanded") !== "true") return;
+    setOpen(false);
+    toggle.focus();
   });
 })();
 

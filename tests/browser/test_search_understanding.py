@@ -1,4 +1,4 @@
-"""Search that understands, in a real browser on the Elasticsearch engine (osmem-server): the
+"""Search that understands, in a real browser on the default embedded engine: the
 chips for what the words named, the weak-match line with its request button, and the synonyms
 Marketing edits in the admin (which Sales cannot open)."""
 
@@ -15,11 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 @pytest.fixture
-def library(settings, osmem_clone):
-    settings.SEARCH_ENGINE = "elasticsearch"
-    settings.ELASTICSEARCH_URL = osmem_clone.url
-    settings.ELASTICSEARCH_INDEX = "browser"
-    settings.ELASTICSEARCH_PLAIN_JSON = True
+def library(settings):
+    assert settings.SEARCH_ENGINE == "embedded"  # the default engine, as reps use it
     security = create_persona("Head of Security", slug="head-of-security", role="CISO / Head of Information Security")
     create_collateral(
         title="Ledgerline: a lender closes faster",

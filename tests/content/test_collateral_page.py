@@ -1,6 +1,7 @@
 """What a rep sees on a collateral page and in the library."""
 
 import datetime
+import re
 
 import pytest
 
@@ -54,4 +55,7 @@ def test_collateral_library_paginates(rep_client):
         create_collateral(title=f"Asset {number:02d}")
     first = rep_client.get("/collateral/").text
     assert "Page 1 of 2" in first
-    assert "Asset" in rep_client.get("/collateral/", {"page": 2}).text
+    second = rep_client.get("/collateral/", {"page": 2}).text
+    on_first, on_second = (set(re.findall(r"Asset (\d\d)", page)) for page in (first, second))
+    assert on_first and on_second and not on_first & on_second  # page 2 goes on, it does not repeat page 1
+    assert on_first | on_second == {f"{number:02d}" for number in range(30)}

@@ -13,7 +13,7 @@ from django.urls import reverse
 from wagtail.models import Revision
 
 from content.models import CollateralKind, CollateralPage, ImportJob
-from personas.models import NoteStage, ObjectionNote
+from personas.models import NoteStage, ObjectionNote, PersonaPage
 from search import service
 from search.signal_handlers import deferred_indexing
 
@@ -129,6 +129,52 @@ def test_quoted_newlines_crlf_bom_and_what_to_do_with_an_unreadable_file(tmp_pat
         run_import(path)
 
 
+def test_excel_unicode_text_and_a_sep_line_import_and_zero_bytes_get_a_clear_error(tmp_path, persona, objection):
+    path = tmp_path / "unicode.csv"  # Excel's "Unicode Text": UTF-16 with a BOM, tab-separated
+    path.write_bytes("id\ttitle\tkind\tpersonas\nU-1\tZürich Kundenstory\tcase study\tcfo\n".encode("utf-16"))
+    out, err = run_import(path)
+    assert "collateral: 1 created" in out, err
+    page = CollateralPage.objects.get(external_id="U-1")
+    assert (page.title, page.kind_id, [p.slug for p in page.personas.all()]) == (
+        "Zürich Kundenstory",
+        "case_study",
+        ["cfo"],
+    )
+
+    path.write_bytes("sep=;\r\nid;title;kind\r\nS-1;Tarif, 2026;deck\r\n".encode("cp1252"))  # Excel's separator line
+    out, err = run_import(path)
+    assert CollateralPage.objects.get(external_id="S-1").title == "Tarif, 2026", err
+
+    path.write_bytes("id,title\nZ-1,No BOM ünïcode\n".encode("utf-16-le"))
+    run_import(path)
+    assert CollateralPage.objects.get(external_id="Z-1").title == "No BOM ünïcode"
+    path.write_bytes(b"id,title\nZ-2,\x00\x01binary\x00\n" * 3 + b"x" * 400)
+    with pytest.raises(CommandError, match="zero bytes"):
+        run_import(path)
+
+
+def test_dates_as_spreadsheets_write_them_and_impossible_ones_are_reported_not_fatal(tmp_path, persona, objection):
+    path = tmp_path / "dates.csv"
+    path.write_text(
+        "id,title,kind,published,review_by\n"
+        "DT-1,Dotted,deck,01.03.2026,31.12.2026\n"  # German Excel: day first
+        "DT-2,Slashed,deck,03/04/2026,25/12/2026\n"  # 25/12 says this column's review dates are day first
+        "DT-3,US slashed,deck,3/14/2026 09:30,\n"  # 14 says the published column is month first
+        "DT-4,Impossible,deck,2026-02-30,2026-13-01\n"
+    )
+    out, err = run_import(path)
+    assert "collateral: 4 created" in out, err
+    dates = {p.external_id: (p.first_published_at and p.first_published_at.date(), p.review_by)
+             for p in CollateralPage.objects.filter(external_id__startswith="DT-")}  # fmt: skip
+    import datetime as dt
+
+    assert dates["DT-1"][1] == dt.date(2026, 12, 31)
+    assert dates["DT-2"][1] == dt.date(2026, 12, 25)
+    assert dates["DT-4"][1] is None
+    assert "warning collateral DT-4: published '2026-02-30' is not a date on the calendar; left empty" in err
+    assert "review_by '2026-13-01' is not a date on the calendar" in err
+
+
 def test_overlong_values_are_cut_with_a_warning_and_every_row_is_tried(tmp_path, persona, objection):
     out, err = run_import(FILES / "library-overlong-values.json")
 
@@ -144,6 +190,26 @@ def test_overlong_values_are_cut_with_a_warning_and_every_row_is_tried(tmp_path,
     assert found == {"LEN-1", "LEN-2", "LEN-3", "LEN-4"}
     page = CollateralPage.objects.get(external_id="LEN-2")
     page.save_revision().publish()
+
+
+def test_overlong_ids_and_names_in_every_section_keep_their_rows(tmp_path, persona, objection):
+    long_id = "EXPORT-" + "7" * 200  # some tools export a path or a URL as the id
+    path = write(tmp_path, {
+        "personas": [{"slug": "long-persona", "name": "Head of " + "Procurement " * 30}],
+        "collateral": [asset(long_id, "Long id deck", kind="deck")],
+        "notes": [{"persona": "cfo", "objection": "price", "text": "Used the long-id deck", "collateral": long_id,
+                   "helped": True, "stage": "demo"}],
+    })  # fmt: skip
+    out, err = run_import(path)
+    assert "personas: 1 created" in out and "collateral: 1 created" in out and "notes: 1 created" in out, err
+    assert "0 skipped" in out.splitlines()[0]
+    page = CollateralPage.objects.get(title="Long id deck")
+    assert ObjectionNote.objects.get(text="Used the long-id deck").collateral == page
+    long_persona = PersonaPage.objects.get(slug="long-persona")
+    assert long_persona.title.startswith("Head of Procurement") and len(long_persona.role) <= 120
+
+    out, err = run_import(path)  # the digest id finds the same page again
+    assert "collateral: 0 created, 0 updated, 1 unchanged" in out, err
 
 
 def test_the_index_is_current_even_when_an_import_stops_midway(tmp_path, persona, objection):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from content.factories import create_collateral
 from content.models import CollateralEvent, CollateralPage, ContentRequest
-from personas.factories import create_note, create_objection
+from personas.factories import create_note
 from personas.models import Helped
 from search.models import QueryLog
 
@@ -75,7 +75,7 @@ def test_searches_that_found_nothing_most_frequent_first_with_who_searched(marke
 
 
 def test_assets_past_review_or_unviewed_are_listed_by_owner(marketer_client, rep_client, marketer):
-    stale = create_collateral(
+    create_collateral(
         title="Stale deck", review_by=timezone.localdate() - datetime.timedelta(days=1), content_owner=marketer
     )
     fresh = create_collateral(title="Fresh deck", review_by=timezone.localdate() + datetime.timedelta(days=30))
@@ -85,7 +85,6 @@ def test_assets_past_review_or_unviewed_are_listed_by_owner(marketer_client, rep
     assert "Past review date" in rows["Stale deck"][2] and "No views in 90 days" in rows["Stale deck"][2]
     assert "Fresh deck" not in rows
     assert CollateralEvent.objects.filter(collateral=fresh, type="view").exists()
-    assert stale.pk != fresh.pk
 
 
 def test_overdue_requests_are_on_the_dashboard(marketer_client, rep, persona, objection):
@@ -112,4 +111,3 @@ def test_bad_links_get_404_not_500(marketer_client, persona):
     assert marketer_client.post("/admin/reports/loop/create-asset/?persona=abc&objection=").status_code == 404
     assert marketer_client.get(DASHBOARD, {"report": "nope", "format": "csv"}).status_code == 404
     assert marketer_client.get("/admin/reports/loop/create-asset/").status_code == 405
-    assert create_objection("Unused") is not None

@@ -98,3 +98,25 @@ def test_request_queue_shows_names_and_no_raw_overdue_column(marketer_client, ov
     assert "Overdue label" not in html and "Overdue_label" not in html
     assert "Morgan" in html and ">marketer<" not in html
     assert "(overdue)" in html
+
+
+def test_exports_write_dates_in_the_site_time_zone_as_spreadsheets_read_them(
+    settings, marketer_client, rep, persona, objection, overdue
+):
+    """No raw timestamps (UTC, microseconds, "+00:00"): local ISO dates and times Excel takes as dates."""
+    settings.TIME_ZONE = "Europe/Berlin"
+    filed = datetime.datetime(2026, 7, 1, 22, 30, 15, 123456, tzinfo=datetime.UTC)  # 00:30 on 2 July in Berlin
+    create_note(persona, objection, rep, text="Twice what Ledgerly quoted.", created=filed)
+    ContentRequest.objects.filter(pk=overdue.pk).update(created=filed)
+
+    rows = list(csv.reader(io.StringIO(body(marketer_client.get(NOTES, {"export": "csv"})).decode())))
+    assert rows[1][rows[0].index("Filed")] == "2026-07-02 00:30:15"
+    queue = body(marketer_client.get("/admin/snippets/content/contentrequest/", {"export": "csv"})).decode()
+    rows = list(csv.reader(io.StringIO(queue)))
+    created, due = rows[1][rows[0].index("Created")], rows[1][rows[0].index("Due")]
+    assert created == "2026-07-02 00:30:15" and due == overdue.due.isoformat()
+    sheet = openpyxl.load_workbook(io.BytesIO(body(marketer_client.get(NOTES, {"export": "xlsx"})))).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[1][values[0].index("Filed")].replace(microsecond=0) == datetime.datetime(2026, 7, 2, 0, 30, 15)
+    report = body(marketer_client.get(DASHBOARD, {"report": "overdue-requests", "format": "csv"})).decode()
+    assert list(csv.reader(io.StringIO(report)))[1][-1] == overdue.due.isoformat()

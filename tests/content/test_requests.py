@@ -134,3 +134,23 @@ def test_a_search_that_found_nothing_offers_a_request(rep_client, no_role_user):
     page = rep_client.get("/search/", {"q": "blockchain & invoices"}).text
     assert "/requests/new/?q=blockchain%20%26%20invoices" in page
     assert "/requests/new/" not in client_for(no_role_user).get("/search/", {"q": "blockchain"}).text
+
+
+def test_a_rep_may_ask_for_an_asset_without_naming_an_objection(rep_client, rep, marketer_client, marketer, persona):
+    """The objection is optional: an asset for the persona in general goes to the queue and back."""
+    form = rep_client.get("/requests/new/", {"persona": persona.slug, "stage": "decision"}).text
+    assert "No particular objection" in form and '<option value="decision" selected>' in form
+    response = rep_client.post(
+        "/requests/new/",
+        {"persona": persona.pk, "objection": "", "stage": "decision", "description": "A one-pager for CFOs"},
+        follow=True,
+    )
+    made = ContentRequest.objects.get()
+    assert (made.requested_by, made.objection, made.stage, made.status) == (rep, None, "decision", "new")
+    assert "Request sent: An asset for CFO" in response.text
+    assert "An asset for CFO (decision stage)" in rep_client.get("/requests/").text
+    assert "An asset for CFO" in marketer_client.get(queue_url("list")).text
+
+    asset = create_collateral(title="CFO brief")
+    marketer_client.post(queue_url("edit", made.pk), answer("delivered", owner=marketer.pk, delivered_asset=asset.pk))
+    assert Notification.objects.get().message == "Your request is delivered: “CFO brief” for CFO."

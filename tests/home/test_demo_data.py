@@ -1,6 +1,8 @@
 """The demo data command, and a crawl of every page of the demo site as each role."""
 
+import datetime
 import io
+import logging
 import re
 from urllib.parse import urldefrag, urljoin, urlparse
 
@@ -10,9 +12,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from content.models import CollateralDocument, CollateralPage
+from content.models import CollateralDocument, CollateralEvent, CollateralPage
+from content.reports import all_reports
 from personas.models import Objection, ObjectionNote, PersonaPage
+from search import service
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +147,38 @@ def test_crawl_as_logged_in_user_without_a_role_and_as_anonymous(demo, no_role_u
     for url in statuses:
         response = anonymous.get(url)
         assert response.status_code == 302 and response.url.startswith(reverse("login")), url
+
+
+def test_the_demo_leaves_the_search_index_built_so_nothing_warns(demo, caplog):
+    """The first `make run` loads the demo into a new site: no "search index missing" on the way,
+    nor on the first search after it."""
+    warnings = [r.getMessage() for r in caplog.get_records("setup") if r.levelno >= logging.WARNING]
+    assert not [message for message in warnings if "index" in message.lower()], warnings
+    assert service.embedded_engine().count() == CollateralPage.objects.live().count()
+    caplog.clear()
+    rep_client = Client()
+    rep_client.force_login(get_user_model().objects.get(username="rep"))  # the demo's rep
+    with caplog.at_level(logging.WARNING):
+        page = rep_client.get("/search/", {"q": "price"})
+    assert page.status_code == 200 and "The search index is" not in page.text
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and "index" in r.getMessage().lower()]
+
+
+def test_the_demo_has_believable_usage_so_few_assets_look_unused(demo):
+    """Views, downloads and feedback over the last 90 days for most assets: the dashboard's
+    "Assets past review or unused" lists a few, not nearly all; a second run adds no events."""
+    since = timezone.now() - datetime.timedelta(days=90)
+    recent = CollateralEvent.objects.filter(created__gte=since)
+    live = CollateralPage.objects.live().count()
+    viewed = recent.filter(type=CollateralEvent.Type.VIEW).values("collateral").distinct().count()
+    assert viewed >= 0.8 * live, (viewed, live)
+    assert {"view", "download", "helped"} <= set(recent.values_list("type", flat=True))
+    assert not CollateralEvent.objects.filter(created__gt=timezone.now()).exists()
+    (neglected,) = [report for report in all_reports() if report.slug == "neglected"]
+    unused = [row for row in neglected.rows if "No views in 90 days" in row["why"]]
+    assert 1 <= len(unused) <= 0.15 * live, [row["asset"] for row in unused]
+    assert len(neglected.rows) <= 0.3 * live
+
+    before = CollateralEvent.objects.count()
+    load_demo(demo)
+    assert CollateralEvent.objects.count() == before

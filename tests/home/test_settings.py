@@ -41,7 +41,8 @@ def test_database_comes_from_database_url():
         [
             sys.executable,
             "-c",
-            "import django; django.setup(); from django.db import connection; print(connection.vendor)",
+            "import django; django.setup(); from django.db import connection;"
+            " print(connection.vendor, connection.settings_dict['NAME'])",
         ],
         cwd=settings.BASE_DIR,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "home.settings.dev", "DATABASE_URL": "sqlite:////tmp/x.sqlite3"},
@@ -49,7 +50,8 @@ def test_database_comes_from_database_url():
         text=True,
         timeout=60,
     )
-    assert result.stdout.strip() == "sqlite", result.stderr
+    # Not the default database (db.sqlite3 beside manage.py): the one the URL names.
+    assert result.stdout.strip() == "sqlite /tmp/x.sqlite3", result.stderr
 
 
 PRINT_TASKS = SETUP + 'from django_tasks import task_backends; print(type(task_backends["default"]).__name__)'

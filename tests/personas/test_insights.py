@@ -2,8 +2,6 @@
 
 import pytest
 
-from django.conf import settings
-
 from wagtail.models import APIToken
 
 from content.factories import create_collateral
@@ -125,4 +123,3 @@ def test_a_rep_without_a_team_sees_the_gap_but_no_request_button(persona, field_
     page = client_for(make_user("visitor")).get(persona.url).text
     assert "No asset answers this yet." in page
     assert "/requests/new/" not in page
-    assert settings.CONTENT_REQUEST_SLA_DAYS == 10

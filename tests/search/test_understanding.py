@@ -1,10 +1,10 @@
-"""Query understanding on the Elasticsearch engine (osmem-server): the kinds of query in issue 11.
+"""Query understanding on both engines (the embedded tantivy index, and Elasticsearch on
+osmem-server): the kinds of query in issue 11.
 
 Each query is read by search.understanding against a vocabulary built the way the site builds it
 (personas, kinds, stages, tags, objections, the shipped general synonyms), turned into a
 SearchQuery by search.service.build_query, and answered through search.service.run, which flags
-weak answers. The embedded engine must pass the same module once it reads the new SearchQuery
-fields (see SearchQuery's docstring).
+weak answers. Both engines read the SearchQuery fields as its docstring says.
 """
 
 import importlib
@@ -14,6 +14,7 @@ import pytest
 from content.models import BuyerStage, Kind
 from search import service
 from search.engines.elastic import ElasticEngine
+from search.engines.embedded import EmbeddedEngine
 from search.understanding import Vocabulary, understand
 from tests.search.contract import doc
 
@@ -64,11 +65,19 @@ LIBRARY = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def engine(osmem_clone):
+@pytest.fixture(params=["embedded", "elasticsearch"])
+def engine(request, tmp_path):
+    """The library in each engine: the embedded tantivy index (the default) and Elasticsearch on osmem-server."""
+    if request.param == "embedded":
+        engine = EmbeddedEngine(tmp_path / "index")
+        engine.rebuild(LIBRARY)
+        yield engine
+        engine.close()
+        return
+    osmem_clone = request.getfixturevalue("osmem_clone")
     engine = ElasticEngine(osmem_clone.url, alias="understanding", plain_json=True)
     engine.index(LIBRARY)
-    return engine
+    yield engine
 
 
 def ask(engine, text, **filters):

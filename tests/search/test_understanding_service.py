@@ -1,6 +1,7 @@
-"""Query understanding through the search service, the API, the page and the dashboard, on the
-Elasticsearch engine (osmem-server) with the site's own vocabulary: personas, objections, tags,
-kinds and the general synonyms Marketing keeps (personas.Synonym, shipped by a data migration)."""
+"""Query understanding through the search service, the API, the page and the dashboard, on both
+engines (the default embedded index, and Elasticsearch on osmem-server) with the site's own
+vocabulary: personas, objections, tags, kinds and the general synonyms Marketing keeps
+(personas.Synonym, shipped by a data migration)."""
 
 import pytest
 
@@ -14,12 +15,14 @@ from search.models import QueryLog
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def library(settings, osmem_clone):
-    settings.SEARCH_ENGINE = "elasticsearch"
-    settings.ELASTICSEARCH_URL = osmem_clone.url
-    settings.ELASTICSEARCH_INDEX = "understanding"
-    settings.ELASTICSEARCH_PLAIN_JSON = True
+@pytest.fixture(params=["embedded", "elasticsearch"])
+def library(request, settings):
+    """The same library on the default embedded engine and on Elasticsearch (osmem-server)."""
+    settings.SEARCH_ENGINE = request.param
+    if request.param == "elasticsearch":
+        settings.ELASTICSEARCH_URL = request.getfixturevalue("osmem_clone").url
+        settings.ELASTICSEARCH_INDEX = "understanding"
+        settings.ELASTICSEARCH_PLAIN_JSON = True
     security = create_persona("Head of Security", slug="head-of-security", role="CISO / Head of Information Security")
     cfo = create_persona("CFO", slug="cfo", role="Chief Financial Officer")
     vendors = create_objection("Third-party risk", slug="vendor-risk", synonyms="vendors, vendor risk")
@@ -51,7 +54,7 @@ def library(settings, osmem_clone):
     )
     create_collateral(title="Product roadmap", summary="What ships this year, on a timeline.", kind=Kind.DECK)
     service.rebuild()
-    return {"security": security, "cfo": cfo}
+    return {"security": security, "cfo": cfo, "engine": request.param}
 
 
 def search(text, **filters):
@@ -74,7 +77,7 @@ def titles(results):
 )
 def test_the_issue_s_kinds_of_query_find_the_asset_first(library, query, first):
     results = search(query)
-    assert results.engine == "elasticsearch"
+    assert results.engine == library["engine"]
     assert titles(results)[0] == first
     assert results.weak is False
 
@@ -124,6 +127,11 @@ def test_the_page_says_no_strong_match_and_offers_a_request_and_chips(library, r
     assert ">Case study</a>" in page and ">fintech</a>" in page
     page = rep_client.get("/search/", {"q": "fintech customer story", "kind": "case_study"}).text
     assert ">Case study ×</a>" in page
+    # One asset has both words; the roadmap, with "timeline" alone, follows under a line saying so.
+    page = rep_client.get("/search/", {"q": "impl timeline"}).text
+    assert "No strong match" not in page
+    assert page.index("Implementation plan: 30 days") < page.index("These match only some of your words")
+    assert page.index("These match only some of your words") < page.index("Product roadmap")
 
 
 def test_grammar_words_do_not_pull_in_notes_or_personas(library, rep, rep_client):

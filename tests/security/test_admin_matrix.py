@@ -158,7 +158,7 @@ SNIPPET_ROWS = {
         "list list_results add edit delete usage history history_results copy": (DENIED, OK, OK),
     },
     "wagtailsnippetchoosers_personas_synonym:{}": {
-        "choose choose_results chosen chosen_multiple": (OK, OK, OK),
+        "choose choose_results chosen chosen_multiple": (DENIED, OK, OK),
         "create": (DENIED, OK, OK),
     },
     # Objection notes: moderated by marketing; filed on the site and the API, never in the admin.
@@ -174,19 +174,19 @@ SNIPPET_ROWS = {
         "choose choose_results chosen chosen_multiple": (DENIED, OK, OK),
         "create": (DENIED, DENIED, DENIED),
     },
-    # Kinds of collateral and note stages: lists marketing keeps (issue 13); reps only see their labels.
+    # Kinds of collateral and note stages: lists marketing keeps (issue 13); reps only see their labels on the site.
     "wagtailsnippets_content_collateralkind:{}": {
         "list list_results add edit delete usage history history_results copy": (DENIED, OK, OK),
     },
     "wagtailsnippetchoosers_content_collateralkind:{}": {
-        "choose choose_results chosen chosen_multiple": (OK, OK, OK),  # labels only, shown to reps anyway
+        "choose choose_results chosen chosen_multiple": (DENIED, OK, OK),  # reps read labels on the site only
         "create": (DENIED, OK, OK),
     },
     "wagtailsnippets_personas_notestage:{}": {
         "list list_results add edit delete usage history history_results copy": (DENIED, OK, OK),
     },
     "wagtailsnippetchoosers_personas_notestage:{}": {
-        "choose choose_results chosen chosen_multiple": (OK, OK, OK),  # labels only, shown to reps anyway
+        "choose choose_results chosen chosen_multiple": (DENIED, OK, OK),  # reps read labels on the site only
         "create": (DENIED, OK, OK),
     },
     # Content requests: reps see the queue; marketing works it; requests are made on the site.

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from content.factories import create_collateral, create_document_for
-from content.models import CollateralDocument, CollateralPage
+from content.models import CollateralDocument, CollateralEvent, CollateralPage
 from home import demo_content as demo
 from personas.factories import create_note, create_objection, create_persona, days_ago
 from personas.models import Helped, Outcome
@@ -20,6 +20,8 @@ from search.signal_handlers import deferred_indexing
 # Users that can log in; the others only appear as authors and owners.
 LOGIN_USERS = {"admin", "marketer", "rep"}
 STALE_EVERY = 6  # every sixth asset is past its review date, so the stale mark shows
+UNUSED_EVERY = 10  # every tenth asset has had no view in 90 days: "unused" on the dashboard lists a few
+USAGE_DAYS = 88  # usage events fall within the last 90 days (the reports' window), with a margin
 
 
 class Command(BaseCommand):
@@ -38,20 +40,25 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEMO_DATA_ALLOWED:
             raise CommandError("Demo data is disabled in these settings (it is never loaded in production).")
-        # Pages and notes are indexed in one rebuild below, not after each save.
-        with deferred_indexing(), transaction.atomic():
-            users = self.create_users()
-            objections = {slug: self.create_objection(slug, spec) for slug, spec in demo.OBJECTIONS.items()}
-            personas = {spec["slug"]: self.create_persona(spec) for spec in demo.PERSONAS}
-            collateral = self.create_collateral(personas, objections, users)
-            notes = self.create_notes(personas, objections, collateral, users)
-            self.create_requests(personas, objections, collateral, users)
-        indexed = search_service.rebuild()
+        # Pages and notes are indexed in one rebuild, not after each save. The rebuild comes before
+        # the deferred writes land: on a new site there is no index yet, and a write into a missing
+        # index warns "search index missing" and queues a second rebuild.
+        with deferred_indexing():
+            with transaction.atomic():
+                users = self.create_users()
+                objections = {slug: self.create_objection(slug, spec) for slug, spec in demo.OBJECTIONS.items()}
+                personas = {spec["slug"]: self.create_persona(spec) for spec in demo.PERSONAS}
+                collateral = self.create_collateral(personas, objections, users)
+                notes = self.create_notes(personas, objections, collateral, users)
+                self.create_requests(personas, objections, collateral, users)
+                events = self.create_usage(collateral, users)
+            indexed = search_service.rebuild()
         passwords = self.set_passwords(users, Path(options["logins_file"]))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(personas)} personas, {len(objections)} objections, "
-                f"{len(collateral)} collateral items, {notes} notes; {indexed} items in the search index."
+                f"{len(collateral)} collateral items, {notes} notes; {indexed} items in the search index; "
+                f"{events} usage events."
             )
         )
         self.stdout.write("Log in at http://127.0.0.1:8000/login/ with:")
@@ -78,6 +85,45 @@ class Command(BaseCommand):
                 answering = [page for page in collateral if objections[objection] in page.objections.all()]
                 request.delivered_asset = (answering or collateral)[0]
                 request.save()
+
+    def create_usage(self, collateral, users):
+        """Views, downloads, copied links and "helped" clicks by the demo's reps over the last 90
+        days, busier for some assets than others and more recent than old, so the usage columns,
+        ranking and "Assets past review or unused" look like a team at work: every tenth asset was
+        last opened months ago. Returns the number of events written; an asset that already has
+        events from the demo's reps keeps them (a second run writes nothing)."""
+        rng = random.Random(90)
+        reps = [users[username] for username, *_ in demo.REPS]
+        now = timezone.now()
+        used = set(
+            CollateralEvent.objects.filter(collateral__in=collateral, user__in=reps).values_list(
+                "collateral_id", flat=True
+            )
+        )
+        events = []
+
+        def event(page, kind, days_ago):
+            when = now - timezone.timedelta(days=days_ago, minutes=rng.randint(0, 600))
+            events.append(CollateralEvent(collateral=page, type=kind, user=rng.choice(reps), created=when))
+
+        for number, page in enumerate(collateral):
+            if page.pk in used:
+                continue
+            if number % UNUSED_EVERY == UNUSED_EVERY - 1:
+                event(page, CollateralEvent.Type.VIEW, rng.randint(100, 170))  # opened once, long ago
+                continue
+            for _ in range(rng.randint(2, 24)):
+                days = rng.triangular(0, USAGE_DAYS, 5)
+                event(page, CollateralEvent.Type.VIEW, days)
+                if rng.random() < 0.45:
+                    event(page, CollateralEvent.Type.DOWNLOAD, days)
+                if rng.random() < 0.08:
+                    event(page, CollateralEvent.Type.COPY_LINK, days)
+            for _ in range(rng.choice([0, 0, 1, 1, 2])):
+                kind = rng.choices([CollateralEvent.Type.HELPED, CollateralEvent.Type.NOT_HELPED], weights=[3, 1])[0]
+                event(page, kind, rng.triangular(0, USAGE_DAYS, 5))
+        CollateralEvent.objects.bulk_create(events)
+        return len(events)
 
     def create_users(self):
         User = get_user_model()
