@@ -11,7 +11,7 @@ Rules (issue 13; DESIGN "Vocabularies and import"):
 - Every value is checked against the model before saving (lengths of titles, tags, ids...); a
   value that does not fit is shortened with a warning, never left for the database to refuse.
 - Each row is saved in its own savepoint: one bad row never stops the rest. Whatever happens, the
-  search index is current when `Importer.run` returns (``search.signal_handlers.deferred_indexing``).
+  search index is current when `Importer.run` returns (``home.bulk.bulk_writes``).
 - A row whose values are all unchanged writes nothing (no new page revision).
 - Dates are read and written in the site's time zone (``TIME_ZONE``), so export → import is exact.
 - Writes go through the same paths as the admin and the API: Wagtail's page revisions for pages,
@@ -51,6 +51,7 @@ from content.models import (
     CollateralKind,
     CollateralPage,
 )
+from home.bulk import bulk_writes
 from home.vocabulary import match_key
 from personas.models import (
     Helped,
@@ -64,7 +65,6 @@ from personas.models import (
 )
 from personas.notes import HELPED_FROM_JSON as HELPED
 from personas.notes import HELPED_TO_JSON, create_notes, form_errors, new_note, record_form, save_note
-from search.signal_handlers import deferred_indexing
 
 CSV_LIST_SEPARATOR = ";"
 ROWS_PER_COMMIT = 200  # rows saved between two commits (each row has its own savepoint)
@@ -528,7 +528,7 @@ class Importer:
         self.day_first = {name: slashed_order(row.get(name) for row in collateral) for name in DATE_COLUMNS}
         # Wagtail's per-save work (search backends, reference index) and ours (search index, cached
         # versions) is done once for everything at the end, whatever happens inside.
-        with deferred_indexing():
+        with bulk_writes():
             if dry_run:
                 with transaction.atomic():
                     self._run(rows)

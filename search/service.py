@@ -75,28 +75,34 @@ INDEX_NOTICE_END = (
 REBUILD_RETRY_SECONDS = 30  # after a rebuild failed (the folder cannot be written), the next try waits this long
 
 
-@dataclasses.dataclass(frozen=True)
 class Repair:
-    """A repair the writing process runs as a task (search.tasks), asked for by whichever web
-    worker notices the need: queued at most once per `seconds` across every worker (a shared
-    cache key), however many searches notice; the task clears the key when it is done."""
+    """A repair the writing process runs as a task, asked for by whichever web worker notices the
+    need: queued at most once per `seconds` across every worker (a shared cache key), however many
+    searches notice; the task clears the key when it is done.
 
-    key: str
-    seconds: int
-    task: str  # the name of the task in search.tasks
+    The task is connected by search.tasks (``connect``), which imports this module, so the
+    service never imports its own tasks (no circle of imports)."""
+
+    def __init__(self, key, seconds):
+        self.key, self.seconds, self.task = key, seconds, None
+
+    def connect(self, task):
+        """Name the django-tasks task that does this repair (search.tasks, at import)."""
+        self.task = task
 
     def queue(self):
         """Enqueue the task unless it waits already. Returns its TaskResult (finished already
         on the immediate backend), or None when it waits from an earlier call or could not be
         queued (logged). Never raises."""
-        from search import tasks
-
+        if self.task is None:
+            logger.error("The search repair %s has no task connected (search.tasks not loaded)", self.key)
+            return None
         if not shared_cache.add(self.key, True, self.seconds):
             return None
         try:
-            return getattr(tasks, self.task).enqueue()
+            return self.task.enqueue()
         except Exception:
-            logger.exception("Could not queue the search repair %s", self.task)
+            logger.exception("Could not queue the search repair %s", self.key)
             return None
 
     def done(self):
@@ -108,9 +114,9 @@ class Repair:
 
 
 # One rebuild of each index waits in the queue at a time; kept writes are replayed this often at most.
-REBUILD_EMBEDDED = Repair("search-index-rebuild-queued", 300, "rebuild_search_index")
-REBUILD_SERVER = Repair("search-server-rebuild-queued", 600, "rebuild_server_index")
-REPLAY = Repair("search-replay-queued", 10, "replay_pending")
+REBUILD_EMBEDDED = Repair("search-index-rebuild-queued", 300)
+REBUILD_SERVER = Repair("search-server-rebuild-queued", 600)
+REPLAY = Repair("search-replay-queued", 10)
 
 
 def one_line(error):

@@ -87,3 +87,8 @@ def replay_pending() -> int:
         return service.replay_pending()
     finally:
         service.REPLAY.done()
+
+
+service.REBUILD_EMBEDDED.connect(rebuild_search_index)
+service.REBUILD_SERVER.connect(rebuild_server_index)
+service.REPLAY.connect(replay_pending)

@@ -22,15 +22,8 @@ WIRING = ("home.urls", "home.readiness", "home.management.", "home.templatetags.
 VIEW_MODULES = ("views", "admin_views", "import_views", "api", "file_access", "previews", "wagtail_hooks")
 
 # Known and not yet removed; each names why. The test fails when one is gone, so the list only shrinks.
-KNOWN_LAYER_BREAKS = {
-    # The importer indexes once per import (search.signal_handlers.deferred_indexing); the import
-    # work is being rebuilt for speed, which is the moment to send content's signal instead.
-    ("content.importing", "search.signal_handlers"),
-}
-KNOWN_CYCLES = {
-    # The service queues its own healing (rebuild, replay) as tasks, and the tasks run the service.
-    frozenset({"search.service", "search.tasks"}),
-}
+KNOWN_LAYER_BREAKS = set()
+KNOWN_CYCLES = set()
 
 
 def first_party_modules():

@@ -12,10 +12,10 @@ from django.utils import timezone
 from content.factories import create_collateral, create_document_for
 from content.models import CollateralDocument, CollateralEvent, CollateralPage
 from home import demo_content as demo
+from home.bulk import bulk_writes
 from personas.factories import create_note, create_objection, create_persona, days_ago
 from personas.models import Helped, Outcome
 from search import service as search_service
-from search.signal_handlers import deferred_indexing
 
 # Users that can log in; the others only appear as authors and owners.
 LOGIN_USERS = {"admin", "marketer", "rep"}
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         # Pages and notes are indexed in one rebuild, not after each save. The rebuild comes before
         # the deferred writes land: on a new site there is no index yet, and a write into a missing
         # index warns "search index missing" and queues a second rebuild.
-        with deferred_indexing():
+        with bulk_writes():
             with transaction.atomic():
                 users = self.create_users()
                 objections = {slug: self.create_objection(slug, spec) for slug, spec in demo.OBJECTIONS.items()}
