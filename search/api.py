@@ -85,8 +85,8 @@ def search_api(request):
         return unauthorised()
     params = request.GET
     try:
-        page = whole_number(params, "page", 1, 1, 10_000)
         page_size = whole_number(params, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+        page = whole_number(params, "page", 1, 1, service.last_page(page_size))
         hidden = hidden_page_ids(request)
         filters = parse_filters(params, hidden)
     except BadRequest as error:

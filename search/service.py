@@ -39,7 +39,7 @@ from content import effectiveness
 from search.documents import collateral_for_index, documents
 from search.engines.base import FACETS, Hit, SearchQuery, SearchResults
 from search.engines.elastic import ElasticEngine
-from search.engines.embedded import WORD, EmbeddedEngine, IndexUnavailable
+from search.engines.embedded import WORD, EmbeddedEngine, IndexBusy, IndexUnavailable
 from search.models import PendingIndexing
 from search.taxonomy import mentioned_objections
 from search.understanding import understand, vocabulary
@@ -59,6 +59,10 @@ REBUILDING_NOTICE = (
     "built-in index. Nothing you saved is lost."
 )
 CANDIDATES = 200  # the best this many by text relevance are re-ranked by effectiveness
+# The deepest result any page may reach (page × page size), as Elasticsearch's default
+# index.max_result_window: an engine collects every result up to the page it shows, so a page
+# number without a bound would ask it for billions (tantivy aborted the process).
+MAX_RESULT_WINDOW = 10_000
 BREAKER_SECONDS = 30  # after a failed server call, the server is skipped this long (per process)
 CHECK_SECONDS = 30  # how often (per process) the server's document count is compared to the database
 REPLAY_BATCH = 100
@@ -193,8 +197,13 @@ def index_collateral(page_ids):
     if write_everywhere(page_ids):
         replay_pending()
         return True
-    PendingIndexing.objects.bulk_create([PendingIndexing(page_id=pk) for pk in page_ids], ignore_conflicts=True)
+    keep(page_ids)
     return False
+
+
+def keep(page_ids):
+    """Keep these page ids in PendingIndexing for the process that writes to replay."""
+    PendingIndexing.objects.bulk_create([PendingIndexing(page_id=pk) for pk in page_ids], ignore_conflicts=True)
 
 
 def write_everywhere(page_ids):
@@ -333,6 +342,27 @@ def rebuild():
     return count
 
 
+def rebuild_or_hand_over():
+    """Rebuild every index here and return the number of documents; or, when another process
+    writes the embedded index (IndexBusy: the development server, or the task worker), keep every
+    live page in PendingIndexing for that process and return None. It writes them on its next
+    indexing write, or within CHECK_SECONDS of its next search (embedded_answer queues the replay).
+    Raises IndexUnavailable (other than busy) and SERVER_ERRORS as rebuild() does."""
+    try:
+        return rebuild()
+    except IndexBusy:
+        keep(collateral_for_index().values_list("pk", flat=True))
+        return None
+
+
+replay_check = {"next": 0.0}  # per process: time.monotonic() from which kept writes are looked for again
+
+
+def last_page(page_size):
+    """The last page number whose results lie inside MAX_RESULT_WINDOW, for pages of `page_size`."""
+    return max(1, MAX_RESULT_WINDOW // max(1, page_size))
+
+
 def search(text="", filters=None, page=1, page_size=20, *, exclude_ids):
     """Search collateral: a SearchResults from the chosen engine (or the embedded one, with a
     notice, when the server does not answer or its index is being rebuilt), re-ranked by
@@ -342,7 +372,12 @@ def search(text="", filters=None, page=1, page_size=20, *, exclude_ids):
     ``home.visibility.hidden_page_ids(request)`` (Wagtail's page view restrictions). Pass
     ``frozenset()`` only where no person's view is involved. The engine leaves them out inside
     the query, so totals, facet counts, results and highlights never reflect them.
+
+    `page` counts from 1 and is brought inside 1..last_page(page_size); `page_size` inside
+    1..MAX_RESULT_WINDOW, so no page asks an engine for more than MAX_RESULT_WINDOW results.
     """
+    page_size = min(max(1, page_size), MAX_RESULT_WINDOW)
+    page = min(max(1, page), last_page(page_size))
     hidden_personas = hidden_persona_slugs(exclude_ids)  # read once: the query and the results use it
     query, mentions = build_query(
         text, filters, page=page, page_size=page_size, exclude_ids=exclude_ids, hidden_personas=hidden_personas
@@ -386,6 +421,10 @@ def embedded_answer(query):
     missing, empty (while live collateral exists: document count against the database) or
     damaged, in which case a rebuild is queued too."""
     engine = embedded_engine()
+    if time.monotonic() >= replay_check["next"]:  # writes kept for this index (another process was busy)
+        replay_check["next"] = time.monotonic() + CHECK_SECONDS
+        if PendingIndexing.objects.exists():
+            REPLAY.queue()
     try:
         results = ranked_search(engine, query)
         if results.total or engine.count() or not collateral_for_index().exists():

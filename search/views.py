@@ -23,10 +23,13 @@ FACET_TITLES = {"persona": "Persona", "objection": "Objection", "stage": "Buyer 
 
 
 def parse_page(value):
-    try:
-        return max(1, int(value))
-    except (TypeError, ValueError):
+    """The page number asked for: 1 when it is missing or not a whole number, at most the last
+    page the search service shows (service.last_page; a longer number is that last page)."""
+    value = str(value or "").strip()
+    if not (value.isascii() and value.isdecimal()):
         return 1
+    last = service.last_page(RESULTS_PER_PAGE)
+    return last if len(value) > 9 else min(max(1, int(value)), last)
 
 
 def search(request):

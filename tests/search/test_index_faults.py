@@ -162,3 +162,34 @@ def test_a_locked_index_keeps_the_write_and_replays_it(
         create_collateral(title="Yonder deck", summary="Yonder.", personas=[persona])  # the next write replays
     assert not PendingIndexing.objects.exists()
     assert found(rep_client, "zanzibar") == ["Zanzibar battlecard"] and found(rep_client, "yonder") == ["Yonder deck"]
+
+
+def test_a_rebuild_or_demo_refresh_while_the_site_writes_the_index_hands_the_pages_over(
+    rep_client, library, lock_holder, settings, persona, django_capture_on_commit_callbacks, tmp_path
+):
+    """`make load-data` or `rebuild_search_index` while `make run` serves: the running server holds
+    the writer. Before, load_demo_data stopped with an IndexBusy traceback. Now every page is kept
+    for the writer, which writes them within seconds of its next search."""
+    import io
+
+    from django.core.management import call_command
+
+    settings.SEARCH_INDEX_LOCK_WAIT = 0.2
+    service.embedded_engine_at.cache_clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        page = create_collateral(title="Zanzibar battlecard", summary="Zanzibar pricing.", personas=[persona])
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert "Another process writes the search index" in out.getvalue()
+    assert page.pk in set(PendingIndexing.objects.values_list("page_id", flat=True))
+
+    out = io.StringIO()
+    call_command("load_demo_data", stdout=out, logins_file=str(tmp_path / "logins.txt"))
+    assert "the running site writes the search index" in out.getvalue()
+
+    lock_holder.release()  # this test process now stands for the server, which holds the writer
+    service.embedded_engine_at.cache_clear()
+    service.replay_check["next"] = 0.0
+    service.search("anything", exclude_ids=frozenset())  # a search notices the kept pages and replays them
+    assert not PendingIndexing.objects.exists()
+    assert [hit.title for hit in service.search("zanzibar", exclude_ids=frozenset()).hits] == ["Zanzibar battlecard"]

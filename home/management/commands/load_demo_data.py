@@ -52,13 +52,17 @@ class Command(BaseCommand):
                 notes = self.create_notes(personas, objections, collateral, users)
                 self.create_requests(personas, objections, collateral, users)
                 events = self.create_usage(collateral, users)
-            indexed = search_service.rebuild()
+            indexed = search_service.rebuild_or_hand_over()
         passwords = self.set_passwords(users, Path(options["logins_file"]))
+        where = (
+            f"{indexed} items in the search index"
+            if indexed is not None
+            else "the running site writes the search index, so it takes these pages with its next search"
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(personas)} personas, {len(objections)} objections, "
-                f"{len(collateral)} collateral items, {notes} notes; {indexed} items in the search index; "
-                f"{events} usage events."
+                f"{len(collateral)} collateral items, {notes} notes; {where}; {events} usage events."
             )
         )
         self.stdout.write("Log in at http://127.0.0.1:8000/login/ with:")
