@@ -16,6 +16,7 @@ from django.utils.timesince import timesince
 from wagtail.fields import RichTextField, StreamField
 
 from home.models import PageVisit
+from home.visibility import files_shown_to
 
 # Fields a reader notices, per page type (model name), in the order the page shows them.
 WATCHED_FIELDS = {
@@ -58,8 +59,11 @@ def _field_change(field, old, new):
     return f"{label.capitalize()} changed"
 
 
-def describe_changes(old, new):
+def describe_changes(old, new, request=None):
     """Sentences saying what differs between two versions of one page (``old`` may be None).
+
+    With ``request``, a new file is named only when its collection lets that reader see it
+    (home.visibility.files_shown_to); without one, no new file is named.
 
     ``old`` and ``new`` are page objects of the same specific type (a revision's ``as_object()``
     and the live page). Returns at most MAX_CHANGES short sentences, first letter upper case,
@@ -75,7 +79,8 @@ def describe_changes(old, new):
     if new._meta.model_name == "collateralpage":
         before = {item.document_id for item in old.files.all()}
         added = [item.document for item in new.files.select_related("document") if item.document_id not in before]
-        changes += [f"New file: {document.title}" for document in added]
+        shown = files_shown_to(request, added) if request is not None else []
+        changes += [f"New file: {document.title}" for document in shown]
     return changes[:MAX_CHANGES]
 
 
@@ -105,7 +110,7 @@ def since_last_visit(request, page):
         result = {
             "when": page.last_published_at,
             "ago": timesince(page.last_published_at, depth=1),
-            "changes": describe_changes(old, page),
+            "changes": describe_changes(old, page, request),
         }
     PageVisit.objects.update_or_create(
         user=user, page_id=page.pk, defaults={"visited_at": timezone.now(), "seen_revision_id": page.live_revision_id}

@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 
 from home import visits
 from home.roles import can_give_feedback
+from home.visibility import files_shown_to
 
 register = template.Library()
 
@@ -28,17 +29,19 @@ def since_last_visit(context, page):
 @register.simple_tag(takes_context=True)
 def result_actions(context, page_id):
     """``{% result_actions hit.id as actions %}``: what a result card offers in place:
-    ``{"download": first file (a Wagtail document) or None, "event_url": where a copied link is
+    ``{"download": the first file whose collection privacy lets the reader see it (a Wagtail
+    document) or None, "event_url": where a copied link is
     counted, or "" for people whose copies are not counted}``."""
     from django.urls import reverse
 
     from content.models import CollateralFile
 
     request = context.get("request")
-    item = CollateralFile.objects.filter(page_id=page_id).select_related("document").order_by("sort_order").first()
+    items = CollateralFile.objects.filter(page_id=page_id).select_related("document__collection").order_by("sort_order")
+    documents = files_shown_to(request, [item.document for item in items]) if request is not None else []
     counted = request is not None and can_give_feedback(request.user)
     return {
-        "download": item.document if item else None,
+        "download": documents[0] if documents else None,
         "event_url": reverse("collateral_event", args=[page_id]) if counted else "",
     }
 

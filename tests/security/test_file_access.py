@@ -363,3 +363,33 @@ def test_search_never_reads_out_a_file_its_collection_keeps_from_reps(clients, d
     assert [hit["title"] for hit in clients["rep"].get("/api/search", {"q": "zymurgy"}).json()["results"]] == [
         "Public pricing page"
     ]
+
+
+def test_cards_thumbnails_and_the_updated_line_never_name_a_file_its_collection_keeps_from_reps(
+    clients, django_capture_on_commit_callbacks
+):
+    """Attack trial, session 6: a Marketing-only file first on a page reps see gave result cards a
+    "Download" link and a thumbnail with its id and name, and the "Updated" line named it."""
+    from content.factories import create_document_for
+    from content.tasks import previews_now
+
+    collection = restrict_collection("Board only", "Marketing")
+    secret = create_document_for("Condor acquisition memo", "pdf", ["Pelicanport merger terms."])
+    secret.collection = collection
+    secret.save()
+    previews_now(secret)
+    secret.refresh_from_db()
+    assert secret.thumbnail_file, "the thumbnail exists, so only the check can keep it off the card"
+    page = create_collateral(title="Pelicanport brief", summary="Pelicanport for everyone.")
+    clients["rep"].get(page.url)  # the rep has seen the page once
+    with django_capture_on_commit_callbacks(execute=True):
+        page.files.create(document=secret)
+        page.save_revision().publish()
+
+    for role in DENIED:
+        for url in ("/search/?q=pelicanport", "/collateral/", page.url):
+            body = clients[role].get(url).text
+            assert f"/documents/{secret.pk}/" not in body and f"/previews/{secret.pk}/" not in body, (role, url)
+            assert "Condor acquisition memo" not in body, (role, url)
+    marketing_view = clients["marketer"].get("/search/?q=pelicanport").text
+    assert f"/documents/{secret.pk}/" in marketing_view and f"/previews/{secret.pk}/" in marketing_view
