@@ -9,11 +9,11 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from content.models import BuyerStage, CollateralIndexPage, CollateralKind, CollateralPage, ContentRequest, Kind
 from content.reports import Report, all_reports
 from home import spreadsheets
+from home.admin_pages import AdminPage
 from home.forms import id_in_range
 from home.roles import can_publish_collateral
 from home.text import person_name
@@ -32,7 +32,7 @@ class MarketingMenuItem(MenuItem):
         return can_publish_collateral(request.user)
 
 
-class LoopDashboardView(WagtailAdminTemplateMixin, TemplateView):
+class LoopDashboardView(AdminPage, TemplateView):
     template_name = "content/admin/loop_dashboard.html"
     page_title = "Where the loop breaks"
     header_icon = "warning"

@@ -19,11 +19,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView
 
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-
 from content.import_tasks import current_progress, progress_key, run_import_job
 from content.importing import ImportFileError, Report, unpack_zip
 from content.models import CollateralPage, ImportJob
+from home.admin_pages import AdminPage
 from home.roles import can_publish_collateral
 
 UPLOAD_EXTENSIONS = (".json", ".csv", ".xlsx", ".zip")
@@ -58,7 +57,7 @@ class ImportForm(forms.Form):
         return upload
 
 
-class ImportStartView(WagtailAdminTemplateMixin, FormView):
+class ImportStartView(AdminPage, FormView):
     template_name = "content/admin/import_start.html"
     form_class = ImportForm
     page_title = "Import a library"
@@ -99,7 +98,7 @@ class ImportStartView(WagtailAdminTemplateMixin, FormView):
         return redirect("collateral_import_job", job.pk)
 
 
-class ImportJobView(WagtailAdminTemplateMixin, TemplateView):
+class ImportJobView(AdminPage, TemplateView):
     """The job's page: progress while a task runs, then the preview (with Confirm) or the result."""
 
     template_name = "content/admin/import_job.html"

@@ -133,7 +133,10 @@ def neglected_assets(assets, today, since):
     viewed = CollateralEvent.objects.filter(
         collateral=OuterRef("pk"), type=CollateralEvent.Type.VIEW, created__gte=since
     )
-    unviewed = set(CollateralPage.objects.live().filter(~Exists(viewed)).values_list("pk", flat=True))
+    # An asset published inside the window has not had 90 days to be viewed: not "unused" yet.
+    unviewed = set(
+        CollateralPage.objects.live().filter(~Exists(viewed), first_published_at__lt=since).values_list("pk", flat=True)
+    )
     rows = []
     for asset in assets:
         reasons = []
@@ -174,13 +177,15 @@ def effectiveness(assets):
         chosen = rated[:PER_OBJECTION] + [
             asset for asset in rated[-PER_OBJECTION:] if asset not in rated[:PER_OBJECTION]
         ]
-        for position, asset in enumerate(chosen):
+        # The verdict follows the figure: an asset as helpful as one ranked "most" is "most" too.
+        most_floor = max(0.5, min(asset["rate"] for asset in rated[:PER_OBJECTION]))
+        for asset in chosen:
             rows.append(
                 {
                     "objection": objection,
                     "asset": asset["title"],
                     "helped": asset["effect"].label,
-                    "rank": "helps most" if position < PER_OBJECTION and asset["rate"] >= 0.5 else "helps least",
+                    "rank": "helps most" if asset["rate"] >= most_floor else "helps least",
                     "actions": [("Edit", edit_url(asset["id"]), "get")],
                 }
             )

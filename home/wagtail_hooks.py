@@ -16,6 +16,11 @@ from home.visibility import VisiblePagePermissionPolicy, hidden_in_admin
 register_permission_policy(Page, VisiblePagePermissionPolicy(Page))
 
 
+@hooks.register("insert_global_admin_css")
+def wrap_long_values_in_listings():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
+
+
 @hooks.register("insert_global_admin_js")
 def name_admin_widgets():
     return format_html('<script src="{}" defer></script>', static("js/admin-field-names.js"))

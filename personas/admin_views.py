@@ -6,8 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView
 
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-
+from home.admin_pages import AdminPage
 from home.text import counted
 from personas.merging import MergeError, merge_objections, merge_preview
 from personas.models import Objection
@@ -30,7 +29,7 @@ class MergeForm(forms.Form):
         self.fields["target"].queryset = Objection.objects.exclude(pk=source.pk).order_by("name")
 
 
-class MergeObjectionView(WagtailAdminTemplateMixin, FormView):
+class MergeObjectionView(AdminPage, FormView):
     template_name = "personas/admin/merge_objection.html"
     form_class = MergeForm
     header_icon = "warning"

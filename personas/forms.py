@@ -6,7 +6,6 @@ from home.forms import ModelChoiceField, id_in_range
 from personas.models import (
     NOTE_TEXT_MAX_LENGTH,
     Helped,
-    NoteStage,
     Objection,
     ObjectionNote,
     PersonaPage,
@@ -70,8 +69,6 @@ class ObjectionNoteForm(forms.ModelForm):
         if by_slug:
             self.fields["persona"].to_field_name = "slug"
             self.fields["objection"].to_field_name = "slug"
-        if not self.is_bound and not self.instance.pk:
-            self.fields["deal_stage"].initial = NoteStage.default_slug()  # the first stage in list order
         self.fields["persona"].queryset = PersonaPage.objects.live().exclude(pk__in=hidden_page_ids).order_by("title")
         self.fields["objection"].queryset = Objection.objects.order_by("name")
         self.fields["collateral"].queryset = (
@@ -82,7 +79,7 @@ class ObjectionNoteForm(forms.ModelForm):
         self.fields["collateral"].widget.attrs["data-searchable"] = "Type words of its title"
         self.fields["persona"].empty_label = "Pick a persona"
         self.fields["objection"].empty_label = "Pick an objection"
-        self.fields["deal_stage"].empty_label = "Not sure"
+        self.fields["deal_stage"].empty_label = "Not sure"  # and selected until the rep picks a stage
         self.fields["deal_stage"].label = "Deal stage"  # what reps call it; the managed list is "note stages"
 
     def clean_text(self):

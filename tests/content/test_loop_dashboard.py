@@ -74,16 +74,30 @@ def test_searches_that_found_nothing_most_frequent_first_with_who_searched(marke
     assert "Searches that found nothing useful (2)" in page and "/search/?q=blockchain" in page
 
 
+def test_assets_with_the_same_helped_figure_get_the_same_verdict(marketer_client, rep, persona, objection):
+    """A newcomer saw two assets "Helped 3 of 4 times" marked one "helps most", the other "helps least"."""
+    for title in ("Alpha deck", "Beta deck", "Gamma deck", "Delta deck"):
+        asset = create_collateral(title=title, objections=[objection])
+        for helped in (Helped.YES, Helped.YES, Helped.YES, Helped.NO):
+            create_note(persona, objection, rep, collateral=asset, helped=helped)
+    rows = csv_rows(marketer_client, "effectiveness")[1:]
+    assert len(rows) >= 3 and {row[2] for row in rows} == {"Helped 3 of 4 times"}
+    assert {row[3] for row in rows} == {"helps most"}
+
+
 def test_assets_past_review_or_unviewed_are_listed_by_owner(marketer_client, rep_client, marketer):
-    create_collateral(
+    stale = create_collateral(
         title="Stale deck", review_by=timezone.localdate() - datetime.timedelta(days=1), content_owner=marketer
     )
+    CollateralPage.objects.filter(pk=stale.pk).update(first_published_at=timezone.now() - datetime.timedelta(days=100))
     fresh = create_collateral(title="Fresh deck", review_by=timezone.localdate() + datetime.timedelta(days=30))
     rep_client.get(fresh.url)  # a view
+    create_collateral(title="Just published", review_by=timezone.localdate() + datetime.timedelta(days=30))
     rows = {row[1]: row for row in csv_rows(marketer_client, "neglected")[1:]}
     assert rows["Stale deck"][0] == "Morgan"
     assert "Past review date" in rows["Stale deck"][2] and "No views in 90 days" in rows["Stale deck"][2]
     assert "Fresh deck" not in rows
+    assert "Just published" not in rows, "an asset published this week has not had 90 days to be viewed"
     assert CollateralEvent.objects.filter(collateral=fresh, type="view").exists()
 
 
