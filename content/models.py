@@ -176,7 +176,7 @@ class CollateralPage(Page):
         blank=True,
         on_delete=models.PROTECT,
         related_name="collateral",
-        help_text="What sort of asset this is (the list is under Snippets → Kinds of collateral).",
+        help_text="What sort of asset this is (Marketing keeps the list: Kinds of collateral, in the admin menu).",
     )
     stage = models.CharField("buyer stage", max_length=20, choices=BuyerStage.choices, blank=True, db_index=True)
     personas = ParentalManyToManyField(
