@@ -36,11 +36,25 @@ class ListKeepersOnly:
         return super().dispatch(request, *args, **kwargs)
 
 
-class ListKeepersChooserViewSet(SnippetChooserViewSet):
-    """The snippet chooser of a list Marketing keeps: every view needs ``may_keep_list``."""
+CHOOSER_VIEWS = {
+    "choose_view_class": ChooseView,
+    "choose_results_view_class": ChooseResultsView,
+    "chosen_view_class": SnippetChosenView,
+    "chosen_multiple_view_class": SnippetChosenMultipleView,
+    "create_view_class": SnippetCreateView,
+}
 
-    choose_view_class = type("ListKeepersChooseView", (ListKeepersOnly, ChooseView), {})
-    choose_results_view_class = type("ListKeepersChooseResultsView", (ListKeepersOnly, ChooseResultsView), {})
-    chosen_view_class = type("ListKeepersChosenView", (ListKeepersOnly, SnippetChosenView), {})
-    chosen_multiple_view_class = type("ListKeepersChosenMultipleView", (ListKeepersOnly, SnippetChosenMultipleView), {})
-    create_view_class = type("ListKeepersCreateView", (ListKeepersOnly, SnippetCreateView), {})
+
+def guarded_chooser_viewset(name, guard, doc=""):
+    """A SnippetChooserViewSet subclass named `name` whose every view (choose, results, chosen,
+    chosen multiple, create) runs `guard` first: a mixin whose ``dispatch`` refuses with
+    PermissionDenied, placed before Wagtail's view in each view's bases."""
+    views = {attr: type(f"{name}{view.__name__}", (guard, view), {}) for attr, view in CHOOSER_VIEWS.items()}
+    return type(name, (SnippetChooserViewSet,), {**views, "__doc__": doc, "__module__": guard.__module__})
+
+
+ListKeepersChooserViewSet = guarded_chooser_viewset(
+    "ListKeepersChooserViewSet",
+    ListKeepersOnly,
+    "The snippet chooser of a list Marketing keeps: every view needs ``may_keep_list``.",
+)

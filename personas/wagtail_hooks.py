@@ -13,17 +13,9 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.chooser import (
-    ChooseResultsView,
-    ChooseView,
-    SnippetChooserViewSet,
-    SnippetChosenMultipleView,
-    SnippetChosenView,
-    SnippetCreateView,
-)
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from home.admin_choosers import ListKeepersChooserViewSet
+from home.admin_choosers import ListKeepersChooserViewSet, guarded_chooser_viewset
 from home.models import HOME_LIST_SIZE
 from home.visibility import visible_pages
 from personas.admin_views import MERGE_PERMISSION, MergeObjectionView
@@ -62,12 +54,7 @@ class ModeratorsOnly:
         return super().dispatch(request, *args, **kwargs)
 
 
-class NoteChooserViewSet(SnippetChooserViewSet):
-    choose_view_class = type("NoteChooseView", (ModeratorsOnly, ChooseView), {})
-    choose_results_view_class = type("NoteChooseResultsView", (ModeratorsOnly, ChooseResultsView), {})
-    chosen_view_class = type("NoteChosenView", (ModeratorsOnly, SnippetChosenView), {})
-    chosen_multiple_view_class = type("NoteChosenMultipleView", (ModeratorsOnly, SnippetChosenMultipleView), {})
-    create_view_class = type("NoteCreateView", (ModeratorsOnly, SnippetCreateView), {})
+NoteChooserViewSet = guarded_chooser_viewset("NoteChooserViewSet", ModeratorsOnly)
 
 
 class ObjectionViewSet(SnippetViewSet):
