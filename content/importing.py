@@ -524,8 +524,17 @@ def read_bytes(data, name):
     if suffix == ".xlsx":
         return read_xlsx(data, name)
     if suffix == ".json":
+        objects = 0
+
+        def counted(values):  # a row is an object: stop a file of millions of tiny ones early
+            nonlocal objects
+            objects += 1
+            if objects > 2 * settings.IMPORT_MAX_ROWS + 1:  # rows are counted exactly once parsed
+                raise too_many_rows(settings.IMPORT_MAX_ROWS, name, more=True)
+            return values
+
         try:
-            parsed = json.loads(decode(data, name))
+            parsed = json.loads(decode(data, name), object_hook=counted)
         except json.JSONDecodeError as error:
             raise ImportFileError(f"{name} is not valid JSON: {error}") from error
         if not isinstance(parsed, dict):

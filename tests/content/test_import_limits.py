@@ -112,6 +112,9 @@ def test_a_file_over_the_row_limit_is_refused_with_its_count_for_csv_xlsx_and_js
     for name, message in expected.items():
         with pytest.raises(CommandError, match=message + r" \(IMPORT_MAX_ROWS\) — split it"):
             run_import(tmp_path / name)
+    (tmp_path / "tiny.json").write_text(json.dumps({"collateral": [{"x": [{}] * 10}]}))  # objects count as rows
+    with pytest.raises(CommandError, match="tiny.json has more than 5 rows; at most 5 are imported at once"):
+        run_import(tmp_path / "tiny.json")
     assert not CollateralPage.objects.exists(), "nothing was half-imported"
 
     settings.IMPORT_MAX_ROWS = 7
