@@ -181,3 +181,31 @@ def test_a_csv_cell_over_131072_characters_imports_and_one_over_the_bound_skips_
     marketer_client.post(reverse("collateral_import_confirm", args=[ImportJob.objects.get().pk]))
     assert sorted(CollateralPage.objects.values_list("external_id", flat=True)) == ["L-1", "L-3"]
     assert CollateralPage.objects.get(external_id="L-1").body.count("word") == 40_000
+
+
+def test_a_preview_publishes_nothing_yet_reports_what_the_import_then_does(tmp_path, rep, marketer, persona, objection):
+    """A preview no longer publishes each page and undoes it (the most of its time per row): it checks
+    that the importer may publish, so its report is still the import's own."""
+    from wagtail.models import Revision
+
+    from content.importing import Importer, read
+
+    path = tmp_path / "library.csv"
+    rows = [f"P-{n},Asset {n},S.,cfo,price" for n in range(1, 4)] + ["P-1,Asset 1,S.,cfo,price"]  # P-1 twice
+    path.write_text("\n".join([",".join(HEADER), *rows]) + "\n")
+
+    def summary(report):
+        return [(row.row_id, row.action, row.messages) for row in report.rows]
+
+    refused = Importer(tmp_path, user=rep).run(read(path), dry_run=True)
+    assert {row.action for row in refused.rows} == {"skipped"}
+    assert "You do not have permission to publish this page." in refused.rows[0].messages[0]
+    assert summary(refused) == summary(Importer(tmp_path, user=rep).run(read(path)))
+    assert not CollateralPage.objects.exists()
+
+    revisions = Revision.objects.count()
+    preview = Importer(tmp_path, user=marketer).run(read(path), dry_run=True)
+    assert not CollateralPage.objects.exists() and Revision.objects.count() == revisions
+    assert [row.action for row in preview.rows] == ["created", "created", "created", "updated"]
+    assert summary(preview) == summary(Importer(tmp_path, user=marketer).run(read(path)))
+    assert CollateralPage.objects.live().count() == 3
