@@ -771,7 +771,7 @@ class Importer:
             else:
                 for name_, value in values.items():
                     setattr(persona, name_, value)
-            self.publish(persona, persona.save_revision(user=self.user, log_action=True))
+            self.publish(persona, persona.save_revision(user=self.user, log_action=not self.dry_run))
         self.personas[match_key(persona.slug)] = self.personas[match_key(persona.title)] = persona
         return action, persona.title, persona.pk
 
@@ -855,7 +855,7 @@ class Importer:
         page.files.set([CollateralFile(document=document) for document in stored if document is not None])
         # A new page was just validated by add_child's save (the relations set since are not part of
         # full_clean): cleaning it again for the revision would only repeat those queries.
-        self.publish(page, page.save_revision(user=self.user, log_action=True, clean=action == "updated"))
+        self.publish(page, page.save_revision(user=self.user, log_action=not self.dry_run, clean=action == "updated"))
         if published:
             moment = timezone.make_aware(datetime.datetime.combine(published, PUBLISHED_AT))
             CollateralPage.objects.filter(pk=page.pk).update(first_published_at=moment)

@@ -186,7 +186,7 @@ def test_a_csv_cell_over_131072_characters_imports_and_one_over_the_bound_skips_
 def test_a_preview_publishes_nothing_yet_reports_what_the_import_then_does(tmp_path, rep, marketer, persona, objection):
     """A preview no longer publishes each page and undoes it (the most of its time per row): it checks
     that the importer may publish, so its report is still the import's own."""
-    from wagtail.models import Revision
+    from wagtail.models import PageLogEntry, Revision
 
     from content.importing import Importer, read
 
@@ -203,9 +203,10 @@ def test_a_preview_publishes_nothing_yet_reports_what_the_import_then_does(tmp_p
     assert summary(refused) == summary(Importer(tmp_path, user=rep).run(read(path)))
     assert not CollateralPage.objects.exists()
 
-    revisions = Revision.objects.count()
+    revisions, history = Revision.objects.count(), PageLogEntry.objects.count()
     preview = Importer(tmp_path, user=marketer).run(read(path), dry_run=True)
     assert not CollateralPage.objects.exists() and Revision.objects.count() == revisions
+    assert PageLogEntry.objects.count() == history, "a preview leaves no page history"
     assert [row.action for row in preview.rows] == ["created", "created", "created", "updated"]
     assert summary(preview) == summary(Importer(tmp_path, user=marketer).run(read(path)))
-    assert CollateralPage.objects.live().count() == 3
+    assert CollateralPage.objects.live().count() == 3 and PageLogEntry.objects.count() > history
