@@ -475,6 +475,18 @@ def read_xlsx(data, name):
     Raises ImportFileError for an unreadable workbook or more than IMPORT_MAX_ROWS rows."""
     import openpyxl
 
+    try:  # what is read is the workbook's XML (its shared strings whole): a few KB can unpack to GBs
+        unpacked = sum(
+            part.file_size for part in zipfile.ZipFile(io.BytesIO(data)).infolist() if part.filename.endswith(".xml")
+        )
+    except zipfile.BadZipFile as error:
+        raise ImportFileError(f"{name} is not a readable .xlsx workbook. Save it again from Excel.") from error
+    if unpacked > max_file_bytes():
+        raise ImportFileError(
+            f"{name} unpacks to {unpacked / 1024 / 1024:,.1f} MB of sheets; at most {settings.IMPORT_MAX_FILE_MB:,} MB "
+            "are read (IMPORT_MAX_FILE_MB). Split it into smaller workbooks, or save it as CSV, and import them one "
+            "after another."
+        )
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file

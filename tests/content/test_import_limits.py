@@ -210,3 +210,15 @@ def test_a_preview_publishes_nothing_yet_reports_what_the_import_then_does(tmp_p
     assert [row.action for row in preview.rows] == ["created", "created", "created", "updated"]
     assert summary(preview) == summary(Importer(tmp_path, user=marketer).run(read(path)))
     assert CollateralPage.objects.live().count() == 3 and PageLogEntry.objects.count() > history
+
+
+def test_a_small_workbook_that_unpacks_past_the_size_limit_is_refused(tmp_path, settings):
+    settings.IMPORT_MAX_FILE_MB = 1
+    filler = "<t>" + "x" * 3 * 1024 * 1024 + "</t>"  # 3 MB of one cell's text: compresses to a few KB
+    data = edit_sheet(workbook([["W-1", "Title", "S.", "cfo", "price"]]), lambda xml: xml.replace("<t>W-1</t>", filler))
+    path = tmp_path / "small.xlsx"
+    path.write_bytes(data)
+    assert path.stat().st_size < 20_000
+    with pytest.raises(CommandError, match=r"small.xlsx unpacks to 3.0 MB of sheets; at most 1 MB are read"):
+        run_import(path)
+    assert not CollateralPage.objects.exists()
