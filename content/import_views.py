@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView
 
 from content.import_tasks import current_progress, progress_key, run_import_job
-from content.importing import ImportFileError, Report, unpack_zip
+from content.importing import ImportFileError, Report, check_file_size, unpack_zip
 from content.models import CollateralPage, ImportJob
 from home.admin_pages import AdminPage
 from home.roles import can_publish_collateral
@@ -54,6 +54,11 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in UPLOAD_EXTENSIONS:
             raise forms.ValidationError("Upload a .json, .csv, .xlsx or .zip file.")
+        if not upload.name.lower().endswith(".zip"):  # a ZIP's import file is checked by unpack_zip
+            try:
+                check_file_size(upload.size, Path(upload.name).name)
+            except ImportFileError as error:
+                raise forms.ValidationError(str(error)) from error
         return upload
 
 

@@ -42,6 +42,7 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from taggit.models import Tag
+from wagtail.actions.publish_page_revision import PublishPagePermissionError
 
 from content.models import (
     BuyerStage,
@@ -92,6 +93,15 @@ HELPED_WORDS = {
 
 class ImportFileError(ValueError):
     """The file cannot be read as an import; the message says what to change."""
+
+
+class UnreadableRow(dict):
+    """A row read from a file whose values cannot be used as they are (a cell too long to read):
+    the importer skips it with `problem` as the reason and goes on with the next row."""
+
+    def __init__(self, values, problem):
+        super().__init__(values)
+        self.problem = problem
 
 
 class Skip(Exception):
@@ -374,6 +384,51 @@ def slashed_order(values):
     return None if firsts == seconds else firsts
 
 
+# A cell longer than this (characters) is not read: its row is skipped with the reason. Python's csv
+# module refuses a field over 131,072 characters by default and stops the whole file there.
+MAX_CELL_CHARS = 1024 * 1024
+# A workbook's cells past this column are not read (a sheet may declare, or hold, 16,384 columns).
+MAX_COLUMNS = 200
+
+
+def max_file_bytes():
+    """IMPORT_MAX_FILE_MB in bytes: the largest import file (.json, .csv, .xlsx) read whole."""
+    return settings.IMPORT_MAX_FILE_MB * 1024 * 1024
+
+
+def check_file_size(size, name):
+    """Raise ImportFileError when an import file of `size` bytes is over IMPORT_MAX_FILE_MB."""
+    if size > max_file_bytes():
+        raise ImportFileError(
+            f"{name} is {size / 1024 / 1024:,.1f} MB; an import file may be at most {settings.IMPORT_MAX_FILE_MB:,} MB "
+            "(IMPORT_MAX_FILE_MB). Split it into smaller files and import them one after another "
+            "(the files it names, in a ZIP, do not count)."
+        )
+
+
+def too_many_rows(count, name, more=False):
+    """The ImportFileError for a file with `count` rows (more than that when `more`), over IMPORT_MAX_ROWS."""
+    limit = settings.IMPORT_MAX_ROWS
+    return ImportFileError(
+        f"{name} has {'more than ' if more else ''}{count:,} rows; at most {limit:,} are imported at once "
+        f"(IMPORT_MAX_ROWS) — split it into files of {limit:,} rows or fewer and import them one after another."
+    )
+
+
+def checked_row(values, number):
+    """`values` (a row read from a CSV or XLSX file), or an UnreadableRow when a cell is longer than
+    MAX_CELL_CHARS; `number` is the row's line in the file, for the reason."""
+    for key, value in values.items():
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            kept = {k: v for k, v in values.items() if not isinstance(v, str) or len(v) <= MAX_CELL_CHARS}
+            return UnreadableRow(
+                kept,
+                f"row {number}: {key or 'a cell'} holds {len(value):,} characters; at most {MAX_CELL_CHARS:,} are "
+                "read from one cell — shorten it (or put the text in a file the row names)",
+            )
+    return values
+
+
 def read_csv(data, name, required_column="title"):
     """Rows (dicts) from CSV bytes: any of the encodings `decode` reads, separated by ',' ';' or tab
     (or what a first line "sep=X", as Excel writes it, names), quoted newlines and CRLF line ends
@@ -389,25 +444,49 @@ def read_csv(data, name, required_column="title"):
             delimiter = csv.Sniffer().sniff(header, delimiters=",;\t").delimiter
         except csv.Error:
             delimiter = max(",;\t", key=header.count)
-    rows = list(csv.DictReader(io.StringIO(content, newline=""), delimiter=delimiter))
-    columns = [column.strip().lower() for column in (rows[0].keys() if rows else header.split(delimiter))]
+    # No field can be longer than the file: the csv module never stops on a long one (its default
+    # limit is 131,072 characters); checked_row skips a row whose cell is over MAX_CELL_CHARS.
+    csv.field_size_limit(max(csv.field_size_limit(), len(content) + 1))
+    reader = csv.DictReader(io.StringIO(content, newline=""), delimiter=delimiter)
+    columns = [column.strip().lower() for column in (reader.fieldnames or header.split(delimiter))]
     if required_column not in columns:
         raise ImportFileError(
             f"{name}: no “{required_column}” column in the first row ({header[:120]!r}). The first row must name "
             "the columns (id, title, kind, summary, …), separated by commas, semicolons or tabs."
         )
-    return [
-        {(key or "").strip().lower(): value for key, value in row.items() if key is not None}
-        for row in rows
-        if any(text(value) for value in row.values() if isinstance(value, str))
-    ]
+    rows = []
+    for row in reader:
+        if not any(text(value) for value in row.values() if isinstance(value, str)):
+            continue
+        if len(rows) == settings.IMPORT_MAX_ROWS:  # count the rest without keeping them
+            rest = sum(1 for row in reader if any(text(v) for v in row.values() if isinstance(v, str)))
+            raise too_many_rows(len(rows) + 1 + rest, name)
+        values = {(key or "").strip().lower(): value for key, value in row.items() if key is not None}
+        rows.append(checked_row(values, reader.line_num))
+    return rows
 
 
 def read_xlsx(data, name):
     """{section: rows} from a workbook: a sheet per section (personas, objections, collateral, notes),
-    or collateral rows on the first sheet. The first row of each sheet names the columns."""
+    or collateral rows on the first sheet. The first row of each sheet names the columns.
+
+    Only the cells the file holds are read, whatever size the sheet declares (its "dimension" may be
+    A1 for a full sheet, or A1:XFD100000 for one cell); cells past column MAX_COLUMNS are left out.
+    Raises ImportFileError for an unreadable workbook or more than IMPORT_MAX_ROWS rows."""
     import openpyxl
 
+    try:  # what is read is the workbook's XML (its shared strings whole): a few KB can unpack to GBs
+        unpacked = sum(
+            part.file_size for part in zipfile.ZipFile(io.BytesIO(data)).infolist() if part.filename.endswith(".xml")
+        )
+    except zipfile.BadZipFile as error:
+        raise ImportFileError(f"{name} is not a readable .xlsx workbook. Save it again from Excel.") from error
+    if unpacked > max_file_bytes():
+        raise ImportFileError(
+            f"{name} unpacks to {unpacked / 1024 / 1024:,.1f} MB of sheets; at most {settings.IMPORT_MAX_FILE_MB:,} MB "
+            "are read (IMPORT_MAX_FILE_MB). Split it into smaller workbooks, or save it as CSV, and import them one "
+            "after another."
+        )
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
@@ -418,40 +497,75 @@ def read_xlsx(data, name):
     named = {section: sheets[section] for section in SECTIONS if section in sheets}
     if not named:
         named = {"collateral": workbook.worksheets[0]}
+    try:
+        return workbook_rows(named, name)
+    finally:
+        workbook.close()
+
+
+def workbook_rows(named, name):
+    """{section: rows} from the sheets `named` ({section: worksheet}) of a read-only workbook."""
     result = {}
+    count = 0
     for section, sheet in named.items():
-        rows = list(sheet.iter_rows(values_only=True))
-        if not rows:
-            continue
-        header = [text(cell).lower() for cell in rows[0]]
-        result[section] = [
-            {header[i]: value for i, value in enumerate(row) if i < len(header) and header[i]}
-            for row in rows[1:]
-            if any(cell not in (None, "") for cell in row)
-        ]
+        # Read-only mode pads every row to the declared dimension and stops at its last row: forget it,
+        # and read at most MAX_COLUMNS columns (openpyxl docs, "Read-only mode: worksheet dimensions").
+        sheet.reset_dimensions()
+        header = None
+        for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+            if header is None:
+                header = [text(cell).lower() for cell in row]
+                result[section] = []
+                continue
+            if row.count(None) == len(row) or not any(cell not in (None, "") for cell in row):
+                continue  # (the first test is quick for the empty rows read-only mode fills gaps with)
+            count += 1
+            if count > settings.IMPORT_MAX_ROWS:
+                raise too_many_rows(settings.IMPORT_MAX_ROWS, name, more=True)
+            values = {header[i]: value for i, value in enumerate(row) if i < len(header) and header[i]}
+            result[section].append(checked_row(values, f"{number} of sheet {sheet.title}"))
     return result
 
 
 def read_bytes(data, name):
-    """{section: rows} from a .json, .csv or .xlsx file's bytes. Raises ImportFileError."""
+    """{section: rows} from a .json, .csv or .xlsx file's bytes. Raises ImportFileError for a file
+    over IMPORT_MAX_FILE_MB or IMPORT_MAX_ROWS rows, or one that cannot be read."""
+    check_file_size(len(data), name)
     suffix = Path(name).suffix.lower()
     if suffix == ".csv":
         return {"collateral": read_csv(data, name)}
     if suffix == ".xlsx":
         return read_xlsx(data, name)
     if suffix == ".json":
+        objects = 0
+
+        def counted(values):  # a row is an object: stop a file of millions of tiny ones early
+            nonlocal objects
+            objects += 1
+            if objects > 2 * settings.IMPORT_MAX_ROWS + 1:  # rows are counted exactly once parsed
+                raise too_many_rows(settings.IMPORT_MAX_ROWS, name, more=True)
+            return values
+
         try:
-            parsed = json.loads(decode(data, name))
+            parsed = json.loads(decode(data, name), object_hook=counted)
         except json.JSONDecodeError as error:
             raise ImportFileError(f"{name} is not valid JSON: {error}") from error
         if not isinstance(parsed, dict):
             raise ImportFileError(f"{name} must hold an object with personas, objections, collateral and notes.")
+        count = sum(len(rows) for section in SECTIONS if isinstance(rows := parsed.get(section), list))
+        if count > settings.IMPORT_MAX_ROWS:
+            raise too_many_rows(count, name)
         return parsed
     raise ImportFileError(f"{name}: import a .json, .csv or .xlsx file, or a .zip holding one with its files.")
 
 
+IMPORT_SUFFIXES = (".json", ".csv", ".xlsx")
+
+
 def unpack_zip(path, folder):
-    """Extract a ZIP into `folder` (never outside it) and return the import file inside it."""
+    """Extract a ZIP into `folder` (never outside it) and return the import file inside it (a Path).
+    Raises ImportFileError, before unpacking anything, for a ZIP over IMPORT_MAX_ENTRIES entries or
+    IMPORT_MAX_UNPACKED_MB, or whose import file is over IMPORT_MAX_FILE_MB."""
     try:
         with zipfile.ZipFile(path) as archive:
             root = Path(folder).resolve()
@@ -470,6 +584,18 @@ def unpack_zip(path, folder):
                 target = (root / member.filename).resolve()
                 if root not in target.parents and target != root:
                     raise ImportFileError(f"{Path(path).name}: {member.filename} would land outside the import folder.")
+            sources = sorted(
+                (
+                    member
+                    for member in members
+                    if not member.is_dir()
+                    and Path(member.filename).suffix.lower() in IMPORT_SUFFIXES
+                    and "__MACOSX" not in Path(member.filename).parts
+                ),
+                key=lambda member: (len(Path(member.filename).parts), Path(member.filename).name),
+            )
+            if sources:  # the file read whole, before anything is unpacked
+                check_file_size(sources[0].file_size, f"{Path(path).name}: {sources[0].filename}")
             archive.extractall(root)
     except zipfile.BadZipFile as error:
         raise ImportFileError(f"{Path(path).name} is not a readable ZIP file.") from error
@@ -477,7 +603,7 @@ def unpack_zip(path, folder):
         (
             p
             for p in Path(folder).rglob("*")
-            if p.suffix.lower() in (".json", ".csv", ".xlsx") and "__MACOSX" not in p.parts and p.is_file()
+            if p.suffix.lower() in IMPORT_SUFFIXES and "__MACOSX" not in p.parts and p.is_file()
         ),
         key=lambda p: (len(p.parts), p.name),
     )
@@ -487,8 +613,10 @@ def unpack_zip(path, folder):
 
 
 def read(path):
-    """{section: rows} from an import file (.json, .csv, .xlsx). Raises FileNotFoundError or ImportFileError."""
+    """{section: rows} from an import file (.json, .csv, .xlsx). Raises FileNotFoundError or ImportFileError
+    (a file over IMPORT_MAX_FILE_MB is refused from its size on disk, before it is read)."""
     path = Path(path)
+    check_file_size(path.stat().st_size, path.name)
     return read_bytes(path.read_bytes(), path.name)
 
 
@@ -587,6 +715,8 @@ class Importer:
         self.created_in_row = []
         result = self.result = RowResult(section, text(row.get("id") or row.get("slug")) or f"row {number}", "skipped")
         try:
+            if isinstance(data, UnreadableRow):
+                raise Skip(data.problem)
             try:
                 with transaction.atomic():
                     result.action, result.title, result.page_id = handler(row)
@@ -611,6 +741,16 @@ class Importer:
                 forget()
         result.messages = row.messages
         return result
+
+    def publish(self, page, revision):
+        """Publish `revision` of `page` as the admin does. A preview (dry run) only makes the check
+        publishing makes (may the importing user publish it?): publishing there, undone with the
+        rest, cost about 60% of a preview's time per row (saving and validating the page again, log
+        entries, signals). Raises PublishPagePermissionError as publishing would."""
+        if not self.dry_run:
+            revision.publish(user=self.user)
+        elif self.user is not None and not page.permissions_for_user(self.user).can_publish():
+            raise PublishPagePermissionError("You do not have permission to publish this page.")
 
     # personas -----------------------------------------------------------------------------------------
 
@@ -643,7 +783,7 @@ class Importer:
             else:
                 for name_, value in values.items():
                     setattr(persona, name_, value)
-            persona.save_revision(user=self.user, log_action=True).publish(user=self.user)
+            self.publish(persona, persona.save_revision(user=self.user, log_action=not self.dry_run))
         self.personas[match_key(persona.slug)] = self.personas[match_key(persona.title)] = persona
         return action, persona.title, persona.pk
 
@@ -727,7 +867,7 @@ class Importer:
         page.files.set([CollateralFile(document=document) for document in stored if document is not None])
         # A new page was just validated by add_child's save (the relations set since are not part of
         # full_clean): cleaning it again for the revision would only repeat those queries.
-        page.save_revision(user=self.user, log_action=True, clean=action == "updated").publish(user=self.user)
+        self.publish(page, page.save_revision(user=self.user, log_action=not self.dry_run, clean=action == "updated"))
         if published:
             moment = timezone.make_aware(datetime.datetime.combine(published, PUBLISHED_AT))
             CollateralPage.objects.filter(pk=page.pk).update(first_published_at=moment)

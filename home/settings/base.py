@@ -347,3 +347,10 @@ WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "home.mail.CheckedPasswordResetForm"
 # An import ZIP uploaded in the admin is refused before unpacking past these (content.importing.unpack_zip).
 IMPORT_MAX_UNPACKED_MB = int(os.environ.get("IMPORT_MAX_UNPACKED_MB", "2048"))
 IMPORT_MAX_ENTRIES = int(os.environ.get("IMPORT_MAX_ENTRIES", "20000"))
+# The import file itself (.json, .csv, .xlsx, uploaded or inside a ZIP) is read whole, so it is refused
+# past this size, from its size on disk or in the ZIP, before it is read (a 160 MB JSON took 4.4 GB);
+# a workbook's unpacked XML is held to it too.
+IMPORT_MAX_FILE_MB = int(os.environ.get("IMPORT_MAX_FILE_MB", "50"))
+# At most this many rows (all sections of a JSON, a CSV, all sheets of an XLSX) are imported at once;
+# a bigger file is refused with its count and asked to be split (content.importing).
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))
