@@ -71,15 +71,22 @@ def hidden_in_admin(user):
     page whose view restriction ``user`` fails stays hidden in the admin too (a shared password
     counts as failed: the admin asks for none), unless the user may add pages where it sits (the
     section's owners: Marketing, superusers). So a rep who edits persona pages never opens one
-    restricted to Marketing. Returns a frozenset, cached on the user object.
+    restricted to Marketing. Pages that are not live are hidden from whoever may not change them.
+    Returns a frozenset, cached on the user object.
     """
     cached = getattr(user, "_hidden_in_admin", None)
     if cached is not None:
         return cached
+    policy = PagePermissionPolicy()
     hidden = hidden_page_ids(SimpleNamespace(user=user, session={}))
     if hidden:
-        owned = PagePermissionPolicy().instances_user_has_any_permission_for(user, ["add"])
+        owned = policy.instances_user_has_any_permission_for(user, ["add"])
         hidden = hidden - set(owned.filter(pk__in=hidden).values_list("pk", flat=True))
+    # Drafts (never published, or unpublished) are their editors' own: a rep who edits persona
+    # pages does not read the titles of collateral drafts in the page chooser.
+    editable = policy.instances_user_has_permission_for(user, "change").values("pk")
+    drafts = Page.objects.filter(live=False, depth__gt=1).exclude(pk__in=editable).values_list("pk", flat=True)
+    hidden = frozenset(hidden) | frozenset(drafts)
     user._hidden_in_admin = hidden
     return hidden
 

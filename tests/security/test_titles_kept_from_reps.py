@@ -220,3 +220,16 @@ def test_the_review_digest_mails_no_owner_the_title_of_an_asset_they_may_not_vie
     assert "Open battlecard" in by_recipient["riley@example.com"]
     assert SECRET_ASSET not in by_recipient["riley@example.com"]
     assert "Marketing's deck" in by_recipient["morgan@example.com"]
+
+
+def test_the_admin_page_chooser_lists_no_draft_a_rep_may_not_edit(rep, draft_asset):
+    """Attack trial, session 6: reps (who edit persona pages) saw the titles of collateral drafts
+    in the admin's page chooser and its search."""
+    client = client_for(rep)
+    parent = draft_asset.get_parent()
+    for url in (f"/admin/choose-page/{parent.pk}/", "/admin/choose-page/search/?q=okapi"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert DRAFT_ASSET not in response.text, url
+    marketing = client_for(draft_asset.content_owner)
+    assert DRAFT_ASSET in marketing.get(f"/admin/choose-page/{parent.pk}/").text
