@@ -526,9 +526,11 @@ class EmbeddedEngine:
             and len(folded) == 1
             and len(folded[0]) >= MIN_PREFIX_LENGTH
             and folded[0].isalnum()
-            # A word the index holds is taken as typed (stemming finds its other forms); completing
-            # it too would cost a scan of every word it starts, for little.
-            and not searcher.doc_freq("words", folded[0])
+            # A word a page the searcher may view holds is taken as typed (stemming finds its other
+            # forms); completing it too would cost a scan of every word it starts, for little. Only
+            # pages they may view count: were the hidden ones counted, "secret" would answer nothing
+            # where "secre" finds "secretariat", saying a hidden page holds "secret".
+            and not self.held_where_visible(searcher, folded[0], excluded)
         ):
             pattern = re.escape(folded[0]) + ".*"
             # The stemmed fields hold stems ("invoic" for "invoicing"); the unstemmed words field
@@ -652,6 +654,15 @@ class EmbeddedEngine:
         listed = {term for term, _count in searcher.terms_with_prefix("words", prefix)} & candidates
         others = (c for c in candidates if not c.startswith(prefix) and searcher.doc_freq("words", c))
         return listed.union(others)
+
+    @classmethod
+    def held_where_visible(cls, searcher, word, excluded):
+        """Whether a live document outside `excluded` (page ids) holds `word` in the words field:
+        the index's own count first (no document holds it, or none is excluded), a query only
+        when some pages are kept from the searcher and the index holds the word."""
+        if not searcher.doc_freq("words", word):
+            return False
+        return cls._visible(searcher, word, excluded) if excluded else True
 
     @staticmethod
     def _visible(searcher, word, excluded):

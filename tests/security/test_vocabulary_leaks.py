@@ -46,8 +46,9 @@ def hidden_persona(db):
 
 
 @pytest.fixture
-def open_asset(db, persona, hidden_persona, marketer, django_capture_on_commit_callbacks):
-    """An asset every rep may view, tagged with the open persona and the restricted one."""
+def open_asset(db, engine, persona, hidden_persona, marketer, django_capture_on_commit_callbacks):  # noqa: F811
+    """An asset every rep may view, tagged with the open persona and the restricted one, indexed by
+    the engine the test uses."""
     with django_capture_on_commit_callbacks(execute=True):
         page = create_collateral(
             title=OPEN_TITLE,
@@ -146,3 +147,20 @@ def test_the_admins_tag_autocomplete_lists_no_tags_to_reps(hidden_tags, rep, mar
         response = client_for(rep).get(url)
         assert response.status_code == 403 and b"zephyrtag" not in response.content, url
     assert "zephyrtag" in client_for(marketer).get("/admin/tag-autocomplete/?term=z").json()
+
+
+@pytest.mark.parametrize("engine", ["embedded", "elasticsearch"], indirect=True)
+def test_whether_a_word_is_completed_does_not_say_a_hidden_page_holds_it(rep, marketer, engine):  # noqa: F811
+    """ "secret" only in a Marketing-only page, "secretariat" in an open one: the typed word is
+    completed either way, so "secret" answers as "secre" does."""
+    hidden = create_collateral(title="Board memo", summary="The secret discount floor.", content_owner=marketer)
+    restrict(hidden, PageViewRestriction.GROUPS, groups=[marketing()])
+    create_collateral(title="Secretariat briefing", summary="For the secretariat.", content_owner=marketer)
+    service.rebuild()
+    for text in ("secret", "secre"):
+        assert titles(search(rep, q=text)[1]) == ["Secretariat briefing"], text
+    # Once an open page holds "secret", it is taken as typed, as before (what a rep may view decides).
+    create_collateral(title="Secret sauce one-pager", summary="What sets us apart.", content_owner=marketer)
+    service.rebuild()
+    assert titles(search(rep, q="secret")[1])[0] == "Secret sauce one-pager"
+    assert sorted(titles(search(rep, q="secre")[1])) == ["Secret sauce one-pager", "Secretariat briefing"]
