@@ -508,7 +508,7 @@ class EmbeddedEngine:
             ways.append(self.fields_query(tokens))
             marked += tokens
             folded = WORDS_ANALYZER.analyze(words)
-            if position == 0 and len(folded) == 1 and self.typo(searcher, folded[0]):
+            if position == 0 and len(folded) == 1 and self.typo(searcher, folded[0], excluded):
                 close = sorted(self.held(searcher, edits1(folded[0]), folded[0][:2]))
                 close = [word for word in close if self._visible(searcher, word, excluded)]
                 if close:
@@ -597,7 +597,7 @@ class EmbeddedEngine:
         corrections, searched = {}, []
         for word in words:
             options = [word]
-            if self.typo(searcher, word):
+            if self.typo(searcher, word, excluded):
                 close = sorted(self.held(searcher, edits1(word), word[:2]))
                 close = [c for c in close if self._visible(searcher, c, excluded)]
                 if close:
@@ -637,13 +637,15 @@ class EmbeddedEngine:
             phrase = Query.boolean_query([(Occur.Must, phrase), *((Occur.Must, must) for must in musts)])
         return phrase, corrections, stems
 
-    def typo(self, searcher, word):
-        """Whether to look for corrections of `word`: long enough, not an everyday word, not in the index."""
+    def typo(self, searcher, word, excluded=frozenset()):
+        """Whether to look for corrections of `word`: long enough, not an everyday word, held by no
+        page the searcher may view (`excluded`: page ids kept from them; a word only those hold is
+        corrected as any unknown word is, so whether it is corrected says nothing of them)."""
         return (
             self.correct_typos
             and len(word) >= MIN_TYPO_LENGTH
             and word not in PLAIN_WORDS
-            and not searcher.doc_freq("words", word)
+            and not self.held_where_visible(searcher, word, excluded)
         )
 
     @staticmethod

@@ -164,3 +164,15 @@ def test_whether_a_word_is_completed_does_not_say_a_hidden_page_holds_it(rep, ma
     service.rebuild()
     assert titles(search(rep, q="secret")[1])[0] == "Secret sauce one-pager"
     assert sorted(titles(search(rep, q="secre")[1])) == ["Secret sauce one-pager", "Secretariat briefing"]
+
+
+def test_whether_a_word_is_corrected_does_not_say_a_hidden_page_holds_it(rep, marketer):
+    """ "zymotic" only in a Marketing-only page, "zymotia" in an open one: "zymotic" is corrected as
+    "zymotik" (held nowhere) is, rather than answering nothing because a hidden page holds it."""
+    hidden = create_collateral(title="Board memo", summary="The zymotic discount floor.", content_owner=marketer)
+    restrict(hidden, PageViewRestriction.GROUPS, groups=[marketing()])
+    create_collateral(title="Open brief", summary="About zymotia.", content_owner=marketer)
+    service.rebuild()
+    for text in ("zymotik", "zymotic"):
+        answer = search(rep, q=text)[1]
+        assert titles(answer) == ["Open brief"], text
