@@ -490,3 +490,25 @@ class ImportJob(models.Model):
     @property
     def percent(self):
         return int(100 * self.done / self.total) if self.total else 0
+
+
+def tags_on_open_pages():
+    """The tags anyone who searches may see: (slug, name) pairs, by name, of the tags used on a
+    live collateral page outside every page view restriction (its own or an ancestor's, of any
+    kind). A tag used only on drafts or on restricted pages is left out, so query understanding
+    and the tag filter neither name nor confirm it. Callers cache it under home.versions.TAXONOMY,
+    which publishing, tagging and view restrictions move on."""
+    from django.db.models import Q
+
+    from taggit.models import Tag
+    from wagtail.models import PageViewRestriction
+
+    pages = CollateralPage.objects.live()
+    paths = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+    if paths:
+        under = Q()
+        for path in paths:
+            under |= Q(path__startswith=path)
+        pages = pages.exclude(under)
+    used = CollateralPageTag.objects.filter(content_object__in=pages).values("tag_id")
+    return list(Tag.objects.filter(pk__in=used).order_by("name").values_list("slug", "name"))

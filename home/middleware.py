@@ -3,6 +3,7 @@ from csp.middleware import CSPMiddleware
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.urls import reverse
 
@@ -12,7 +13,7 @@ from wagtail.permissions import policy_registry
 from home.api import is_api_request
 from home.api_auth import token_user, unauthorised
 from home.forms import id_in_range
-from home.roles import can_use_admin
+from home.roles import can_publish_collateral, can_use_admin
 from home.visibility import hidden_in_admin
 
 
@@ -62,6 +63,9 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 ADMIN_PAGE_ARGUMENTS = ("page_id", "parent_page_id", "page_to_move_id", "destination_id")
 # Reports that name pages of every type, whatever the reader may edit.
 PAGE_NAMING_REPORTS = {"wagtailadmin_reports:page_types_usage", "wagtailadmin_reports:page_types_usage_results"}
+# Wagtail's tag autocompletes list every tag in the pool, drafts' and restricted pages' included;
+# only collateral carries tags (persona pages have none), so only who edits collateral needs them.
+TAG_AUTOCOMPLETES = {"wagtailadmin_tag_autocomplete", "wagtailadmin_tag_model_autocomplete"}
 # What a user must be allowed on an item for a bulk action's confirmation to name it.
 BULK_ITEM_ACTIONS = ["change", "delete", "choose", "publish"]
 
@@ -75,7 +79,8 @@ class AdminPageVisibilityMiddleware:
     revisions and their comparison, previews, workflow, move, copy, usage) rather than a hook per
     view. Bulk actions answer 404 when they name an item the user has no permission on at all:
     Wagtail's confirmation page would otherwise list its title ("you don't have permission").
-    Each answer is a 404, as for a page that does not exist.
+    Each answer is a 404, as for a page that does not exist. Wagtail's tag autocompletes answer
+    403 to whoever may not edit collateral (TAG_AUTOCOMPLETES: they list every tag in the pool).
     """
 
     def __init__(self, get_response):
@@ -88,6 +93,8 @@ class AdminPageVisibilityMiddleware:
         if not can_use_admin(request.user) or not request.path_info.startswith(reverse("wagtailadmin_home")):
             return None  # Wagtail sends whoever may not use the admin to its login page
         match = request.resolver_match
+        if match.view_name in TAG_AUTOCOMPLETES and not can_publish_collateral(request.user):
+            raise PermissionDenied("Only those who edit collateral may list its tags.")
         if match.view_name == "wagtail_bulk_action":
             if self.names_an_item_out_of_reach(request, view_kwargs):
                 raise Http404("No item matches the given query.")

@@ -35,8 +35,12 @@ ROWS = {
     "personas.Synonym": (TAXONOMY,),
     "content.CollateralKind": (TAXONOMY,),
     "taggit.Tag": (TAXONOMY,),
+    # The tags query understanding and the tag filter know: those on live pages nobody is kept from
+    # (content.models.tags_on_open_pages).
+    "content.CollateralPageTag": (TAXONOMY,),
+    "wagtailcore.PageViewRestriction": (TAXONOMY,),
 }
-PUBLISHING = {"content.CollateralPage": (FIELD_RECORDS,), "personas.PersonaPage": (TAXONOMY,)}
+PUBLISHING = {"content.CollateralPage": (FIELD_RECORDS, TAXONOMY), "personas.PersonaPage": (TAXONOMY,)}
 ONLY_IF = {"content.CollateralEvent": lambda event: event.type in event.FEEDBACK}  # views and downloads do not
 
 # While set (a set of keys), bump() only notes the key; held() moves each one on once at the end.

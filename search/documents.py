@@ -2,10 +2,11 @@
 
 from django.db.models import Q
 
-from wagtail.models import Collection, CollectionViewRestriction
+from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 from content.models import CollateralPage
 from home.text import text_from_html
+from personas.models import PersonaPage
 from search.engines.base import IndexDocument
 
 
@@ -22,7 +23,8 @@ def documents(pages):
     """Index documents for these pages: text and facets only (the helped figure and staleness are
     read at query time from content.effectiveness, so they never need a re-index)."""
     restricted = restricted_collection_ids()
-    return [to_document(page, restricted) for page in pages]
+    unnamed = unnamed_persona_ids()
+    return [to_document(page, restricted, unnamed) for page in pages]
 
 
 def restricted_collection_ids():
@@ -38,13 +40,36 @@ def restricted_collection_ids():
     return set(Collection.objects.filter(under).values_list("pk", flat=True))
 
 
-def to_document(page, restricted=frozenset()):
+def unnamed_persona_ids():
+    """Ids of the persona pages whose names are kept out of every asset's indexed text: those not
+    live and those behind a page view restriction, their own or an ancestor's (any kind: groups,
+    login or password). An asset anyone may see can be tagged with one, and its indexed words
+    would otherwise find it, be offered as corrections and be completed from a prefix. Returns a
+    set of page ids; the persona facet and labels still carry them (filtered per searcher at
+    query time, search.service.without_hidden_personas)."""
+    unnamed = set(PersonaPage.objects.not_live().values_list("pk", flat=True))
+    paths = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+    if paths:
+        under = Q()
+        for path in paths:
+            under |= Q(path__startswith=path)
+        unnamed.update(PersonaPage.objects.filter(under).values_list("pk", flat=True))
+    return unnamed
+
+
+def to_document(page, restricted=frozenset(), unnamed_personas=None):
+    """The IndexDocument of one collateral page. `restricted`: collection ids whose files' text is
+    left out (restricted_collection_ids); `unnamed_personas`: persona page ids whose title and
+    role are left out of the taxonomy text (unnamed_persona_ids; read here when None)."""
+    if unnamed_personas is None:
+        unnamed_personas = unnamed_persona_ids()
     personas = list(page.personas.all())
     objections = list(page.objections.all())
     tags = list(page.tags.all())
     # Names only: synonyms are matched on the query side (search.service.expand_synonyms), so an
     # asset tagged "Integration" is not taken to mention every product named among its synonyms.
-    taxonomy = [p.title for p in personas] + [p.role for p in personas]
+    named = [p for p in personas if p.pk not in unnamed_personas]
+    taxonomy = [p.title for p in named] + [p.role for p in named]
     taxonomy += [objection.name for objection in objections] + [tag.name for tag in tags]
     return IndexDocument(
         id=page.pk,

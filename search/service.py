@@ -545,11 +545,13 @@ def build_query(text="", filters=None, page=1, page_size=20, *, exclude_ids, voc
     exclude_ids = frozenset(exclude_ids)
     if not text.strip():
         return SearchQuery(text=text, filters=filters, page=page, page_size=page_size, exclude_ids=exclude_ids), ()
-    understood = understand(text, vocab or vocabulary(), last_word_complete=text.endswith(" "))
     if vocab is not None:
         hidden = set()
     else:
         hidden = hidden_persona_slugs(exclude_ids) if hidden_personas is None else hidden_personas
+    # A persona the searcher may not view is unknown here: its words are plain words, grouped by
+    # nothing, so neither a mention nor the way the other words are read gives it away.
+    understood = understand(text, vocab or vocabulary(hidden), last_word_complete=text.endswith(" "))
     hidden_named = {("persona", slug) for slug in hidden}
     terms = tuple(
         dataclasses.replace(term, facets=tuple(named for named in term.facets if named not in hidden_named))

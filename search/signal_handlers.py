@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from modelcluster.fields import ParentalKey
-from wagtail.models import Collection, CollectionViewRestriction, ReferenceIndex
+from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction, ReferenceIndex
 from wagtail.search import signal_handlers as wagtail_search_handlers
 from wagtail.search.backends import get_search_backends
 from wagtail.search.index import class_is_indexed, get_indexed_models
@@ -204,7 +204,19 @@ def kind_changed(sender, instance, **kwargs):
 
 
 def persona_published(sender, instance, **kwargs):
+    """Published or unpublished: its name is in its assets' indexed text only while it is live
+    (search.documents.unnamed_persona_ids)."""
     reindex_after_commit(instance.collateral.values_list("pk", flat=True))
+
+
+def page_privacy_changed(sender, instance, **kwargs):
+    """A page's view restriction was added, changed or removed: the assets tagged with a persona at
+    or under that page are indexed again, with or without its name (unnamed_persona_ids)."""
+    path = Page.objects.filter(pk=instance.page_id).values_list("path", flat=True).first()
+    if path is None:  # the page itself is being deleted
+        return
+    personas = PersonaPage.objects.filter(path__startswith=path)
+    reindex_after_commit(CollateralPage.objects.filter(personas__in=personas).values_list("pk", flat=True))
 
 
 def register_signal_handlers():
@@ -222,5 +234,8 @@ def register_signal_handlers():
         signal.connect(collection_privacy_changed, sender=CollectionViewRestriction)
     post_save.connect(kind_changed, sender=CollateralKind)
     page_published.connect(persona_published, sender=PersonaPage)
+    page_unpublished.connect(persona_published, sender=PersonaPage)
+    for signal in (post_save, post_delete):
+        signal.connect(page_privacy_changed, sender=PageViewRestriction)
     # The filter values and synonyms each search checks (search/taxonomy.py) follow
     # home.versions.TAXONOMY, which home/versions.py moves on.

@@ -7,9 +7,7 @@ or tags moves a shared version on (home/versions.py), and every worker reloads.
 import threading
 from dataclasses import dataclass
 
-from taggit.models import Tag
-
-from content.models import BuyerStage, CollateralKind
+from content.models import BuyerStage, CollateralKind, tags_on_open_pages
 from home import versions
 from personas.models import Objection, PersonaPage
 from search.understanding import WORD
@@ -41,7 +39,7 @@ def taxonomy():
             values={
                 "persona": frozenset(PersonaPage.objects.live().values_list("slug", flat=True)),
                 "objection": frozenset(objection.slug for objection in objections),
-                "tag": frozenset(Tag.objects.values_list("slug", flat=True)),
+                "tag": frozenset(slug for slug, _name in tags_on_open_pages()),
                 "stage": frozenset(BuyerStage.values),
                 "kind": frozenset(CollateralKind.objects.values_list("slug", flat=True)),
             },

@@ -187,6 +187,21 @@ class Vocabulary:
             longest=longest,
         )
 
+    def without(self, facet, slugs):
+        """This vocabulary with the named values of `facet` left out (`slugs`: an iterable of
+        slugs), as though they did not exist: their words are plain words then, grouped by nothing
+        ("head of security" is three words when the persona it names is hidden). Self when none."""
+        slugs = frozenset(slugs)
+        if not slugs:
+            return self
+        names = {}
+        for key, entries in self.names.items():
+            kept = tuple(entry for entry in entries if not (entry[0] == facet and entry[1] in slugs))
+            if kept:
+                names[key] = kept
+        longest = max([len(key) for key in names] + [len(key) for key in self.synonyms] + [1])
+        return Vocabulary(names=names, synonyms=self.synonyms, objection_names=self.objection_names, longest=longest)
+
 
 @dataclass(frozen=True)
 class Understanding:
@@ -335,11 +350,31 @@ def understand(text, vocab, *, last_word_complete=False):
 
 _loaded = (None, None)  # (version, Vocabulary)
 _lock = threading.Lock()
+_narrowed = {}  # (id of the loaded Vocabulary, frozenset of hidden persona slugs) -> Vocabulary
+NARROWED_KEPT = 64  # distinct sets of hidden personas kept (a site has a handful of groups)
 
 
-def vocabulary():
-    """The Vocabulary of the live personas, kinds, stages, tags, objections and general synonyms
-    in the database; rebuilt when the shared taxonomy version moves (search/taxonomy.py)."""
+def vocabulary(hidden_personas=frozenset()):
+    """The Vocabulary of the live personas, kinds, stages, tags (those on live pages without a view
+    restriction, content.models.tags_on_open_pages), objections and general synonyms in the
+    database; rebuilt when the shared taxonomy version moves (search/taxonomy.py).
+
+    `hidden_personas`: slugs of the persona pages the searcher may not view; the vocabulary then
+    knows nothing of them (Vocabulary.without), kept per set of slugs until the version moves."""
+    loaded = _database_vocabulary()
+    hidden_personas = frozenset(hidden_personas)
+    if not hidden_personas:
+        return loaded
+    key = (id(loaded), hidden_personas)
+    narrowed = _narrowed.get(key)
+    if narrowed is None:
+        if len(_narrowed) >= NARROWED_KEPT:
+            _narrowed.clear()
+        narrowed = _narrowed[key] = loaded.without("persona", hidden_personas)
+    return narrowed
+
+
+def _database_vocabulary():
     global _loaded
     from home import versions
 
@@ -348,16 +383,14 @@ def vocabulary():
     if loaded_version == version and loaded is not None:
         return loaded
     with _lock:
-        from taggit.models import Tag
-
-        from content.models import BuyerStage, CollateralKind
+        from content.models import BuyerStage, CollateralKind, tags_on_open_pages
         from personas.models import Objection, PersonaPage, Synonym
 
         loaded = Vocabulary.build(
             personas=PersonaPage.objects.live().values_list("slug", "title", "role"),
             kinds=CollateralKind.choices(),  # the managed list's (slug, label), home/vocabulary.py
             stages=BuyerStage.choices,
-            tags=Tag.objects.values_list("slug", "name"),
+            tags=tags_on_open_pages(),  # only tags on live pages without a view restriction
             objections=[
                 (objection.slug, objection.name, objection.synonym_list)
                 for objection in Objection.objects.only("slug", "name", "synonyms")
@@ -365,4 +398,5 @@ def vocabulary():
             synonyms=Synonym.objects.values_list("term", "meaning"),
         )
         _loaded = (version, loaded)
+        _narrowed.clear()
     return loaded

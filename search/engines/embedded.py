@@ -508,7 +508,7 @@ class EmbeddedEngine:
             ways.append(self.fields_query(tokens))
             marked += tokens
             folded = WORDS_ANALYZER.analyze(words)
-            if position == 0 and len(folded) == 1 and self.typo(searcher, folded[0]):
+            if position == 0 and len(folded) == 1 and self.typo(searcher, folded[0], excluded):
                 close = sorted(self.held(searcher, edits1(folded[0]), folded[0][:2]))
                 close = [word for word in close if self._visible(searcher, word, excluded)]
                 if close:
@@ -526,9 +526,11 @@ class EmbeddedEngine:
             and len(folded) == 1
             and len(folded[0]) >= MIN_PREFIX_LENGTH
             and folded[0].isalnum()
-            # A word the index holds is taken as typed (stemming finds its other forms); completing
-            # it too would cost a scan of every word it starts, for little.
-            and not searcher.doc_freq("words", folded[0])
+            # A word a page the searcher may view holds is taken as typed (stemming finds its other
+            # forms); completing it too would cost a scan of every word it starts, for little. Only
+            # pages they may view count: were the hidden ones counted, "secret" would answer nothing
+            # where "secre" finds "secretariat", saying a hidden page holds "secret".
+            and not self.held_where_visible(searcher, folded[0], excluded)
         ):
             pattern = re.escape(folded[0]) + ".*"
             # The stemmed fields hold stems ("invoic" for "invoicing"); the unstemmed words field
@@ -595,7 +597,7 @@ class EmbeddedEngine:
         corrections, searched = {}, []
         for word in words:
             options = [word]
-            if self.typo(searcher, word):
+            if self.typo(searcher, word, excluded):
                 close = sorted(self.held(searcher, edits1(word), word[:2]))
                 close = [c for c in close if self._visible(searcher, c, excluded)]
                 if close:
@@ -635,13 +637,15 @@ class EmbeddedEngine:
             phrase = Query.boolean_query([(Occur.Must, phrase), *((Occur.Must, must) for must in musts)])
         return phrase, corrections, stems
 
-    def typo(self, searcher, word):
-        """Whether to look for corrections of `word`: long enough, not an everyday word, not in the index."""
+    def typo(self, searcher, word, excluded=frozenset()):
+        """Whether to look for corrections of `word`: long enough, not an everyday word, held by no
+        page the searcher may view (`excluded`: page ids kept from them; a word only those hold is
+        corrected as any unknown word is, so whether it is corrected says nothing of them)."""
         return (
             self.correct_typos
             and len(word) >= MIN_TYPO_LENGTH
             and word not in PLAIN_WORDS
-            and not searcher.doc_freq("words", word)
+            and not self.held_where_visible(searcher, word, excluded)
         )
 
     @staticmethod
@@ -652,6 +656,15 @@ class EmbeddedEngine:
         listed = {term for term, _count in searcher.terms_with_prefix("words", prefix)} & candidates
         others = (c for c in candidates if not c.startswith(prefix) and searcher.doc_freq("words", c))
         return listed.union(others)
+
+    @classmethod
+    def held_where_visible(cls, searcher, word, excluded):
+        """Whether a live document outside `excluded` (page ids) holds `word` in the words field:
+        the index's own count first (no document holds it, or none is excluded), a query only
+        when some pages are kept from the searcher and the index holds the word."""
+        if not searcher.doc_freq("words", word):
+            return False
+        return cls._visible(searcher, word, excluded) if excluded else True
 
     @staticmethod
     def _visible(searcher, word, excluded):

@@ -135,6 +135,8 @@ def test_taxonomy_changes_count_at_once_though_each_worker_keeps_it_in_memory(re
 
     assert rep_client.get("/api/search", {"tag": "roi"}).status_code == 400
     indexed.tags.add("roi")
+    assert rep_client.get("/api/search", {"tag": "roi"}).status_code == 400  # not yet on a live page
+    indexed.save_revision().publish()
     assert rep_client.get("/api/search", {"tag": "roi"}).status_code == 200
 
     assert rep_client.get("/api/search", {"q": "daylight robbery"}).json()["total"] == 0

@@ -215,8 +215,9 @@ OTHER_ROWS = {
     "wagtailadmin_choose_page_email_link": (OK, OK, OK),
     "wagtailadmin_choose_page_phone_link": (OK, OK, OK),
     "wagtailadmin_choose_page_anchor_link": (OK, OK, OK),
-    "wagtailadmin_tag_autocomplete": (OK, OK, OK),
-    "wagtailadmin_tag_model_autocomplete": (OK, OK, OK),
+    # Tags are only on collateral, which reps do not edit; the pool names drafts' and restricted pages' tags.
+    "wagtailadmin_tag_autocomplete": (DENIED, OK, OK),
+    "wagtailadmin_tag_model_autocomplete": (DENIED, OK, OK),
     "wagtailadmin_block_preview": ("404", "404", "404"),
     "wagtailadmin_editing_sessions:ping": ("405", "405", "405"),
     "wagtailadmin_editing_sessions:release": ("405", "405", "405"),
