@@ -142,20 +142,14 @@ _records = (None, {})  # (version, {page id: (helped, not_helped, review_by)}) r
 _records_lock = threading.Lock()
 
 
-def for_pages(page_ids, today=None):
-    """{page id: Effectiveness} for every id given (an asset nobody answered gets zeros).
+def records(page_ids):
+    """{page id: (helped, not_helped, review_by)} for every id given (a list of ints, no repeats).
 
     Records read so far are kept in this process's memory under the shared version (one small
     cache read per call, home/versions.py); the assets it lacks cost three queries together,
     whatever their number (`read_records`), and are added. A search re-ranks 200 candidates, so a
-    shared cache entry holding every record (unpickled on each search) cost more than it saved.
-    `today` (a date, default the site's today) decides staleness, which is never kept. Ids of pages
-    that do not exist get an Effectiveness with no review date."""
+    shared cache entry holding every record (unpickled on each search) cost more than it saved."""
     global _records
-    page_ids = list(dict.fromkeys(page_ids))
-    if not page_ids:
-        return {}
-    today = today or timezone.localdate()
     version = versions.current(versions.FIELD_RECORDS)
     kept_version, kept = _records
     known = kept if kept_version == version else {}
@@ -170,10 +164,39 @@ def for_pages(page_ids, today=None):
                 kept = {}
                 _records = (version, kept)
             kept.update(read)
+    return wanted
+
+
+def for_pages(page_ids, today=None):
+    """{page id: Effectiveness} for every id given (an asset nobody answered gets zeros), read
+    through `records`. `today` (a date, default the site's today) decides staleness, which is
+    never kept. Ids of pages that do not exist get an Effectiveness with no review date."""
+    page_ids = list(dict.fromkeys(page_ids))
+    if not page_ids:
+        return {}
+    today = today or timezone.localdate()
     return {
         pk: Effectiveness(pk, helped, not_helped, review_by=review_by, today=today)
-        for pk, (helped, not_helped, review_by) in wanted.items()
+        for pk, (helped, not_helped, review_by) in records(page_ids).items()
     }
+
+
+def factors(page_ids, today=None):
+    """{page id: Effectiveness.factor} for every id given, as `for_pages` would give, without
+    building an Effectiveness per id: a search re-ranks 200 candidates on every request, and most
+    share a record (no answers, no review date), so each distinct record is worked out once."""
+    page_ids = list(dict.fromkeys(page_ids))
+    if not page_ids:
+        return {}
+    today = today or timezone.localdate()
+    worked_out = {}
+    answer = {}
+    for pk, record in records(page_ids).items():
+        factor = worked_out.get(record)
+        if factor is None:
+            factor = worked_out[record] = Effectiveness(pk, *record, today=today).factor
+        answer[pk] = factor
+    return answer
 
 
 def for_page(page_id, today=None):
@@ -181,15 +204,11 @@ def for_page(page_id, today=None):
     return for_pages([page_id], today)[page_id]
 
 
-def rerank(scored, effects):
+def rerank(scored, factors):
     """Order (id, relevance score) pairs by relevance × factor, best first; equal final scores keep
-    their given order. Returns [(id, final score)]. `effects` maps id -> Effectiveness (an id
-    missing from it counts as a new, current asset)."""
-    neutral = Effectiveness(0)
-    final = [
-        (doc_id, score * effects.get(doc_id, neutral).factor, position)
-        for position, (doc_id, score) in enumerate(scored)
-    ]
+    their given order. Returns [(id, final score)]. `factors` maps id -> Effectiveness.factor (from
+    `factors()`; an id missing from it counts as a new, current asset: 1.0)."""
+    final = [(doc_id, score * factors.get(doc_id, 1.0), position) for position, (doc_id, score) in enumerate(scored)]
     final.sort(key=lambda item: (-item[1], item[2]))
     return [(doc_id, score) for doc_id, score, _position in final]
 

@@ -495,9 +495,10 @@ def ranked_search(engine, query):
     browsing = not query.text.strip()
     scored = [(hit.id, 1.0 if browsing else hit.score) for hit in wide.hits]
     shown = scored[offset : offset + page_size]
-    effects = effectiveness.for_pages([doc_id for doc_id, _score in scored[:CANDIDATES]] + [i for i, _ in shown])
-    ranked = effectiveness.rerank(scored[:CANDIDATES], effects) + scored[CANDIDATES:]
+    factors = effectiveness.factors([doc_id for doc_id, _score in scored[:CANDIDATES]])
+    ranked = effectiveness.rerank(scored[:CANDIDATES], factors) + scored[CANDIDATES:]
     shown = ranked[offset : offset + page_size]
+    effects = effectiveness.for_pages([doc_id for doc_id, _score in shown])
     hits = {}
     if shown:
         page = engine.search(

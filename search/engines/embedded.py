@@ -22,6 +22,7 @@ retries it (search.service, search.tasks).
 """
 
 import dataclasses
+import functools
 import html
 import itertools
 import json
@@ -151,6 +152,12 @@ def folder_identity(path):
     return stat.st_dev, stat.st_ino
 
 
+def candidates_key(query):
+    """What a wide pass (ids_only) and the page pass after it (only_ids) share when they are for the
+    same search: everything but the page, its size and the pass's own fields."""
+    return dataclasses.replace(query, page=1, page_size=1, highlight=True, ids_only=False, only_ids=None)
+
+
 class Highlighter:
     """Passages with the searched words marked, made in Python from the stored text: a word is
     marked when its stem is one the query searched (tantivy's snippets cost about 1 ms per field)."""
@@ -161,12 +168,18 @@ class Highlighter:
         prefixes = {stem[: max(2, len(stem) - 1)] for stem in self.stems} | set(self.starts)
         prefixes = sorted(prefixes, key=len, reverse=True)
         alternatives = "(?:" + "|".join(map(re.escape, prefixes)) + r")\w*"
-        self.pattern = re.compile(r"\b" + alternatives, re.I) if prefixes else None
+        self.searched = bool(prefixes)
+        self._alternatives = alternatives
         # The same search in lower-cased ASCII text, about five times faster: without re.I and \b the
         # regex engine skips ahead to a possible first letter; a match inside a word is then dropped.
         lower_ascii = prefixes and all(prefix.isascii() and prefix == prefix.lower() for prefix in prefixes)
         self.ascii_pattern = re.compile(alternatives) if lower_ascii else None
         self._known = {}
+
+    @functools.cached_property
+    def pattern(self):
+        """The case-blind search on any text, compiled when a text is not ASCII (rarely)."""
+        return re.compile(r"\b" + self._alternatives, re.I)
 
     def occurrences(self, text):
         """(start, end, word) of each match of `pattern` in `text`, in order, lazily."""
@@ -190,7 +203,7 @@ class Highlighter:
     def passage(self, text):
         """Escaped HTML around the first match, with every match in it in <mark>; "" when none.
         Looks at the first HIGHLIGHT_SCAN characters only (a file's text may hold 500,000)."""
-        if self.pattern is None:
+        if not self.searched:
             return ""
         text = text[:HIGHLIGHT_SCAN]
         found = (match for match in self.occurrences(text) if self.matches(match[2]))
@@ -227,6 +240,7 @@ class EmbeddedEngine:
         self._commits = 0
         self._lock = threading.RLock()
         self._words_for_page = None  # (query, the words' query and marks) from the service's wide pass
+        self._candidates = None  # what the service's wide pass found, for its page pass (page_of_candidates)
 
     # Opening
 
@@ -401,6 +415,11 @@ class EmbeddedEngine:
 
     def search(self, query):
         started = time.perf_counter()
+        kept, self._candidates = self._candidates, None
+        if query.only_ids is not None and kept is not None:
+            shown = self.page_of_candidates(query, kept, started)
+            if shown is not None:
+                return shown
         searcher = self.searcher()
         page_size = max(1, query.page_size)
         offset = (max(1, query.page) - 1) * page_size
@@ -426,6 +445,12 @@ class EmbeddedEngine:
         if query.ids_only:  # ids from the id column: no stored document is read
             ids = searcher.fast_field_values("id", [address for _score, address in found.hits])
             hits = [bare_hit(doc_id, score) for doc_id, (score, _address) in zip(ids, found.hits, strict=True)]
+            self._candidates = (
+                candidates_key(query),
+                searcher,
+                {doc_id: address for doc_id, (_score, address) in zip(ids, found.hits, strict=True)},
+                (stems, starts, corrections),
+            )
         else:
             highlighter = Highlighter(stems, starts)
             marked = bool(stems or starts) and query.highlight
@@ -434,7 +459,27 @@ class EmbeddedEngine:
             hits=hits,
             total=found.count,
             # The highlights pass (only_ids) shows no facets: search.service keeps the first pass's.
-            facets=self.facet_counts(searcher, final) if query.only_ids is None else {},
+            facets={} if query.only_ids is not None else self.facet_counts(searcher, final, found.count),
+            took_ms=(time.perf_counter() - started) * 1000,
+            engine=self.name,
+            corrections=corrections,
+        )
+
+    def page_of_candidates(self, query, kept, started):
+        """The service's page pass (only_ids) straight after its wide pass (ids_only) for the same
+        query: the shown hits read from the wide pass's own snapshot at the addresses it found, with
+        their highlights, without running the query again. None when `kept` (the wide pass's key,
+        searcher, {id: address} and highlighting terms) is for another query or lacks an id."""
+        key, searcher, addresses, (stems, starts, corrections) = kept
+        if key != candidates_key(query) or not query.only_ids <= addresses.keys():
+            return None
+        highlighter = Highlighter(stems, starts)
+        marked = bool(stems or starts) and query.highlight
+        hits = [self._hit(searcher, 0.0, addresses[doc_id], highlighter, marked) for doc_id in sorted(query.only_ids)]
+        return SearchResults(
+            hits=hits,
+            total=len(hits),
+            facets={},
             took_ms=(time.perf_counter() - started) * 1000,
             engine=self.name,
             corrections=corrections,
@@ -445,16 +490,27 @@ class EmbeddedEngine:
         answer, or text_query's with no starts. The service's page pass (only_ids) right after its
         wide pass (ids_only) for the same words reuses the wide pass's: typo corrections cost the
         most of it, and both passes then search exactly the same words."""
-        same = dataclasses.replace(query, page=1, page_size=1, highlight=True, ids_only=False, only_ids=None)
+        same = dataclasses.replace(
+            query, page=1, page_size=1, highlight=True, ids_only=False, only_ids=None, minimum_should_match=0
+        )
         remembered, self._words_for_page = self._words_for_page, None
-        if query.only_ids is not None and remembered is not None and remembered[0] == same:
-            return remembered[1]
         if query.terms:
-            answer = self.understood_query(searcher, query)
-        else:
-            answer = (*self.text_query(searcher, query.text, query.objections, query.exclude_ids), ())
+            # The service's looser pass (run(): the same words, fewer of them required) right after
+            # its strong one reuses the terms' clauses too; a new search never does.
+            again = remembered is not None and remembered[0] == same
+            if again and (query.only_ids is not None or remembered[1] != query.minimum_should_match):
+                clauses = remembered[2]
+            else:
+                clauses = self.term_clauses(searcher, query)
+            answer = self.understood_query(query, *clauses)
+            if query.ids_only or query.only_ids is not None:
+                self._words_for_page = (same, query.minimum_should_match, clauses)
+            return answer
+        if query.only_ids is not None and remembered is not None and remembered[0] == same:
+            return remembered[2]
+        answer = (*self.text_query(searcher, query.text, query.objections, query.exclude_ids), ())
         if query.ids_only:
-            self._words_for_page = (same, answer)
+            self._words_for_page = (same, query.minimum_should_match, answer)
         return answer
 
     # Query understanding (search/understanding.py; the rules are in SearchQuery's docstring, and
@@ -532,7 +588,10 @@ class EmbeddedEngine:
             # where "secre" finds "secretariat", saying a hidden page holds "secret".
             and not self.held_where_visible(searcher, folded[0], excluded)
         ):
-            pattern = re.escape(folded[0]) + ".*"
+            # Tokens are ASCII-folded, so an ASCII start continues in ASCII letters and digits: that
+            # automaton builds ten times faster than `.*` (0.02 ms against 0.23 ms per field).
+            rest = "[a-z0-9]*" if folded[0].isascii() else ".*"
+            pattern = re.escape(folded[0]) + rest
             # The stemmed fields hold stems ("invoic" for "invoicing"); the unstemmed words field
             # completes what runs past a stem ("implementat"), at the lowest field's weight.
             ways += [
@@ -551,18 +610,23 @@ class EmbeddedEngine:
             return (ways[0] if ways else Query.empty_query()), marked, starts
         return Query.disjunction_max_query(ways, TIE_BREAKER), marked, starts
 
-    def understood_query(self, searcher, query):
-        """(query, {typo: [words searched instead]}, stems to highlight, prefixes to highlight) for a
-        SearchQuery with `terms`: at least `minimum_should_match` of the Terms must match; the facet
-        values the words named (`boosts`), the meaningful words as a phrase and the objections whose
-        synonyms were used add to the score and require nothing. Grammar words of `text` are never
-        searched, so never highlighted."""
+    def term_clauses(self, searcher, query):
+        """(one clause per Term of `query`, {typo: [words searched instead]}, stems to highlight,
+        prefixes to highlight): what the words mean in this index, before how many must match."""
         corrections, stems, starts, required = {}, [], [], []
         for term in query.terms:
             clause, marked, started = self.term_clause(searcher, term, query.exclude_ids, corrections)
             required.append((Occur.Should, clause))
             stems += marked
             starts += started
+        return required, corrections, stems, starts
+
+    def understood_query(self, query, required, corrections, stems, starts):
+        """(query, {typo: [words searched instead]}, stems to highlight, prefixes to highlight) for a
+        SearchQuery with `terms`, given its term_clauses: at least `minimum_should_match` of the
+        Terms must match; the facet values the words named (`boosts`), the meaningful words as a
+        phrase and the objections whose synonyms were used add to the score and require nothing.
+        Grammar words of `text` are never searched, so never highlighted."""
         matching = Query.boolean_query(required, max(1, min(query.minimum_should_match, len(required))))
         extra = [
             Query.const_score_query(
@@ -678,8 +742,11 @@ class EmbeddedEngine:
         return searcher.search(query, limit=1, count=True).count > 0
 
     @staticmethod
-    def facet_counts(searcher, query):
-        """facet -> [(value, label, count)], most frequent first, over every match of the query."""
+    def facet_counts(searcher, query, matches=None):
+        """facet -> [(value, label, count)], most frequent first, over every match of the query
+        (`matches`: how many there are, when known; with none, nothing is counted)."""
+        if matches == 0:
+            return {facet: [] for facet in FACETS}
         answer = searcher.aggregate(query, {"f": {"terms": {"field": "facet_label", "size": FACET_BUCKETS}}})
         facets = {facet: [] for facet in FACETS}
         for bucket in answer["f"]["buckets"]:
