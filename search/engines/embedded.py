@@ -158,6 +158,15 @@ def candidates_key(query):
     return dataclasses.replace(query, page=1, page_size=1, highlight=True, ids_only=False, only_ids=None)
 
 
+def word_start(stem):
+    """How every word with this English stem begins: the stem itself, or the stem less its last
+    letter when that is an i, e or l ("compani" for "company", "price" for "pricing", "reliabl" for
+    "reliability"): Snowball's English stemmer changes only those. Checked over the 200,000 words of
+    Python's and this project's sources: 3 exceptions ("tying", "lying", "dying"). Never under two
+    letters. A Highlighter searches for these starts, then checks each word's stem."""
+    return stem[: max(2, len(stem) - 1)] if stem[-1:] in ("i", "e", "l") else stem
+
+
 class Highlighter:
     """Passages with the searched words marked, made in Python from the stored text: a word is
     marked when its stem is one the query searched (tantivy's snippets cost about 1 ms per field)."""
@@ -165,10 +174,11 @@ class Highlighter:
     def __init__(self, stems, prefixes=()):
         self.stems = set(stems)
         self.starts = tuple(prefixes)  # a word starting with one of these matches too (a word cut short)
-        prefixes = {stem[: max(2, len(stem) - 1)] for stem in self.stems} | set(self.starts)
+        prefixes = {word_start(stem) for stem in self.stems} | set(self.starts)
         prefixes = sorted(prefixes, key=len, reverse=True)
         alternatives = "(?:" + "|".join(map(re.escape, prefixes)) + r")\w*"
         self.searched = bool(prefixes)
+        self._prefixes = prefixes
         self._alternatives = alternatives
         # The same search in lower-cased ASCII text, about five times faster: without re.I and \b the
         # regex engine skips ahead to a possible first letter; a match inside a word is then dropped.
@@ -186,9 +196,14 @@ class Highlighter:
         if self.ascii_pattern is None or not text.isascii():
             return ((match.start(), match.end(), match.group()) for match in self.pattern.finditer(text))
         lowered = text.lower()  # ASCII: the same length, so offsets hold
+        # The regex starts where the first of its words first appears (str.find is a fast substring
+        # search), not at the top of a text that may run to HIGHLIGHT_SCAN characters.
+        found = [position for prefix in self._prefixes if (position := lowered.find(prefix)) != -1]
+        if not found:
+            return iter(())
         return (
             (match.start(), match.end(), text[match.start() : match.end()])
-            for match in self.ascii_pattern.finditer(lowered)
+            for match in self.ascii_pattern.finditer(lowered, min(found))
             if not match.start() or not (lowered[match.start() - 1].isalnum() or lowered[match.start() - 1] == "_")
         )
 
