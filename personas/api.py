@@ -77,20 +77,24 @@ def persona_insights_api(request, slug):
     )
 
 
-def note_json(note):
+def note_json(note, hidden=frozenset()):
+    """The note as the API answers it. `hidden`: page ids the caller may not view now
+    (home.visibility.hidden_page_ids); a retry answering an earlier note does not name a persona
+    or an asset restricted since (persona, persona_url and collateral are then null)."""
+    persona_shown = note.persona_id not in hidden
     return {
         "id": note.pk,
         "external_id": note.external_id,
-        "persona": note.persona.slug,
+        "persona": note.persona.slug if persona_shown else None,
         "objection": note.objection.slug,
         "text": note.text,
         "stage": note.deal_stage_id,
         "outcome": note.outcome,
-        "collateral": note.collateral_id,
+        "collateral": note.collateral_id if note.collateral_id not in hidden else None,
         "helped": {Helped.YES: True, Helped.NO: False}.get(note.helped),
         "author": note.author_name,
         "created": note.created.isoformat(),
-        "persona_url": note.persona.url,
+        "persona_url": note.persona.url if persona_shown else None,
     }
 
 
@@ -155,11 +159,11 @@ def create_note_api(request):
     if external_id:
         existing = earlier_note(user, external_id)
         if existing is not None:  # a retry: never a duplicate
-            return JsonResponse(note_json(existing), status=200)
+            return JsonResponse(note_json(existing, hidden_page_ids(request)), status=200)
     form = record_form(payload, hidden_page_ids=hidden_page_ids(request))
     if not form.is_valid():
         return JsonResponse({"error": "The note was not saved; see errors.", "errors": form_errors(form)}, status=400)
     note, outcome = save_note(form, user, external_id)
     if outcome == "unchanged":  # a concurrent retry saved it first
-        return JsonResponse(note_json(note), status=200)
+        return JsonResponse(note_json(note, hidden_page_ids(request)), status=200)
     return JsonResponse(note_json(note), status=201, headers={"Location": note.persona.url or ""})

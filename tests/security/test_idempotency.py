@@ -160,3 +160,26 @@ def test_a_key_that_would_be_cut_or_cleaned_is_refused_not_merged(rep, persona, 
     assert response.status_code == 400 and "external_id" in response.json()["errors"]
     assert post_note(Client(), token, note(persona, objection, external_id=12345)).status_code == 201
     assert ObjectionNote.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_retry_does_not_name_a_persona_or_asset_restricted_since(rep, persona, objection):
+    from django.contrib.auth.models import Group
+
+    from wagtail.models import PageViewRestriction
+
+    from content.factories import create_collateral
+
+    asset = create_collateral(title="Pricing sheet", personas=[persona])
+    token = token_for(rep)
+    first = post_note(Client(), token, note(persona, objection, collateral=asset.pk, external_id="crm-3"))
+    assert (first.json()["persona"], first.json()["collateral"]) == (persona.slug, asset.pk)
+    for page in (persona, asset):
+        restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
+        restriction.groups.set([Group.objects.get_or_create(name="Leadership only")[0]])
+
+    again = post_note(Client(), token, note(persona, objection, external_id="crm-3"))
+
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert (again.json()["persona"], again.json()["persona_url"], again.json()["collateral"]) == (None, None, None)
+    assert persona.slug not in again.text and persona.url not in again.text
