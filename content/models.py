@@ -494,17 +494,19 @@ class ImportJob(models.Model):
 
 def tags_on_open_pages():
     """The tags anyone who searches may see: (slug, name) pairs, by name, of the tags used on a
-    live collateral page outside every page view restriction (its own or an ancestor's, of any
-    kind). A tag used only on drafts or on restricted pages is left out, so query understanding
-    and the tag filter neither name nor confirm it. Callers cache it under home.versions.TAXONOMY,
-    which publishing, tagging and view restrictions move on."""
+    live collateral page outside every page view restriction by group or password (its own or an
+    ancestor's). A login restriction keeps nothing from a searcher: everyone who searches is logged
+    in. A tag used only on drafts or on group- or password-restricted pages is left out, so query
+    understanding and the tag filter neither name nor confirm it. Callers cache it under
+    home.versions.TAXONOMY, which publishing, tagging and view restrictions move on."""
     from django.db.models import Q
 
     from taggit.models import Tag
     from wagtail.models import PageViewRestriction
 
     pages = CollateralPage.objects.live()
-    paths = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+    restrictions = PageViewRestriction.objects.exclude(restriction_type=PageViewRestriction.LOGIN)
+    paths = list(restrictions.values_list("page__path", flat=True))
     if paths:
         under = Q()
         for path in paths:

@@ -17,6 +17,10 @@ from content.files import make_file
 from tests.admin_forms import collateral_form_data, objection_form_data
 from tests.deploy.cluster import Browser, Cluster
 
+# One cluster for the module: with pytest-xdist, `--dist loadgroup` (the Makefile's PYTEST_ARGS)
+# keeps every test of this group on one worker, so two workers never start two clusters at once.
+pytestmark = pytest.mark.xdist_group("two-nodes")
+
 
 @pytest.fixture(scope="module")
 def cluster():

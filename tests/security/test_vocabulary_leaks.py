@@ -141,6 +141,18 @@ def test_a_tag_leaves_the_vocabulary_when_its_only_page_is_restricted(rep, marke
     assert search(rep, tag="zephyrtag")[0] == 200
 
 
+def test_a_tag_on_a_page_that_only_asks_for_a_login_is_known_to_every_searcher(rep, marketer):
+    """Everyone who searches is logged in, so a login restriction keeps nothing from them."""
+    page = create_collateral(
+        title="Partner memo", summary="Logged-in readers.", tags=["zephyrtag"], content_owner=marketer
+    )
+    restrict(page, PageViewRestriction.LOGIN)
+    service.rebuild()
+    status, answer = search(rep, tag="zephyrtag")
+    assert status == 200 and titles(answer) == ["Partner memo"]
+    assert [mention["slug"] for mention in search(rep, q="zephyrtag")[1]["mentions"]] == ["zephyrtag"]
+
+
 def test_the_admins_tag_autocomplete_lists_no_tags_to_reps(hidden_tags, rep, marketer):
     """Reps edit persona pages, which carry no tags: the autocomplete (every tag in the pool) is not theirs."""
     for url in ("/admin/tag-autocomplete/?term=z", "/admin/tag-autocomplete/taggit/tag/?term=z"):
