@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", home_views.healthz, name="healthz"),
+    path("favicon.ico", home_views.favicon),
     path("readyz", readiness.readiness_view, name="readyz"),
     path("admin/", include(wagtailadmin_urls)),
     # Files are streamed by Wagtail's serve view, which sits behind the login middleware.
