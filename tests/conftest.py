@@ -1,3 +1,7 @@
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from django.conf import settings
@@ -11,6 +15,14 @@ from personas.factories import create_objection, create_persona
 from search import service
 
 PASSWORD = "correct horse battery staple"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Remove the throwaway media and static folders home/settings/test.py made for this process."""
+    for folder in (settings.MEDIA_ROOT, settings.STATIC_ROOT):
+        folder = Path(folder)
+        if folder.parent == Path(tempfile.gettempdir()) and folder.name.startswith("commonground-test-"):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
