@@ -2,6 +2,7 @@ import django_filters
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -9,6 +10,7 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -17,6 +19,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from home.admin_choosers import ListKeepersChooserViewSet, guarded_chooser_viewset
 from home.models import HOME_LIST_SIZE
+from home.text import person_name
 from home.visibility import visible_pages
 from personas.admin_views import MERGE_PERMISSION, MergeObjectionView
 from personas.bulk_actions import HideNotesBulkAction, RecategoriseNotesBulkAction, ShowNotesBulkAction
@@ -76,8 +79,23 @@ class NoteStageViewSet(SnippetViewSet):
     chooser_viewset_class = ListKeepersChooserViewSet  # Marketing's list: reps get 403 (README, "Roles")
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of user, each shown by name (home.text.person_name), as the rest of the site shows people."""
+
+    def label_from_instance(self, obj):
+        return person_name(obj)
+
+
+class AuthorFilter(django_filters.ModelChoiceFilter):
+    field_class = PersonChoiceField
+
+
 class ObjectionNoteFilterSet(WagtailFilterSet):
     created = django_filters.DateFromToRangeFilter(label="Filed", widget=DateRangePickerWidget)
+    author = AuthorFilter(
+        label="Author",
+        queryset=get_user_model().objects.filter(objection_notes__isnull=False).distinct().order_by("first_name"),
+    )
 
     class Meta:
         model = ObjectionNote
@@ -88,7 +106,17 @@ class ObjectionNoteViewSet(SnippetViewSet):
     model = ObjectionNote
     icon = "comment"
     menu_label = "Objection notes"
-    list_display = ["objection", "excerpt", "persona", "outcome", "helped", "author", "created", "status"]
+    # The author by name, as every other screen shows people (home.text.person_name).
+    list_display = [
+        "objection",
+        "excerpt",
+        "persona",
+        "outcome",
+        "helped",
+        Column("author_name", label="Author"),
+        "created",
+        "status",
+    ]
     # Exported with the listing's filters applied (Download → CSV or XLSX on the listing).
     list_export = [
         "objection",
@@ -108,6 +136,11 @@ class ObjectionNoteViewSet(SnippetViewSet):
     filterset_class = ObjectionNoteFilterSet
     ordering = ["-created"]
     chooser_viewset_class = NoteChooserViewSet
+
+    def get_queryset(self, request):
+        """The listing's notes with their authors in the same query (the Author column names them)."""
+        return ObjectionNote.objects.select_related("author")
+
     # Notes are filed on the site by reps; the admin is where marketing reviews them.
     panels = [
         FieldPanel("author", read_only=True),

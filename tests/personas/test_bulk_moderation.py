@@ -45,6 +45,10 @@ def test_moderation_listing_shows_what_each_note_says(marketer_client, persona, 
     assert "What was said" in listing
     assert "Their CFO said we cost too much we cost too much" in listing
     assert "we cost too much " * 20 not in listing  # shortened
+    # The author by name, as on every other screen, not by username.
+    compact = "".join(listing.split())
+    assert "<td>Riley</td>" in compact  # the Author column
+    assert '">Riley</option>' in compact and '">rep</option>' not in compact  # the Author filter
 
 
 def test_marketing_recategorises_notes(marketer_client, notes):
