@@ -262,13 +262,13 @@ def persona_beside_objection(terms):
     asset for the CFO must answer the objection, and one whose title says "CFO" gains nothing
     over the others for it (the persona stays a boost, as every mention is)."""
 
-    def only(term, facet):
-        return bool(term.facets) and all(named == facet for named, _slug in term.facets)
-
-    if not any(only(term, "objection") for term in terms):
+    if not any(facet == "objection" for term in terms for facet, _slug in term.facets):
         return terms
     return [
-        Term(text=term.text, facets=term.facets, facet_only=True) if only(term, "persona") else term for term in terms
+        Term(text=term.text, facets=term.facets, facet_only=True)
+        if term.facets and all(facet == "persona" for facet, _slug in term.facets)
+        else term
+        for term in terms
     ]
 
 
