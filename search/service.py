@@ -558,6 +558,8 @@ def build_query(text="", filters=None, page=1, page_size=20, *, exclude_ids, voc
         dataclasses.replace(term, facets=tuple(named for named in term.facets if named not in hidden_named))
         for term in understood.terms
     )
+    # A term left with no facet it may name is matched by its words again.
+    terms = tuple(dataclasses.replace(term, facet_only=False) if not term.facets else term for term in terms)
     mentions = tuple(m for m in understood.mentions if not (m.facet == "persona" and m.slug in hidden))
     boosts = {}
     for mention in mentions:

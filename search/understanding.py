@@ -236,7 +236,40 @@ class Understanding:
 
     @property
     def meaningful_text(self):
-        return " ".join(term.text for term in self.terms)
+        """The words searched as text, in order (a facet_only Term's words are not)."""
+        return " ".join(term.text for term in self.terms if not term.facet_only)
+
+
+def objection_name_words(phrase, named):
+    """The meaningful words of the objections' names when `phrase` (words) named objections only,
+    by one of their synonyms: ("price", "high") for "too pricey" (Price is too high), so an asset
+    carrying the objection whose text speaks of it in its own words ranks above one that merely
+    carries it. () when the phrase is the name itself or names anything else too (a synonym that
+    is also a tag, "salesforce", is the more specific of the two)."""
+    if not named or any(mention.facet != "objection" for mention in named):
+        return ()
+    words = []
+    for mention in named:
+        name = words_of(mention.label)
+        if key_of(name) != key_of(phrase):
+            words += [word for word in name if word not in STOP_WORDS and word not in phrase and word not in words]
+    return tuple(words)
+
+
+def persona_beside_objection(terms):
+    """The terms with each persona mention matched by its facet alone when an objection is named
+    too: in "cfo says too pricey" the objection is the need and the persona who raised it, so an
+    asset for the CFO must answer the objection, and one whose title says "CFO" gains nothing
+    over the others for it (the persona stays a boost, as every mention is)."""
+
+    if not any(facet == "objection" for term in terms for facet, _slug in term.facets):
+        return terms
+    return [
+        Term(text=term.text, facets=term.facets, facet_only=True)
+        if term.facets and all(facet == "persona" for facet, _slug in term.facets)
+        else term
+        for term in terms
+    ]
 
 
 def apart(word):
@@ -312,6 +345,7 @@ def understand(text, vocab, *, last_word_complete=False):
                     alternatives=alternatives,
                     facets=tuple((mention.facet, mention.slug) for mention in named),
                     words=tuple(word for word in phrase if word not in STOP_WORDS) if length > 1 else (),
+                    named_words=objection_name_words(phrase, named),
                 )
             )
             position += length
@@ -327,6 +361,7 @@ def understand(text, vocab, *, last_word_complete=False):
             alternatives = ((typed,) if typed and typed != word else ()) + apart(word)
             terms.append(Term(text=word, alternatives=alternatives))
         position += 1
+    terms = persona_beside_objection(terms)
     unique = {}
     for term in terms:  # each term once, where it first stood
         unique.setdefault((term.text, term.facets), term)

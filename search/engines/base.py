@@ -55,6 +55,12 @@ class Term:
     # For a term of several words: its meaningful ones (no grammar words), each of which matches
     # on its own for less than the whole phrase: ("scale",) for "will it scale with us".
     words: tuple = ()
+    # For an objection named by one of its synonyms: the meaningful words of the objection's own
+    # name, which count a little (NAMED_WORDS_WEIGHT): ("price", "high") for "too pricey".
+    named_words: tuple = ()
+    # True: matched only by carrying one of `facets`, never by the words (a persona named beside
+    # an objection: who raised it, not what to find; search/understanding.py).
+    facet_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,12 +78,19 @@ class SearchQuery:
       when a word of the document starts with `text` if `prefix` is set (and `text` has 3+
       letters), or when the document carries one of the Term's `facets` (FACET_MATCH_WEIGHT). A
       Term scores by its best way of matching plus TIE_BREAKER times the others (a dis_max), so a
-      word found exactly and by typo tolerance does not count twice.
+      word found exactly and by typo tolerance does not count twice. A Term with `facets` is a
+      word the vocabulary knows, so it gets no typo rescue ("integraton", a synonym of an
+      objection, means that objection, not every asset saying "integration"). Its `named_words`
+      match the weighted fields of a document carrying one of its `facets`, for
+      NAMED_WORDS_WEIGHT. A `facet_only` Term matches only by its facets.
     - `minimum_should_match` (0 = 1): a document must match at least this many Terms to be
       returned. search.service asks again with 1 when none does and reports the answer as weak,
       so an engine never relaxes it by itself.
     - `boosts` {facet: (slug, ...)}: documents carrying any of these values score higher
       (an additive should clause, weight BOOST_WEIGHT each); never a filter.
+    - `objections`: a document with one of these names as a phrase in its taxonomy scores
+      OBJECTION_TAG_WEIGHT more, the same for each such document (a constant: how long the
+      taxonomy text is, how many personas and tags it lists, says nothing of the objection).
     - `phrase`: the meaningful words in order; a document with them as a phrase (slop 2) in the
       title, summary or body scores higher (PHRASE_WEIGHT), so "implementation timeline"
       together beats the two words scattered.
@@ -158,5 +171,12 @@ PHRASE_WEIGHT = 2.0  # the meaningful words together, in order (slop 2)
 FACET_MATCH_WEIGHT = 2.0  # a document carrying what a mention names matches that term
 WORDS_WEIGHT = 1.0  # a phrase's meaningful words present, but not as the phrase
 TIE_BREAKER = 0.3  # the other ways a term matched add this share of their score
+# The words of an objection's name when a synonym named it ("price" for "too pricey"), counted only
+# for assets carrying the objection: enough to order them by whether their text speaks of it, too
+# little to outweigh the synonym's own words ("pen test" over the name's "security").
+NAMED_WORDS_WEIGHT = 0.2
+# An objection the words named, found as a phrase in a document's taxonomy text (a constant; it
+# stood at 2 × BM25 of the phrase, about 7-8 on the demo, which varied with the taxonomy's length).
+OBJECTION_TAG_WEIGHT = 8.0
 PREFIX_WEIGHT = 0.5  # a word completed from what was typed counts half the field's weight
 MIN_PREFIX_LENGTH = 3  # shorter words are not completed

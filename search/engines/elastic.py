@@ -22,6 +22,8 @@ from search.engines.base import (
     FACET_MATCH_WEIGHT,
     FACETS,
     MIN_PREFIX_LENGTH,
+    NAMED_WORDS_WEIGHT,
+    OBJECTION_TAG_WEIGHT,
     PHRASE_WEIGHT,
     PREFIX_WEIGHT,
     TIE_BREAKER,
@@ -102,21 +104,27 @@ def marked_html(fragment):
 def term_clause(term):
     """One meaningful Term as a clause scored by its best way of matching (dis_max, so a word is
     not counted twice): its words in the weighted fields (stemmed; a phrase in order, or its words
-    anywhere for less), a small typo rescue, a prefix completion when asked, or the facet values
-    it names."""
+    anywhere for less), a small typo rescue (not for a word naming a facet value), the words of
+    the objection it names by a synonym, a prefix completion when asked, or the facet values it
+    names; a `facet_only` Term by its facet values alone."""
     fields = [f"{field}^{weight}" for field, weight in FIELD_WEIGHTS.items()]
     fuzzy_fields = [f"{field}.words^{weight * FUZZY_WEIGHT}" for field, weight in FIELD_WEIGHTS.items()]
     ways = []
-    for words in (term.text, *term.alternatives):
+    for words in () if term.facet_only else (term.text, *term.alternatives):
         if " " in words:
             ways.append(Query("multi_match", query=words, fields=fields, type="phrase", slop=1))
         else:
             ways.append(Query("multi_match", query=words, fields=fields, type="most_fields"))
-            ways.append(Query("multi_match", query=words, fields=fuzzy_fields, fuzziness="AUTO", prefix_length=1))
-    if term.words:
+            if not term.facets:  # a word the vocabulary knows is no typo
+                ways.append(Query("multi_match", query=words, fields=fuzzy_fields, fuzziness="AUTO", prefix_length=1))
+    if term.words and not term.facet_only:
         words = " ".join(term.words)
         ways.append(Query("multi_match", query=words, fields=fields, type="most_fields", boost=WORDS_WEIGHT))
-    if term.prefix and len(term.text) >= MIN_PREFIX_LENGTH:
+    if term.named_words and term.facets:  # only where the document carries what the term names
+        named = Query("multi_match", query=" ".join(term.named_words), fields=fields, type="most_fields")
+        carries = [Query("term", **{facet: slug}) for facet, slug in term.facets]
+        ways.append(Query("bool", must=[named], filter=[Query("bool", should=carries)], boost=NAMED_WORDS_WEIGHT))
+    if term.prefix and not term.facet_only and len(term.text) >= MIN_PREFIX_LENGTH:
         ways += [
             Query("prefix", **{f"{field}.words": {"value": term.text, "boost": weight * PREFIX_WEIGHT}})
             for field, weight in FIELD_WEIGHTS.items()
@@ -142,12 +150,15 @@ def understood_query(query):
     if query.phrase and " " in query.phrase:
         phrase = {"query": query.phrase, "fields": list(PHRASE_FIELDS), "type": "phrase", "slop": 2}
         extra.append(Query("multi_match", **phrase, boost=PHRASE_WEIGHT))
-    extra += [Query("match_phrase", taxonomy={"query": name, "boost": 2}) for name in query.objections]
+    extra += [
+        Query("constant_score", filter=Query("match_phrase", taxonomy=name), boost=OBJECTION_TAG_WEIGHT)
+        for name in query.objections
+    ]
     return Query("bool", must=[required], should=extra)
 
 
 def highlight_query(query):
-    words = [words for term in query.terms for words in (term.text, *term.alternatives)]
+    words = [words for term in query.terms if not term.facet_only for words in (term.text, *term.alternatives)]
     should = [Query("multi_match", query=words, fields=list(HIGHLIGHT_FIELDS)) for words in words]
     should += [
         Query("prefix", **{field: {"value": term.text}})

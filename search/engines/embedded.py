@@ -40,6 +40,8 @@ from search.engines.base import (
     FACET_MATCH_WEIGHT,
     FACETS,
     MIN_PREFIX_LENGTH,
+    NAMED_WORDS_WEIGHT,
+    OBJECTION_TAG_WEIGHT,
     PHRASE_WEIGHT,
     PREFIX_WEIGHT,
     TIE_BREAKER,
@@ -77,7 +79,6 @@ STEMMED, WORDS = "cg_stemmed", "cg_words"
 PHRASE_FIELDS = ("title", "summary", "body")  # where the meaningful words together count (SearchQuery.phrase)
 TERM_PHRASE_SLOP = 1  # a mention of several words ("head of security") may have one word between
 PHRASE_SLOP = 2
-OBJECTION_PHRASE_WEIGHT = 2.0  # as the Elasticsearch engine's match_phrase on the taxonomy
 
 
 def analyzer(stem):
@@ -556,12 +557,14 @@ class EmbeddedEngine:
     def term_clause(self, searcher, term, excluded, corrections):
         """One Term as a clause scored by its best way of matching plus TIE_BREAKER times the others
         (a dis_max): its text or an alternative in the weighted fields (a phrase when several words),
-        the corrections of a word the index does not hold, its meaningful words apart (WORDS_WEIGHT),
-        a completion of the word typed (`prefix`), or a facet value it names (FACET_MATCH_WEIGHT).
+        the corrections of a word the index does not hold (not for a word naming a facet value),
+        its meaningful words apart (WORDS_WEIGHT), the words of the objection it names by a synonym
+        (NAMED_WORDS_WEIGHT), a completion of the word typed (`prefix`), or a facet value it names
+        (FACET_MATCH_WEIGHT); a `facet_only` Term by its facet values alone.
 
         Returns (query, stems to highlight, prefixes to highlight); fills `corrections`."""
         ways, marked, starts = [], [], []
-        for position, words in enumerate((term.text, *term.alternatives)):
+        for position, words in enumerate(() if term.facet_only else (term.text, *term.alternatives)):
             tokens = STEMMER.analyze(words)
             if len(tokens) > 1:
                 ways.append(self.phrase_in_fields(tokens, self.weights, TERM_PHRASE_SLOP))
@@ -579,7 +582,8 @@ class EmbeddedEngine:
             ways.append(self.fields_query(tokens))
             marked += tokens
             folded = WORDS_ANALYZER.analyze(words)
-            if position == 0 and len(folded) == 1 and self.typo(searcher, folded[0], excluded):
+            # A word the vocabulary knows (the term names a facet value) is no typo: no rescue.
+            if position == 0 and not term.facets and len(folded) == 1 and self.typo(searcher, folded[0], excluded):
                 close = sorted(self.held(searcher, edits1(folded[0]), folded[0][:2]))
                 close = [word for word in close if self._visible(searcher, word, excluded)]
                 if close:
@@ -587,13 +591,19 @@ class EmbeddedEngine:
                     stems = list(dict.fromkeys(stem for word in close for stem in STEMMER.analyze(word)))
                     ways.append(self.fields_query(stems))
                     marked += stems
-        if term.words:
+        if term.words and not term.facet_only:
             stems = [stem for word in term.words for stem in STEMMER.analyze(word)]
             if stems:
                 ways.append(Query.boost_query(self.fields_query(stems), WORDS_WEIGHT))
+        stems = [stem for word in term.named_words for stem in STEMMER.analyze(word)]
+        if stems and term.facets:  # only where the asset carries what the term names
+            carries = Query.term_set_query(SCHEMA, "facet", [f"{facet}{SEP}{slug}" for facet, slug in term.facets])
+            named = Query.boolean_query([(Occur.Must, carries), (Occur.Must, self.fields_query(stems))])
+            ways.append(Query.boost_query(named, NAMED_WORDS_WEIGHT))
         folded = WORDS_ANALYZER.analyze(term.text)
         if (
             term.prefix
+            and not term.facet_only
             and len(folded) == 1
             and len(folded[0]) >= MIN_PREFIX_LENGTH
             and folded[0].isalnum()
@@ -662,7 +672,7 @@ class EmbeddedEngine:
                     if len(tokens) > 1
                     else Query.term_query(SCHEMA, "taxonomy", tokens[0])
                 )
-                extra.append(Query.boost_query(tagged, OBJECTION_PHRASE_WEIGHT))
+                extra.append(Query.const_score_query(tagged, OBJECTION_TAG_WEIGHT))
         final = Query.boolean_query([(Occur.Must, matching), *((Occur.Should, clause) for clause in extra)])
         return final, corrections, list(dict.fromkeys(stems)), tuple(dict.fromkeys(starts))
 

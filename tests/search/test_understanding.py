@@ -159,3 +159,62 @@ def test_words_are_read_as_the_index_reads_them_and_counted_once():
     understood = understand("impl impl mainframe", VOCABULARY)
     assert [term.text for term in understood.terms] == ["implementation", "mainframe"]
     assert understood.minimum_should_match == 2
+
+
+# How a mention's kind weighs against the others (issue 11: general rules, no query's own).
+
+NEEDS = Vocabulary.build(
+    personas=[("cfo", "CFO", "Chief Financial Officer")],
+    tags=[("salesforce", "Salesforce")],
+    objections=[
+        ("price", "Price is too high", ["too pricey", "too expensive"]),
+        ("integration", "Integration with our stack", ["integraton", "salesforce"]),
+    ],
+)
+NEEDS_LIBRARY = [
+    # Listed first, with the shortest taxonomy and the persona in its title: it won every tie before.
+    doc(51, "Customer video: a CFO on growth", summary="Three minutes with a CFO on the board's reaction.",
+        taxonomy="CFO · Price is too high", facets={"persona": ["cfo"], "objection": ["price"]}),
+    doc(52, "Plans and pricing explained", summary="What each plan includes and costs.",
+        taxonomy="CFO · Controller · Procurement · Chief Financial Officer · Price is too high · pricing",
+        facets={"persona": ["cfo"], "objection": ["price"]}),
+    doc(53, "HubSpot integration datasheet", summary="What syncs with HubSpot.",
+        taxonomy="Integration with our stack", facets={"objection": ["integration"]}),
+    doc(54, "Salesforce integration datasheet", summary="What syncs with Salesforce.",
+        taxonomy="Integration with our stack · Salesforce",
+        facets={"objection": ["integration"], "tag": ["salesforce"]}),
+    doc(55, "Parts maker live in a month", summary="Connected Salesforce and went live in 27 days.",
+        taxonomy="Integration with our stack · Salesforce",
+        facets={"objection": ["integration"], "tag": ["salesforce"]}),
+]  # fmt: skip
+
+
+def ask_needs(engine, text):
+    engine.index(NEEDS_LIBRARY)
+    query, _mentions = service.build_query(text, page_size=10, exclude_ids=frozenset(), vocab=NEEDS)
+    return service.run(engine.search, query)
+
+
+def test_an_objection_outweighs_a_persona_named_beside_it(engine):
+    """ "cfo says too pricey": the price objection is the need, the CFO who raised it. Of the assets
+    for the CFO that answer it, the one speaking of price comes first, not the one whose title
+    names the CFO; an asset for the CFO that does not answer the objection is no strong match."""
+    results = ask_needs(engine, "cfo says too pricey")
+    found = titles(results)
+    assert found[0] == "Plans and pricing explained"
+    assert found.index("Plans and pricing explained") < found.index("Customer video: a CFO on growth")
+    assert "Ledgerline: fintech lender closes faster" not in found[: results.strong or len(found)]
+    marked = " ".join(h["html"] for hit in results.hits for h in hit.highlights)
+    assert "<mark>CFO</mark>" not in marked  # the persona is matched by its tag, not the words
+
+
+def test_a_word_the_vocabulary_knows_is_not_corrected(engine):
+    """ "integraton" is a synonym Marketing listed for the Integration objection: it means the
+    objection, so it is not "corrected" to "integration" (which would count the objection twice
+    and lift every asset titled "integration" over those that name Salesforce)."""
+    results = ask_needs(engine, "integraton w salesforce")
+    found = titles(results)
+    assert "integraton" not in results.corrections
+    assert found[0] == "Salesforce integration datasheet"
+    assert found.index("Parts maker live in a month") < found.index("HubSpot integration datasheet")
+    assert not results.weak
