@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-PYTEST_ARGS ?= -n auto --dist loadgroup
+# loadfile: each test module on one worker (tests/deploy/ starts one cluster per module).
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 .PHONY: help run setup test lint format check load-data clean
 

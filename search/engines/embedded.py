@@ -46,9 +46,9 @@ from search.engines.base import (
     PREFIX_WEIGHT,
     TIE_BREAKER,
     WORDS_WEIGHT,
+    BareHit,
     Hit,
     SearchResults,
-    bare_hit,
 )
 from search.understanding import STOP_WORDS
 
@@ -460,7 +460,10 @@ class EmbeddedEngine:
             found = searcher.search(final, limit=page_size, offset=offset, count=True, order_by_field="published")
         if query.ids_only:  # ids from the id column: no stored document is read
             ids = searcher.fast_field_values("id", [address for _score, address in found.hits])
-            hits = [bare_hit(doc_id, score) for doc_id, (score, _address) in zip(ids, found.hits, strict=True)]
+            if query.text.strip():  # relevance: float scores, rounded as bare_hit does
+                hits = [BareHit(doc_id, round(score, 6)) for doc_id, (score, _a) in zip(ids, found.hits, strict=True)]
+            else:  # browsing: the "score" is the publish date tantivy ordered by
+                hits = [BareHit(doc_id, 0.0) for doc_id in ids]
             self._candidates = (
                 candidates_key(query),
                 searcher,

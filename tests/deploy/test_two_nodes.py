@@ -17,11 +17,9 @@ from content.files import make_file
 from tests.admin_forms import collateral_form_data, objection_form_data
 from tests.deploy.cluster import Browser, Cluster
 
-# One cluster for the module: with pytest-xdist, `--dist loadgroup` (the Makefile's PYTEST_ARGS)
-# keeps every test of this group on one worker, so two workers never start two clusters at once.
-pytestmark = pytest.mark.xdist_group("two-nodes")
 
-
+# One cluster for the module: the Makefile's `--dist loadfile` runs a module's tests on one worker,
+# together, so two workers never start two clusters (which share a database name) at once.
 @pytest.fixture(scope="module")
 def cluster():
     running = Cluster()
