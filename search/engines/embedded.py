@@ -23,6 +23,7 @@ retries it (search.service, search.tasks).
 
 import dataclasses
 import functools
+import heapq
 import html
 import itertools
 import json
@@ -168,6 +169,23 @@ def word_start(stem):
     return stem[: max(2, len(stem) - 1)] if stem[-1:] in ("i", "e", "l") else stem
 
 
+WORD_REST = re.compile(r"\w*")
+
+
+def words_starting(lowered, text, prefix):
+    """(start, end, word) of each word of `text` beginning with `prefix`, in order, lazily: `lowered`
+    is `text` lower-cased (ASCII, so offsets hold); a word is a run of \\w characters."""
+    position = lowered.find(prefix)
+    while position != -1:
+        before = lowered[position - 1] if position else " "
+        if before.isalnum() or before == "_":  # inside a word
+            position = lowered.find(prefix, position + 1)
+            continue
+        finish = WORD_REST.match(lowered, position + len(prefix)).end()
+        yield position, finish, text[position:finish]
+        position = lowered.find(prefix, finish)
+
+
 class Highlighter:
     """Passages with the searched words marked, made in Python from the stored text: a word is
     marked when its stem is one the query searched (tantivy's snippets cost about 1 ms per field)."""
@@ -176,37 +194,25 @@ class Highlighter:
         self.stems = set(stems)
         self.starts = tuple(prefixes)  # a word starting with one of these matches too (a word cut short)
         prefixes = {word_start(stem) for stem in self.stems} | set(self.starts)
-        prefixes = sorted(prefixes, key=len, reverse=True)
-        alternatives = "(?:" + "|".join(map(re.escape, prefixes)) + r")\w*"
+        self._prefixes = sorted(prefixes, key=len, reverse=True)
         self.searched = bool(prefixes)
-        self._prefixes = prefixes
-        self._alternatives = alternatives
-        # The same search in lower-cased ASCII text, about five times faster: without re.I and \b the
-        # regex engine skips ahead to a possible first letter; a match inside a word is then dropped.
-        lower_ascii = prefixes and all(prefix.isascii() and prefix == prefix.lower() for prefix in prefixes)
-        self.ascii_pattern = re.compile(alternatives) if lower_ascii else None
+        # Lower-cased ASCII starts are looked for with str.find in the lower-cased text (a fast
+        # substring search, and no regex to compile for each search); others with `pattern`.
+        self._ascii = all(prefix.isascii() and prefix == prefix.lower() for prefix in prefixes)
         self._known = {}
 
     @functools.cached_property
     def pattern(self):
-        """The case-blind search on any text, compiled when a text is not ASCII (rarely)."""
-        return re.compile(r"\b" + self._alternatives, re.I)
+        """The case-blind search on any text, compiled when a start or a text is not ASCII (rarely)."""
+        return re.compile(r"\b(?:" + "|".join(map(re.escape, self._prefixes)) + r")\w*", re.I)
 
     def occurrences(self, text):
-        """(start, end, word) of each match of `pattern` in `text`, in order, lazily."""
-        if self.ascii_pattern is None or not text.isascii():
+        """(start, end, word) of each word of `text` that begins with one of the starts, in order, lazily."""
+        if not self._ascii or not text.isascii():
             return ((match.start(), match.end(), match.group()) for match in self.pattern.finditer(text))
         lowered = text.lower()  # ASCII: the same length, so offsets hold
-        # The regex starts where the first of its words first appears (str.find is a fast substring
-        # search), not at the top of a text that may run to HIGHLIGHT_SCAN characters.
-        found = [position for prefix in self._prefixes if (position := lowered.find(prefix)) != -1]
-        if not found:
-            return iter(())
-        return (
-            (match.start(), match.end(), text[match.start() : match.end()])
-            for match in self.ascii_pattern.finditer(lowered, min(found))
-            if not match.start() or not (lowered[match.start() - 1].isalnum() or lowered[match.start() - 1] == "_")
-        )
+        merged = heapq.merge(*(words_starting(lowered, text, prefix) for prefix in self._prefixes))
+        return (word for word, next_word in itertools.pairwise(itertools.chain(merged, [None])) if word != next_word)
 
     def matches(self, word):
         key = word.lower()
