@@ -23,7 +23,6 @@ retries it (search.service, search.tasks).
 
 import dataclasses
 import functools
-import heapq
 import html
 import itertools
 import json
@@ -172,18 +171,22 @@ def word_start(stem):
 WORD_REST = re.compile(r"\w*")
 
 
-def words_starting(lowered, text, prefix):
+def words_starting(lowered, text, prefix, begin=0, end=None):
     """(start, end, word) of each word of `text` beginning with `prefix`, in order, lazily: `lowered`
-    is `text` lower-cased (ASCII, so offsets hold); a word is a run of \\w characters."""
-    position = lowered.find(prefix)
+    is `text` lower-cased (ASCII, so offsets hold); a word is a run of \\w characters. With `begin`
+    and `end`, only the words lying wholly between them."""
+    end = len(text) if end is None else end
+    position = lowered.find(prefix, begin, end)
     while position != -1:
         before = lowered[position - 1] if position else " "
         if before.isalnum() or before == "_":  # inside a word
-            position = lowered.find(prefix, position + 1)
+            position = lowered.find(prefix, position + 1, end)
             continue
         finish = WORD_REST.match(lowered, position + len(prefix)).end()
+        if finish > end:
+            return
         yield position, finish, text[position:finish]
-        position = lowered.find(prefix, finish)
+        position = lowered.find(prefix, finish, end)
 
 
 class Highlighter:
@@ -207,12 +210,9 @@ class Highlighter:
         return re.compile(r"\b(?:" + "|".join(map(re.escape, self._prefixes)) + r")\w*", re.I)
 
     def occurrences(self, text):
-        """(start, end, word) of each word of `text` that begins with one of the starts, in order, lazily."""
-        if not self._ascii or not text.isascii():
-            return ((match.start(), match.end(), match.group()) for match in self.pattern.finditer(text))
-        lowered = text.lower()  # ASCII: the same length, so offsets hold
-        merged = heapq.merge(*(words_starting(lowered, text, prefix) for prefix in self._prefixes))
-        return (word for word, next_word in itertools.pairwise(itertools.chain(merged, [None])) if word != next_word)
+        """(start, end, word) of each word of `text` that begins with one of the starts, in order,
+        lazily (the case-blind regex: for text or starts that are not ASCII)."""
+        return ((match.start(), match.end(), match.group()) for match in self.pattern.finditer(text))
 
     def matches(self, word):
         key = word.lower()
@@ -228,23 +228,50 @@ class Highlighter:
         if not self.searched:
             return ""
         text = text[:HIGHLIGHT_SCAN]
-        found = (match for match in self.occurrences(text) if self.matches(match[2]))
-        first = next(found, None)
-        if first is None:
-            return ""
-        start = max(0, first[0] - PASSAGE_CHARS // 4)
-        start = text.rfind(" ", 0, start) + 1 if start else 0
-        end = min(len(text), start + PASSAGE_CHARS)
-        if end < len(text) and (space := text.find(" ", end)) != -1 and space - end < 20:
-            end = space
+        if self._ascii and text.isascii():
+            # Each start looked for with str.find in the lower-cased text: the first matching word
+            # of each, then the matching words inside the passage only.
+            lowered = text.lower()  # ASCII: the same length, so offsets hold
+            firsts = [
+                next((word for word in words_starting(lowered, text, prefix) if self.matches(word[2])), None)
+                for prefix in self._prefixes
+            ]
+            firsts = [word for word in firsts if word is not None]
+            if not firsts:
+                return ""
+            start, end = passage_bounds(text, min(firsts)[0])
+            marks = sorted(
+                {
+                    word
+                    for prefix in self._prefixes
+                    for word in words_starting(lowered, text, prefix, start, end)
+                    if self.matches(word[2])
+                }
+            )
+        else:
+            found = (match for match in self.occurrences(text) if self.matches(match[2]))
+            first = next(found, None)
+            if first is None:
+                return ""
+            start, end = passage_bounds(text, first[0])
+            marks = itertools.takewhile(lambda match: match[1] <= end, itertools.chain([first], found))
         parts, position = [], start
-        for begin, finish, word in itertools.chain([first], found):  # lazily: a long text has many more matches
-            if finish > end:
-                break
+        for begin, finish, word in marks:
             parts += [html.escape(text[position:begin]), "<mark>", html.escape(word), "</mark>"]
             position = finish
         parts.append(html.escape(text[position:end]))
         return ("…" if start else "") + "".join(parts).strip() + ("…" if end < len(text) else "")
+
+
+def passage_bounds(text, first):
+    """(start, end) of the PASSAGE_CHARS-long passage of `text` showing the match at `first`: a
+    quarter of it before the match, both ends at a space where one is near."""
+    start = max(0, first - PASSAGE_CHARS // 4)
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    end = min(len(text), start + PASSAGE_CHARS)
+    if end < len(text) and (space := text.find(" ", end)) != -1 and space - end < 20:
+        end = space
+    return start, end
 
 
 class EmbeddedEngine:
