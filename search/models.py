@@ -11,16 +11,22 @@ class QueryLogQuerySet(models.QuerySet):
         return self.filter(models.Q(result_count=0) | models.Q(weak=True))
 
     def record(self, user, query, filters, results):
-        """Log a search that asked for something (words or filters); opening the page is not a search."""
+        """Log a search that asked for something (words or filters); opening the page is not a search.
+        One INSERT without save()'s signals (nothing listens for a logged search): it runs on every
+        search, and the signals cost as much as the insert."""
         if query or filters:
-            self.create(
-                query=query,
-                filters=filters,
-                result_count=results.total,
-                user=user,
-                engine=results.engine,
-                took_ms=results.took_ms,
-                weak=getattr(results, "weak", False),
+            self.bulk_create(
+                [
+                    QueryLog(
+                        query=query,
+                        filters=filters,
+                        result_count=results.total,
+                        user=user,
+                        engine=results.engine,
+                        took_ms=results.took_ms,
+                        weak=getattr(results, "weak", False),
+                    )
+                ]
             )
 
 

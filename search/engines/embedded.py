@@ -127,10 +127,12 @@ def fatal(error):
     return isinstance(error, KeyboardInterrupt | SystemExit | GeneratorExit)
 
 
-def edits1(word):
-    """Every string one deletion, swap, replacement or insertion away from `word`."""
+def edits1(word, first=0, last=None):
+    """Every string one deletion, swap, replacement or insertion away from `word`, made at a
+    position from `first` to `last` (default: the end; both count characters from 0)."""
     letters = "abcdefghijklmnopqrstuvwxyz0123456789"
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    last = len(word) if last is None else min(last, len(word))
+    splits = [(word[:i], word[i:]) for i in range(first, last + 1)]
     return (
         {a + b[1:] for a, b in splits if b}
         | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
@@ -620,7 +622,7 @@ class EmbeddedEngine:
             folded = WORDS_ANALYZER.analyze(words)
             # A word the vocabulary knows (the term names a facet value) is no typo: no rescue.
             if position == 0 and not term.facets and len(folded) == 1 and self.typo(searcher, folded[0], excluded):
-                close = sorted(self.held(searcher, edits1(folded[0]), folded[0][:2]))
+                close = sorted(self.held(searcher, folded[0]))
                 close = [word for word in close if self._visible(searcher, word, excluded)]
                 if close:
                     corrections[folded[0]] = close
@@ -654,15 +656,20 @@ class EmbeddedEngine:
             rest = "[a-z0-9]*" if folded[0].isascii() else ".*"
             pattern = re.escape(folded[0]) + rest
             # The stemmed fields hold stems ("invoic" for "invoicing"); the unstemmed words field
-            # completes what runs past a stem ("implementat"), at the lowest field's weight.
-            ways += [
-                Query.boost_query(Query.regex_query(SCHEMA, field, pattern), weight * PREFIX_WEIGHT)
-                for field, weight in self.weights.items()
-                if weight
-            ]
+            # completes what runs past a stem ("implementat"), at the lowest field's weight. Only
+            # fields holding a word that starts so get a regex (a word nothing completes, most
+            # often a new one, costs a look at each term list instead of six automatons).
             lowest = min(weight for weight in self.weights.values() if weight)
-            ways.append(Query.boost_query(Query.regex_query(SCHEMA, "words", pattern), lowest * PREFIX_WEIGHT))
-            starts.append(folded[0])
+            completing = [
+                (field, weight * PREFIX_WEIGHT)
+                for field, weight in (*self.weights.items(), ("words", lowest))
+                if weight and searcher.terms_with_prefix(field, folded[0], limit=1)
+            ]
+            ways += [
+                Query.boost_query(Query.regex_query(SCHEMA, field, pattern), weight) for field, weight in completing
+            ]
+            if completing:
+                starts.append(folded[0])
         for facet, slug in term.facets:
             ways.append(
                 Query.const_score_query(Query.term_query(SCHEMA, "facet", f"{facet}{SEP}{slug}"), FACET_MATCH_WEIGHT)
@@ -723,7 +730,7 @@ class EmbeddedEngine:
         for word in words:
             options = [word]
             if self.typo(searcher, word, excluded):
-                close = sorted(self.held(searcher, edits1(word), word[:2]))
+                close = sorted(self.held(searcher, word))
                 close = [c for c in close if self._visible(searcher, c, excluded)]
                 if close:
                     corrections[word], options = close, close
@@ -774,13 +781,14 @@ class EmbeddedEngine:
         )
 
     @staticmethod
-    def held(searcher, candidates, prefix):
-        """The candidates the index holds a word for (deleted documents' too: _visible checks). Those
-        starting like the typed word are read from the index's term list in one call; the few others
-        (an edit in the first two letters) are asked one by one."""
-        listed = {term for term, _count in searcher.terms_with_prefix("words", prefix)} & candidates
-        others = (c for c in candidates if not c.startswith(prefix) and searcher.doc_freq("words", c))
-        return listed.union(others)
+    def held(searcher, word):
+        """The words one edit away from `word` (edits1) that the index holds (deleted documents'
+        too: _visible checks). Those keeping its first two letters are read from the index's term
+        list in one call; the few others (an edit in the first two letters) are asked one by one."""
+        keep = 2
+        listed = {term for term, _count in searcher.terms_with_prefix("words", word[:keep])}
+        same_start = edits1(word, first=keep) & listed
+        return same_start | {c for c in edits1(word, last=keep - 1) if searcher.doc_freq("words", c)}
 
     @classmethod
     def held_where_visible(cls, searcher, word, excluded):
