@@ -47,14 +47,35 @@ ONLY_IF = {"content.CollateralEvent": lambda event: event.type in event.FEEDBACK
 _held = ContextVar("held_version_bumps", default=None)
 
 
+# While set (a dict), current() reads each key from the shared cache once and remembers it here.
+_read = ContextVar("versions_read", default=None)
+
+
 def current(key):
-    """This key's version, set now if no worker has set it yet."""
+    """This key's version, set now if no worker has set it yet (inside `remembered()`, read once)."""
+    read = _read.get()
+    if read is not None and key in read:
+        return read[key]
     version = cache.get(key)
     if version is None:
         version = time.time_ns()
         cache.add(key, version, None)
         version = cache.get(key, version)  # another worker's, if it was first
+    if read is not None:
+        read[key] = version
     return version
+
+
+@contextmanager
+def remembered():
+    """Each version read once inside the block, however often asked (one search reads the
+    taxonomy's and the field records' several times: each read is a trip to the shared cache).
+    A bump inside the block is seen at once; one from another process, by the next block."""
+    token = _read.set({})
+    try:
+        yield
+    finally:
+        _read.reset(token)
 
 
 def bump(key):
@@ -64,7 +85,11 @@ def bump(key):
     if keys is not None:
         keys.add(key)
         return
-    cache.set(key, time.time_ns(), None)
+    version = time.time_ns()
+    cache.set(key, version, None)
+    read = _read.get()
+    if read is not None:
+        read[key] = version
 
 
 @contextmanager

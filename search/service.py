@@ -36,6 +36,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 
 from content import effectiveness
+from home import versions
 from search.documents import collateral_for_index, documents
 from search.engines.base import FACETS, Hit, SearchQuery, SearchResults
 from search.engines.elastic import ElasticEngine
@@ -378,11 +379,12 @@ def search(text="", filters=None, page=1, page_size=20, *, exclude_ids):
     """
     page_size = min(max(1, page_size), MAX_RESULT_WINDOW)
     page = min(max(1, page), last_page(page_size))
-    hidden_personas = hidden_persona_slugs(exclude_ids)  # read once: the query and the results use it
-    query, mentions = build_query(
-        text, filters, page=page, page_size=page_size, exclude_ids=exclude_ids, hidden_personas=hidden_personas
-    )
-    results = run(answer, query)
+    with versions.remembered():  # the taxonomy's and the field records' versions, read once each
+        hidden_personas = hidden_persona_slugs(exclude_ids)  # read once: the query and the results use it
+        query, mentions = build_query(
+            text, filters, page=page, page_size=page_size, exclude_ids=exclude_ids, hidden_personas=hidden_personas
+        )
+        results = run(answer, query)
     return without_hidden_personas(dataclasses.replace(results, mentions=mentions), hidden_personas)
 
 

@@ -80,3 +80,22 @@ def test_bulk_created_kinds_are_filter_values_at_once(db):
     assert known_values("kind", ["webinar"]) == ["webinar"]
     CollateralKind.objects.filter(slug="webinar").update(slug="recorded-webinar")
     assert known_values("kind", ["webinar", "recorded-webinar"]) == ["recorded-webinar"]
+
+
+def test_inside_remembered_each_version_is_read_once_and_a_bump_is_seen_at_once(monkeypatch):
+    from django.core.cache import cache
+
+    from home import versions
+
+    reads = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *args: reads.append(key) or real_get(key, *args))
+    first = versions.current(versions.FIELD_RECORDS)
+    reads.clear()
+    with versions.remembered():
+        assert versions.current(versions.FIELD_RECORDS) == versions.current(versions.FIELD_RECORDS) == first
+        assert reads.count(versions.FIELD_RECORDS) == 1
+        versions.bump(versions.FIELD_RECORDS)
+        moved = versions.current(versions.FIELD_RECORDS)
+        assert moved != first
+    assert versions.current(versions.FIELD_RECORDS) == moved  # and every other worker reads it too
