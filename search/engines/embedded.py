@@ -290,8 +290,10 @@ class EmbeddedEngine:
         self._writer = None
         self._commits = 0
         self._lock = threading.RLock()
-        self._words_for_page = None  # (query, the words' query and marks) from the service's wide pass
-        self._candidates = None  # what the service's wide pass found, for its page pass (page_of_candidates)
+        # Per thread (a threaded server shares this engine): what the service's wide pass left for
+        # the passes after it in the same search, `words_for_page` (query, the words' query and
+        # marks) and `candidates` (for page_of_candidates).
+        self._pass = threading.local()
 
     # Opening
 
@@ -466,7 +468,7 @@ class EmbeddedEngine:
 
     def search(self, query):
         started = time.perf_counter()
-        kept, self._candidates = self._candidates, None
+        kept, self._pass.candidates = getattr(self._pass, "candidates", None), None
         if query.only_ids is not None and kept is not None:
             shown = self.page_of_candidates(query, kept, started)
             if shown is not None:
@@ -499,7 +501,7 @@ class EmbeddedEngine:
                 hits = [BareHit(doc_id, round(score, 6)) for doc_id, (score, _a) in zip(ids, found.hits, strict=True)]
             else:  # browsing: the "score" is the publish date tantivy ordered by
                 hits = [BareHit(doc_id, 0.0) for doc_id in ids]
-            self._candidates = (
+            self._pass.candidates = (
                 candidates_key(query),
                 searcher,
                 {doc_id: address for doc_id, (_score, address) in zip(ids, found.hits, strict=True)},
@@ -547,7 +549,7 @@ class EmbeddedEngine:
         same = dataclasses.replace(
             query, page=1, page_size=1, highlight=True, ids_only=False, only_ids=None, minimum_should_match=0
         )
-        remembered, self._words_for_page = self._words_for_page, None
+        remembered, self._pass.words_for_page = getattr(self._pass, "words_for_page", None), None
         if query.terms:
             # The service's looser pass (run(): the same words, fewer of them required) right after
             # its strong one reuses the terms' clauses too; a new search never does.
@@ -558,13 +560,13 @@ class EmbeddedEngine:
                 clauses = self.term_clauses(searcher, query)
             answer = self.understood_query(query, *clauses)
             if query.ids_only or query.only_ids is not None:
-                self._words_for_page = (same, query.minimum_should_match, clauses)
+                self._pass.words_for_page = (same, query.minimum_should_match, clauses)
             return answer
         if query.only_ids is not None and remembered is not None and remembered[0] == same:
             return remembered[2]
         answer = (*self.text_query(searcher, query.text, query.objections, query.exclude_ids), ())
         if query.ids_only:
-            self._words_for_page = (same, query.minimum_should_match, answer)
+            self._pass.words_for_page = (same, query.minimum_should_match, answer)
         return answer
 
     # Query understanding (search/understanding.py; the rules are in SearchQuery's docstring, and
