@@ -3,8 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-# loadfile: each test module on one worker (tests/deploy/ starts one cluster per module).
-PYTEST_ARGS ?= -n auto --dist loadfile
+PYTEST_ARGS ?= -n auto
 
 .PHONY: help run setup test lint format check load-data clean
 

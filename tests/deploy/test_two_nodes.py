@@ -18,8 +18,9 @@ from tests.admin_forms import collateral_form_data, objection_form_data
 from tests.deploy.cluster import Browser, Cluster
 
 
-# One cluster for the module: the Makefile's `--dist loadfile` runs a module's tests on one worker,
-# together, so two workers never start two clusters (which share a database name) at once.
+# One cluster for the module. Two xdist workers running this module's tests would start two, which
+# share a database name: pass `--dist loadfile` when picking these tests out with `-n` (the full
+# run keeps pytest-django's order, transactional tests last, which loadfile would break).
 @pytest.fixture(scope="module")
 def cluster():
     running = Cluster()
