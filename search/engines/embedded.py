@@ -552,9 +552,10 @@ class EmbeddedEngine:
         remembered, self._pass.words_for_page = getattr(self._pass, "words_for_page", None), None
         if query.terms:
             # The service's looser pass (run(): the same words, fewer of them required) right after
-            # its strong one reuses the terms' clauses too; a new search never does.
+            # its strong one reuses the terms' clauses too. A new search never does: it starts with
+            # its strongest pass, which never requires fewer words than what is remembered.
             again = remembered is not None and remembered[0] == same
-            if again and (query.only_ids is not None or remembered[1] != query.minimum_should_match):
+            if again and (query.only_ids is not None or remembered[1] > query.minimum_should_match):
                 clauses = remembered[2]
             else:
                 clauses = self.term_clauses(searcher, query)

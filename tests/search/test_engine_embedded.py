@@ -116,3 +116,31 @@ def test_browsing_lists_the_newest_first(tmp_path):
     engine.rebuild(dated)
     assert [hit.title for hit in engine.search(SearchQuery()).hits] == ["Newest", "Middle", "Oldest"]
     assert [hit.title for hit in engine.search(SearchQuery(page=2, page_size=2)).hits] == ["Oldest"]
+
+
+def test_a_search_repeated_after_a_write_is_worked_out_afresh(tmp_path):
+    """A weak search (the strong pass finds nothing, the looser pass reuses its terms) leaves what it
+    worked out behind; the same search again, after a write, must not reuse the old corrections."""
+    from dataclasses import replace
+
+    from search.engines.base import Term
+
+    engine = EmbeddedEngine(tmp_path / "index")
+    engine.rebuild([doc(50, "Salesforce sync datasheet", summary="Two-way Salesforce sync.")])
+    strong = SearchQuery(
+        text="salesforse zorblax",
+        terms=(Term(text="salesforse"), Term(text="zorblax")),
+        minimum_should_match=2,
+        ids_only=True,
+        page_size=200,
+    )
+
+    def search_as_the_service_does():
+        first = engine.search(strong)  # the strong pass: nothing has both words
+        assert first.total == 0
+        return engine.search(replace(strong, minimum_should_match=1))  # the looser pass
+
+    assert search_as_the_service_does().corrections == {"salesforse": ["salesforce"]}
+    engine.index([doc(51, "Salesforse field guide", summary="Spelled as the partner spells it.")])
+    again = search_as_the_service_does()
+    assert again.corrections == {} and {hit.id for hit in again.hits} == {51}
