@@ -23,7 +23,7 @@ from content.page_forms import CollateralPageForm
 from home.models import Notification
 from home.roles import SectionIndexPermissionTester, can_give_feedback
 from home.text import person_name, shorten
-from home.visibility import can_view_page, files_shown_to, visible_pages
+from home.visibility import can_view_page, files_shown_to, restricted_trees, under_any, visible_pages
 from home.vocabulary import VocabularyTerm
 
 COLLATERAL_PER_PAGE = 24
@@ -499,18 +499,13 @@ def tags_on_open_pages():
     in. A tag used only on drafts or on group- or password-restricted pages is left out, so query
     understanding and the tag filter neither name nor confirm it. Callers cache it under
     home.versions.TAXONOMY, which publishing, tagging and view restrictions move on."""
-    from django.db.models import Q
 
     from taggit.models import Tag
     from wagtail.models import PageViewRestriction
 
-    pages = CollateralPage.objects.live()
     restrictions = PageViewRestriction.objects.exclude(restriction_type=PageViewRestriction.LOGIN)
-    paths = list(restrictions.values_list("page__path", flat=True))
-    if paths:
-        under = Q()
-        for path in paths:
-            under |= Q(path__startswith=path)
-        pages = pages.exclude(under)
+    # Aliases of a restricted page, at any depth, carry its tags and are closed with it.
+    trees = restricted_trees(restrictions.values_list("page_id", flat=True))
+    pages = CollateralPage.objects.live().exclude(under_any(trees))
     used = CollateralPageTag.objects.filter(content_object__in=pages).values("tag_id")
     return list(Tag.objects.filter(pk__in=used).order_by("name").values_list("slug", "name"))

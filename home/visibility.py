@@ -42,18 +42,45 @@ def hidden_page_ids(request):
         if restriction.page_id not in failed and not restriction.accept_request(request):
             failed.add(restriction.page_id)
     hidden = set()
-    if failed:
-        # Wagtail checks an alias page (and anything below it) against its source page's restriction.
-        paths = set(Page.objects.filter(Q(pk__in=failed) | Q(alias_of__in=failed)).values_list("path", flat=True))
-        trees = []  # each restricted tree once, not again for a restriction inside it
-        for path in sorted(paths):
-            if not any(path.startswith(tree) for tree in trees):
-                trees.append(path)
-        for path in trees:
-            hidden.update(Page.objects.filter(path__startswith=path).values_list("pk", flat=True))
+    for path in restricted_trees(failed):
+        hidden.update(Page.objects.filter(path__startswith=path).values_list("pk", flat=True))
     hidden = frozenset(hidden)
     setattr(request, CACHE_ATTRIBUTE, hidden)
     return hidden
+
+
+def restricted_trees(page_ids):
+    """The tree paths a view restriction on each of `page_ids` keeps closed: the page's own and, as
+    Wagtail checks an alias page (and anything below it) against its source's restrictions,
+    following an alias of an alias to the end (``Page.get_view_restrictions``), the path of every
+    alias of it at any depth. Returns a sorted list of paths, none inside another: a page is in a
+    closed tree when its path starts with one. One query per level of aliases (usually one)."""
+    sources = set(page_ids)
+    if not sources:
+        return []
+    paths = set(Page.objects.filter(pk__in=sources).values_list("path", flat=True))
+    frontier = sources
+    while frontier:
+        aliases = list(Page.objects.filter(alias_of__in=frontier).exclude(pk__in=sources).values_list("pk", "path"))
+        frontier = {pk for pk, _path in aliases}
+        sources |= frontier
+        paths |= {path for _pk, path in aliases}
+    trees = []  # each closed tree once, not again for a restricted page inside it
+    for path in sorted(paths):
+        if not any(path.startswith(tree) for tree in trees):
+            trees.append(path)
+    return trees
+
+
+def under_any(trees):
+    """A Q matching the pages inside any of the tree paths `trees` (restricted_trees); matches
+    nothing when there are none."""
+    if not trees:
+        return Q(pk__in=[])
+    under = Q()
+    for path in trees:
+        under |= Q(path__startswith=path)
+    return under
 
 
 def visible_pages(queryset, request):

@@ -6,6 +6,7 @@ from wagtail.models import Collection, CollectionViewRestriction, PageViewRestri
 
 from content.models import CollateralPage
 from home.text import text_from_html
+from home.visibility import restricted_trees, under_any
 from personas.models import PersonaPage
 from search.engines.base import IndexDocument
 
@@ -48,12 +49,10 @@ def unnamed_persona_ids():
     set of page ids; the persona facet and labels still carry them (filtered per searcher at
     query time, search.service.without_hidden_personas)."""
     unnamed = set(PersonaPage.objects.not_live().values_list("pk", flat=True))
-    paths = list(PageViewRestriction.objects.values_list("page__path", flat=True))
-    if paths:
-        under = Q()
-        for path in paths:
-            under |= Q(path__startswith=path)
-        unnamed.update(PersonaPage.objects.filter(under).values_list("pk", flat=True))
+    # Aliases of a restricted page, at any depth, are closed with it (home.visibility.restricted_trees).
+    trees = restricted_trees(PageViewRestriction.objects.values_list("page_id", flat=True))
+    if trees:
+        unnamed.update(PersonaPage.objects.filter(under_any(trees)).values_list("pk", flat=True))
     return unnamed
 
 

@@ -305,6 +305,22 @@ def test_an_alias_of_a_restricted_page_is_hidden_as_wagtail_serves_it(site, rep,
     assert marketer_client.get("/collateral/").text.count(GROUP_TITLE) == 2
 
 
+def test_an_alias_of_an_alias_of_a_restricted_page_is_hidden_as_wagtail_serves_it(site, rep, marketer):
+    """Wagtail follows an alias of an alias to its source's restrictions (Page.get_view_restrictions);
+    a restriction added after aliasing is not copied to the aliases. Attack trial, session 7."""
+    first = site["group"].create_alias(update_slug="zebracorn-copy")
+    second = first.create_alias(update_slug="zebracorn-copy-of-copy")
+    for alias in (first, second):
+        alias.view_restrictions.all().delete()
+    service.rebuild()
+    rep_client, marketer_client = client_for(rep), client_for(marketer)
+    assert rep_client.get(second.url).status_code == 302  # Wagtail refuses it
+    assert GROUP_TITLE not in rep_client.get("/collateral/").text
+    assert rep_client.get("/api/search", {"q": "zebracorn"}).json()["total"] == 0
+    assert rep_client.get("/api/suggest", {"q": "zebracorn"}).json()["suggestions"] == []
+    assert marketer_client.get("/api/search", {"q": "zebracorn"}).json()["total"] == 3
+
+
 def test_a_download_is_not_recorded_against_a_restricted_page_that_shares_the_file(site, rep, collateral):
     """The same file on an open page and a restricted one: it downloads, and no event names the restricted page."""
     document = collateral.files.first().document

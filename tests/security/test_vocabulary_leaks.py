@@ -141,6 +141,16 @@ def test_a_tag_leaves_the_vocabulary_when_its_only_page_is_restricted(rep, marke
     assert search(rep, tag="zephyrtag")[0] == 200
 
 
+def test_a_tag_stays_unknown_when_its_restricted_page_was_aliased_before_the_restriction(rep, marketer):
+    """An alias carries its source's tags and is closed with it (at any depth): attack trial, session 7."""
+    page = create_collateral(title="Board memo", summary="Merger.", tags=["zephyrtag"], content_owner=marketer)
+    page.create_alias(update_slug="board-memo-copy").create_alias(update_slug="board-memo-copy-2")
+    restrict(page, PageViewRestriction.GROUPS, groups=[marketing()])  # after aliasing: not copied
+    service.rebuild()
+    assert search(rep, tag="zephyrtag")[0] == 400
+    assert search(rep, q="zephyrtag")[1]["mentions"] == []
+
+
 def test_a_tag_on_a_page_that_only_asks_for_a_login_is_known_to_every_searcher(rep, marketer):
     """Everyone who searches is logged in, so a login restriction keeps nothing from them."""
     page = create_collateral(
