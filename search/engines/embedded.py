@@ -641,6 +641,8 @@ class EmbeddedEngine:
             carries = Query.term_set_query(SCHEMA, "facet", [f"{facet}{SEP}{slug}" for facet, slug in term.facets])
             named = Query.boolean_query([(Occur.Must, carries), (Occur.Must, self.fields_query(stems))])
             ways.append(Query.boost_query(named, NAMED_WORDS_WEIGHT))
+            # Marked too: an asset found through the objection says why ("Tagged: Price is too high").
+            marked += stems
         folded = WORDS_ANALYZER.analyze(term.text)
         if (
             term.prefix

@@ -94,3 +94,12 @@ def test_few_answerable_questions_are_flagged_weak(demo):
 
     flagged = [query for query in JUDGEMENTS if search(query).weak]
     assert len(flagged) * 10 < len(JUDGEMENTS), flagged
+
+
+def test_assets_found_through_an_objection_named_by_a_synonym_say_why(demo):
+    """ "too pricey" is a synonym of "Price is too high": every result says where that matched
+    (newcomer trial, session 7: they showed no passage at all)."""
+    results = search("too pricey")
+    assert results.hits and not results.weak
+    for hit in results.hits:
+        assert any("<mark>price</mark>" in passage["html"].lower() for passage in hit.highlights), hit.title
