@@ -55,9 +55,21 @@ def record_form(record, hidden_page_ids=frozenset(), default_stage=None, known=N
     )
 
 
+RECORD_NAMES = {"deal_stage": "stage"}  # the form's field -> the record's key, where they differ
+HELPED_RULE = "helped is true, false or null."
+
+
 def form_errors(form):
-    """{field: [message]} of an invalid form, as the API answers them and the importer reports them."""
-    return {name: [str(message) for message in messages] for name, messages in form.errors.items()}
+    """{field: [message]} of an invalid form, as the API answers them and the importer reports them,
+    each under the record's own key ("stage", not the form's "deal_stage"); a helped value that is
+    not true, false or null is said so, not as a choice named "invalid"."""
+    errors = {}
+    for name, messages in form.errors.items():
+        messages = [str(message) for message in messages]
+        if name == "helped" and form.data.get("helped") == "invalid":
+            messages = [HELPED_RULE]
+        errors[RECORD_NAMES.get(name, name)] = messages
+    return errors
 
 
 def earlier_note(author, external_id):
