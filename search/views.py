@@ -3,6 +3,7 @@ import math
 from urllib.parse import urlencode
 
 from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 
 from home.text import without_nul
@@ -44,6 +45,11 @@ def search(request):
     filters = {facet: values for facet, values in filters.items() if values}
     page = parse_page(request.GET.get("page"))
     results = service.search(query, filters, page=page, page_size=RESULTS_PER_PAGE, exclude_ids=hidden)
+    last = max(1, math.ceil(results.total / RESULTS_PER_PAGE))
+    if page > last and not results.hits:  # past the end (an old link): the last page, as Django's Paginator.get_page
+        params = request.GET.copy()
+        params["page"] = last
+        return HttpResponseRedirect("?" + params.urlencode())
     QueryLog.objects.record(request.user, query, filters, results)
     if results.weak:  # a few best guesses under "No strong match", not pages of them
         results = dataclasses.replace(results, hits=results.hits[:WEAK_GUESSES], total=len(results.hits[:WEAK_GUESSES]))
