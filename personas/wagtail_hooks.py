@@ -123,15 +123,23 @@ class ObjectionNoteViewSet(SnippetViewSet):
         "persona",
         "text",
         "deal_stage",
-        "outcome",
+        "get_outcome_display",
         "collateral",
-        "helped",
+        "get_helped_display",
         "author_name",
         "created",
-        "status",
+        "get_status_display",
         "hidden_reason",
     ]
-    export_headings = {"author_name": "Author", "hidden_reason": "Why hidden", "created": "Filed"}
+    # Choices as the listing shows them ("Don't know", not "unknown").
+    export_headings = {
+        "get_outcome_display": "Outcome",
+        "get_helped_display": "Did it help?",
+        "author_name": "Author",
+        "created": "Filed",
+        "get_status_display": "Status",
+        "hidden_reason": "Why hidden",
+    }
     search_fields = ["text"]
     filterset_class = ObjectionNoteFilterSet
     ordering = ["-created"]

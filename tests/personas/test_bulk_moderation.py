@@ -63,3 +63,13 @@ def test_marketing_recategorises_notes(marketer_client, notes):
 def test_sales_may_not_moderate(rep_client, notes):
     rep_client.post(bulk_url("hide_notes", notes))
     assert ObjectionNote.objects.visible().count() == 3
+
+
+def test_the_notes_csv_says_what_the_listing_says(marketer_client, persona, objection, rep):
+    create_note(persona, objection, rep, text="Too pricey")
+    response = marketer_client.get("/admin/snippets/personas/objectionnote/?export=csv")
+    csv = b"".join(response.streaming_content).decode()
+    header, row = csv.splitlines()[:2]
+    assert "Outcome" in header and "Did it help?" in header and "Status" in header and "Author" in header
+    assert "Open" in row and "Don't know" in row and "Visible" in row and "Riley" in row
+    assert ",open," not in row and ",unknown," not in row
