@@ -10,8 +10,8 @@ session that entered the password; a login restriction accepts anyone logged in)
 
 Restrictions are few (a handful per site), so the pages they hide are found per request,
 once: one query for the restrictions, one for the paths of the restricted pages the request
-fails and their aliases (Wagtail checks an alias against its source's restrictions) and one
-per restricted tree.
+fails, one per level of their aliases (Wagtail checks an alias against its source's
+restrictions) and one for every page in those trees.
 """
 
 from types import SimpleNamespace
@@ -41,10 +41,8 @@ def hidden_page_ids(request):
     for restriction in PageViewRestriction.objects.prefetch_related("groups"):
         if restriction.page_id not in failed and not restriction.accept_request(request):
             failed.add(restriction.page_id)
-    hidden = set()
-    for path in restricted_trees(failed):
-        hidden.update(Page.objects.filter(path__startswith=path).values_list("pk", flat=True))
-    hidden = frozenset(hidden)
+    trees = restricted_trees(failed)
+    hidden = frozenset(Page.objects.filter(under_any(trees)).values_list("pk", flat=True)) if trees else frozenset()
     setattr(request, CACHE_ATTRIBUTE, hidden)
     return hidden
 
@@ -73,8 +71,8 @@ def restricted_trees(page_ids):
 
 
 def under_any(trees):
-    """A Q matching the pages inside any of the tree paths `trees` (restricted_trees); matches
-    nothing when there are none."""
+    """A Q matching the rows of a tree model (pages, collections: treebeard's `path`) inside any
+    of the tree paths `trees` (restricted_trees); matches nothing when there are none."""
     if not trees:
         return Q(pk__in=[])
     under = Q()

@@ -1,7 +1,5 @@
 """Turn collateral pages into index documents. The database is the source of truth."""
 
-from django.db.models import Q
-
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 from content.models import CollateralPage
@@ -35,10 +33,7 @@ def restricted_collection_ids():
     paths = list(CollectionViewRestriction.objects.values_list("collection__path", flat=True))
     if not paths:
         return set()
-    under = Q()
-    for path in paths:
-        under |= Q(path__startswith=path)
-    return set(Collection.objects.filter(under).values_list("pk", flat=True))
+    return set(Collection.objects.filter(under_any(paths)).values_list("pk", flat=True))
 
 
 def unnamed_persona_ids():

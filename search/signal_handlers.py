@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from modelcluster.fields import ParentalKey
-from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction, ReferenceIndex
+from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction, ReferenceIndex
 from wagtail.search import signal_handlers as wagtail_search_handlers
 from wagtail.search.backends import get_search_backends
 from wagtail.search.index import class_is_indexed, get_indexed_models
@@ -20,6 +20,7 @@ from wagtail.signals import page_published, page_unpublished
 from content.models import CollateralKind, CollateralPage
 from content.signals import collateral_changed, file_text_read
 from home import versions
+from home.visibility import restricted_trees, under_any
 from personas.models import Objection, PersonaPage
 from search import service, tasks
 
@@ -211,11 +212,12 @@ def persona_published(sender, instance, **kwargs):
 
 def page_privacy_changed(sender, instance, **kwargs):
     """A page's view restriction was added, changed or removed: the assets tagged with a persona at
-    or under that page are indexed again, with or without its name (unnamed_persona_ids)."""
-    path = Page.objects.filter(pk=instance.page_id).values_list("path", flat=True).first()
-    if path is None:  # the page itself is being deleted
+    or under that page, or under any alias of it (home.visibility.restricted_trees, as
+    unnamed_persona_ids reads them), are indexed again, with or without its name."""
+    trees = restricted_trees([instance.page_id])
+    if not trees:  # the page itself is being deleted
         return
-    personas = PersonaPage.objects.filter(path__startswith=path)
+    personas = PersonaPage.objects.filter(under_any(trees))
     reindex_after_commit(CollateralPage.objects.filter(personas__in=personas).values_list("pk", flat=True))
 
 
