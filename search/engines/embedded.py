@@ -509,8 +509,7 @@ class EmbeddedEngine:
             )
         else:
             highlighter = Highlighter(stems, starts)
-            marked = bool(stems or starts) and query.highlight
-            hits = [self._hit(searcher, score, address, highlighter, marked) for score, address in found.hits]
+            hits = [self._hit(searcher, score, address, highlighter, query.highlight) for score, address in found.hits]
         return SearchResults(
             hits=hits,
             total=found.count,
@@ -530,8 +529,8 @@ class EmbeddedEngine:
         if key != candidates_key(query) or not query.only_ids <= addresses.keys():
             return None
         highlighter = Highlighter(stems, starts)
-        marked = bool(stems or starts) and query.highlight
-        hits = [self._hit(searcher, 0.0, addresses[doc_id], highlighter, marked) for doc_id in sorted(query.only_ids)]
+        shown = sorted(query.only_ids)
+        hits = [self._hit(searcher, 0.0, addresses[doc_id], highlighter, query.highlight) for doc_id in shown]
         return SearchResults(
             hits=hits,
             total=len(hits),
@@ -546,9 +545,7 @@ class EmbeddedEngine:
         answer, or text_query's with no starts. The service's page pass (only_ids) right after its
         wide pass (ids_only) for the same words reuses the wide pass's: typo corrections cost the
         most of it, and both passes then search exactly the same words."""
-        same = dataclasses.replace(
-            query, page=1, page_size=1, highlight=True, ids_only=False, only_ids=None, minimum_should_match=0
-        )
+        same = dataclasses.replace(candidates_key(query), minimum_should_match=0)  # any pass of these words
         remembered, self._pass.words_for_page = getattr(self._pass, "words_for_page", None), None
         if query.terms:
             # The service's looser pass (run(): the same words, fewer of them required) right after
@@ -834,7 +831,7 @@ class EmbeddedEngine:
         stored = searcher.doc(address)
         data = json.loads(bytes(stored.get_first("data")))
         highlights = []
-        if highlight:
+        if highlight and highlighter.searched:  # nothing searched, nothing to mark
             for field, label in HIGHLIGHT_FIELDS.items():
                 passage = highlighter.passage(stored.get_first(field) or "")
                 if passage:
