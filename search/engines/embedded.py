@@ -161,6 +161,19 @@ def candidates_key(query):
     return dataclasses.replace(query, page=1, page_size=1, highlight=True, ids_only=False, only_ids=None)
 
 
+def looser_pass(kept, query):
+    """Whether `query` is the service's looser pass (run(): the same words, fewer of them required)
+    right after the wide pass `kept` (see page_of_candidates) for the same search: it then reads
+    the same snapshot, without a reload. A new search never is: it starts with its strongest pass,
+    which never requires fewer words than what is kept."""
+    if kept is None or not query.ids_only:
+        return False
+    key = candidates_key(query)
+    return kept[0].minimum_should_match > key.minimum_should_match and kept[0] == dataclasses.replace(
+        key, minimum_should_match=kept[0].minimum_should_match
+    )
+
+
 def word_start(stem):
     """How every word with this English stem begins: the stem itself, or the stem less its last
     letter when that is an i, e or l ("compani" for "company", "price" for "pricing", "reliabl" for
@@ -175,8 +188,8 @@ WORD_REST = re.compile(r"\w*")
 
 def words_starting(lowered, text, prefix, begin=0, end=None):
     """(start, end, word) of each word of `text` beginning with `prefix`, in order, lazily: `lowered`
-    is `text` lower-cased (ASCII, so offsets hold); a word is a run of \\w characters. With `begin`
-    and `end`, only the words lying wholly between them."""
+    is `text` lower-cased, of the same length (so offsets hold); a word is a run of \\w characters.
+    With `begin` and `end`, only the words lying wholly between them."""
     end = len(text) if end is None else end
     position = lowered.find(prefix, begin, end)
     while position != -1:
@@ -208,12 +221,13 @@ class Highlighter:
 
     @functools.cached_property
     def pattern(self):
-        """The case-blind search on any text, compiled when a start or a text is not ASCII (rarely)."""
+        """The case-blind search on any text, compiled when a start is not lower-case ASCII or lower-
+        casing a text changes its length (rarely)."""
         return re.compile(r"\b(?:" + "|".join(map(re.escape, self._prefixes)) + r")\w*", re.I)
 
     def occurrences(self, text):
         """(start, end, word) of each word of `text` that begins with one of the starts, in order,
-        lazily (the case-blind regex: for text or starts that are not ASCII)."""
+        lazily (the case-blind regex, for what str.find cannot do: see `pattern`)."""
         return ((match.start(), match.end(), match.group()) for match in self.pattern.finditer(text))
 
     def matches(self, word):
@@ -230,10 +244,12 @@ class Highlighter:
         if not self.searched:
             return ""
         text = text[:HIGHLIGHT_SCAN]
-        if self._ascii and text.isascii():
+        lowered = text.lower()
+        if self._ascii and len(lowered) == len(text):
             # Each start looked for with str.find in the lower-cased text: the first matching word
-            # of each, then the matching words inside the passage only.
-            lowered = text.lower()  # ASCII: the same length, so offsets hold
+            # of each, then the matching words inside the passage only. Offsets hold when lower-
+            # casing kept the length (it does but for "İ"): curly quotes, accents and the taxonomy's
+            # "·" need no regex.
             firsts = [
                 next((word for word in words_starting(lowered, text, prefix) if self.matches(word[2])), None)
                 for prefix in self._prefixes
@@ -473,7 +489,7 @@ class EmbeddedEngine:
             shown = self.page_of_candidates(query, kept, started)
             if shown is not None:
                 return shown
-        searcher = self.searcher()
+        searcher = kept[1] if looser_pass(kept, query) else self.searcher()
         page_size = max(1, query.page_size)
         offset = (max(1, query.page) - 1) * page_size
         corrections, stems, starts = {}, [], ()

@@ -4,6 +4,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from search.engines.base import IndexDocument, SearchQuery
 from search.engines.embedded import EmbeddedEngine, IndexUnavailable
@@ -144,3 +146,73 @@ def test_a_search_repeated_after_a_write_is_worked_out_afresh(tmp_path):
     engine.index([doc(51, "Salesforse field guide", summary="Spelled as the partner spells it.")])
     again = search_as_the_service_does()
     assert again.corrections == {} and {hit.id for hit in again.hits} == {51}
+
+
+def test_both_passes_of_one_search_read_one_commit(tmp_path):
+    """The looser pass right after a strong pass that found nothing reads the strong pass's
+    snapshot: a write landing between them shows in the next search, not half-way through one."""
+    from dataclasses import replace
+
+    from search.engines.base import Term
+
+    engine = EmbeddedEngine(tmp_path / "index")
+    engine.rebuild([doc(60, "Salesforce sync datasheet", summary="Two-way Salesforce sync.")])
+    strong = SearchQuery(
+        text="salesforce zorblax",
+        terms=(Term(text="salesforce"), Term(text="zorblax")),
+        minimum_should_match=2,
+        ids_only=True,
+        page_size=200,
+    )
+    assert engine.search(strong).total == 0
+    engine.index([doc(61, "Salesforce field guide", summary="Salesforce, field by field.")])
+    looser = engine.search(replace(strong, minimum_should_match=1))
+    assert {hit.id for hit in looser.hits} == {60}
+    assert engine.search(strong).total == 0  # the next search starts afresh and sees the write
+    assert {hit.id for hit in engine.search(replace(strong, minimum_should_match=1)).hits} == {60, 61}
+
+
+def test_highlights_in_text_with_curly_quotes_and_accents_mark_the_searched_words():
+    from search.engines.embedded import STEMMER, Highlighter
+
+    highlighter = Highlighter(STEMMER.analyze("invoicing"))
+    text = "Zürich’s “Invoicing” guide · the café’s invoices, not “invoker”"
+    assert highlighter.passage(text) == (
+        "Zürich’s “<mark>Invoicing</mark>” guide · the café’s <mark>invoices</mark>, not “invoker”"
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(
+            [
+                "invoice",
+                "Invoices",
+                "café",
+                "CAFÉ",
+                "“pricing”",
+                "price-list",
+                "Straße",
+                "İstanbul",
+                "·",
+                "naïve",
+                "x_invoice",
+                "2026",
+            ]
+        ),
+        max_size=60,
+    ).map(" ".join),
+    words=st.lists(
+        st.sampled_from(["invoice", "pricing", "cafe", "istanbul", "strasse", "naive"]), min_size=1, max_size=3
+    ),
+)
+def test_the_fast_highlight_path_marks_what_the_regex_would(text, words):
+    """Starts looked for with str.find in the lower-cased text give the passage the case-blind regex
+    gives, whatever the text holds (offsets hold only while lower-casing keeps the length)."""
+    from search.engines.embedded import STEMMER, Highlighter
+
+    stems = [stem for word in words for stem in STEMMER.analyze(word)]
+    fast, regex = Highlighter(stems), Highlighter(stems)
+    regex._ascii = False  # the regex path, as for a start that is not lower-case ASCII
+    assert fast.passage(text) == regex.passage(text)

@@ -109,7 +109,11 @@ def test_every_search_is_logged_and_zero_results_are_easy_to_list(rep_client, re
     assert QueryLog.objects.count() == 2
     zero = QueryLog.objects.zero_results().get()
     assert (zero.query, zero.user, zero.engine) == ("blockchain", rep, "embedded")
-    assert QueryLog.objects.get(query="price").filters == {"kind": ["one_pager"]}
+    price = QueryLog.objects.get(query="price")
+    assert price.filters == {"kind": ["one_pager"]} and price.result_count >= 1 and not price.weak
+    # Logged now, in the site's time: the newest first, as the dashboard lists them.
+    assert abs(timezone.now() - price.created) < datetime.timedelta(minutes=1)
+    assert list(QueryLog.objects.values_list("query", flat=True)) == ["price", "blockchain"]
 
 
 def test_no_match_says_so(rep_client, library):
