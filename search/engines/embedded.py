@@ -94,13 +94,14 @@ STEMMER, WORDS_ANALYZER = analyzer(True), analyzer(False)
 def schema():
     builder = SchemaBuilder()
     builder.add_integer_field("id", stored=True, indexed=True, fast=True)
-    for name in WEIGHTS:
-        builder.add_text_field(name, stored=True, tokenizer_name=STEMMED)
+    for name in WEIGHTS:  # searched, not stored: what a hit shows is in `data`, the long texts cut short
+        builder.add_text_field(name, tokenizer_name=STEMMED)
     builder.add_text_field("words", tokenizer_name=WORDS, index_option="basic")  # unstemmed, for typos
     builder.add_text_field("facet", tokenizer_name="raw", index_option="basic")  # "facet<US>value", filters
     builder.add_text_field("facet_label", tokenizer_name="raw", fast=True)  # "facet<US>value<US>label", counts
     builder.add_integer_field("published", fast=True)  # for browsing newest first
     builder.add_bytes_field("data", stored=True)  # what a hit shows, as JSON
+    builder.add_bytes_field("shown", stored=True)  # the start of each HIGHLIGHT_FIELDS field, SEP between
     return builder.build()
 
 
@@ -427,6 +428,9 @@ class EmbeddedEngine:
                 ],
                 published=published_number(doc.published),
                 data=json.dumps(data).encode(),
+                # Highlights look at each field's first HIGHLIGHT_SCAN characters only, so only those
+                # are stored: a hit on a 500-page PDF reads 20,000 characters, not 2,000,000.
+                shown=SEP.join(fields[name][:HIGHLIGHT_SCAN].replace(SEP, " ") for name in HIGHLIGHT_FIELDS).encode(),
             )
         )
 
@@ -848,8 +852,9 @@ class EmbeddedEngine:
         data = json.loads(bytes(stored.get_first("data")))
         highlights = []
         if highlight and highlighter.searched:  # nothing searched, nothing to mark
-            for field, label in HIGHLIGHT_FIELDS.items():
-                passage = highlighter.passage(stored.get_first(field) or "")
+            texts = bytes(stored.get_first("shown")).decode().split(SEP)
+            for text, label in zip(texts, HIGHLIGHT_FIELDS.values(), strict=True):
+                passage = highlighter.passage(text)
                 if passage:
                     highlights.append({"field": label, "html": passage})
                     if len(highlights) == PASSAGES:

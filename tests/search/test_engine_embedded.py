@@ -216,3 +216,20 @@ def test_the_fast_highlight_path_marks_what_the_regex_would(text, words):
     fast, regex = Highlighter(stems), Highlighter(stems)
     regex._ascii = False  # the regex path, as for a start that is not lower-case ASCII
     assert fast.passage(text) == regex.passage(text)
+
+
+def test_a_huge_file_is_searched_whole_and_highlighted_from_its_start(tmp_path):
+    """Every word of a file's text is searchable; a passage is shown from its first HIGHLIGHT_SCAN
+    characters, which are all a hit reads back (not the 2,000,000 characters extraction may keep)."""
+    from search.engines.embedded import HIGHLIGHT_SCAN
+
+    filler = "quarterly figures " * (2_000_000 // 18)
+    text = "Frankfurt hosting. " + filler + " Reykjavik failover."
+    engine = EmbeddedEngine(tmp_path / "index")
+    engine.rebuild([doc(70, "Hosting report", files=text)])
+    start = engine.search(SearchQuery(text="frankfurt")).hits[0]
+    assert start.highlights == [{"field": "Inside the file", "html": start.highlights[0]["html"]}]
+    assert "<mark>Frankfurt</mark>" in start.highlights[0]["html"]
+    end = engine.search(SearchQuery(text="reykjavik"))
+    assert [hit.id for hit in end.hits] == [70] and end.hits[0].highlights == []
+    assert len(text) > 100 * HIGHLIGHT_SCAN

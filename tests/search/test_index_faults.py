@@ -65,6 +65,29 @@ def test_a_damaged_index_gives_no_500_and_is_replaced(rep_client, library, searc
     assert found(rep_client, "frankfurt") == ["Trust overview"]  # rebuilt in place
 
 
+def test_an_index_made_by_an_earlier_release_is_replaced_after_an_upgrade(rep_client, library, search_index):
+    """An index whose schema is not this release's (fields added or changed since) cannot be read:
+    searches answer from the database meanwhile and the index is made again in this schema."""
+    import tantivy
+
+    service.embedded_engine().close()
+    shutil.rmtree(search_index)
+    search_index.mkdir()
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("title", stored=True)
+    old = tantivy.Index(builder.build(), path=str(search_index))
+    writer = old.writer()
+    writer.add_document(tantivy.Document(title="Pricing deck"))
+    writer.commit()
+    del writer, old
+
+    first = answer(rep_client, "price")
+    assert first["engine"] == "database" and first["notice"].startswith("The search index is damaged")
+    again = answer(rep_client, "frankfurt")
+    assert (again["engine"], again["notice"]) == ("embedded", "")
+    assert again["results"][0]["highlights"][0]["field"] == "Inside the file"
+
+
 def test_the_database_answer_honours_filters_and_hidden_pages(rep_client, library, search_index):
     shutil.rmtree(search_index)
     query = service.SearchQuery(text="price", filters={"kind": ["one_pager"]}, exclude_ids=frozenset())
