@@ -22,9 +22,6 @@ retries it (search.service, search.tasks).
 """
 
 import dataclasses
-import functools
-import html
-import itertools
 import json
 import re
 import shutil
@@ -50,6 +47,7 @@ from search.engines.base import (
     Hit,
     SearchResults,
 )
+from search.highlighting import HIGHLIGHT_SCAN, Highlighter
 from search.understanding import STOP_WORDS
 
 # Field weights, chosen on the judged query set (manage.py evaluate_search); as the Elasticsearch engine.
@@ -57,8 +55,6 @@ WEIGHTS = {"title": 5.0, "taxonomy": 3.0, "summary": 2.0, "body": 1.5, "files": 
 # Where a match is shown from, in order of preference, with how a rep reads it.
 HIGHLIGHT_FIELDS = {"summary": "Summary", "body": "Body", "files": "Inside the file", "taxonomy": "Tagged"}
 PASSAGES = 2  # highlighted passages per hit, from the first fields above that matched
-PASSAGE_CHARS = 160
-HIGHLIGHT_SCAN = 20_000  # characters of a field searched for a passage to show
 MAX_QUERY_WORDS = 32
 MIN_TYPO_LENGTH = 5
 # Everyday words reps type around the real question; never "corrected" into something else.
@@ -173,124 +169,6 @@ def looser_pass(kept, query):
     return kept[0].minimum_should_match > key.minimum_should_match and kept[0] == dataclasses.replace(
         key, minimum_should_match=kept[0].minimum_should_match
     )
-
-
-def word_start(stem):
-    """How every word with this English stem begins: the stem itself, or the stem less its last
-    letter when that is an i, e or l ("compani" for "company", "price" for "pricing", "reliabl" for
-    "reliability"): Snowball's English stemmer changes only those. Checked over the 200,000 words of
-    Python's and this project's sources: 3 exceptions ("tying", "lying", "dying"). Never under two
-    letters. A Highlighter searches for these starts, then checks each word's stem."""
-    return stem[: max(2, len(stem) - 1)] if stem[-1:] in ("i", "e", "l") else stem
-
-
-WORD_REST = re.compile(r"\w*")
-
-
-def words_starting(lowered, text, prefix, begin=0, end=None):
-    """(start, end, word) of each word of `text` beginning with `prefix`, in order, lazily: `lowered`
-    is `text` lower-cased, of the same length (so offsets hold); a word is a run of \\w characters.
-    With `begin` and `end`, only the words lying wholly between them."""
-    end = len(text) if end is None else end
-    position = lowered.find(prefix, begin, end)
-    while position != -1:
-        before = lowered[position - 1] if position else " "
-        if before.isalnum() or before == "_":  # inside a word
-            position = lowered.find(prefix, position + 1, end)
-            continue
-        finish = WORD_REST.match(lowered, position + len(prefix)).end()
-        if finish > end:
-            return
-        yield position, finish, text[position:finish]
-        position = lowered.find(prefix, finish, end)
-
-
-class Highlighter:
-    """Passages with the searched words marked, made in Python from the stored text: a word is
-    marked when its stem is one the query searched (tantivy's snippets cost about 1 ms per field)."""
-
-    def __init__(self, stems, prefixes=()):
-        self.stems = set(stems)
-        self.starts = tuple(prefixes)  # a word starting with one of these matches too (a word cut short)
-        prefixes = {word_start(stem) for stem in self.stems} | set(self.starts)
-        self._prefixes = sorted(prefixes, key=len, reverse=True)
-        self.searched = bool(prefixes)
-        # Lower-cased ASCII starts are looked for with str.find in the lower-cased text (a fast
-        # substring search, and no regex to compile for each search); others with `pattern`.
-        self._ascii = all(prefix.isascii() and prefix == prefix.lower() for prefix in prefixes)
-        self._known = {}
-
-    @functools.cached_property
-    def pattern(self):
-        """The case-blind search on any text, compiled when a start is not lower-case ASCII or lower-
-        casing a text changes its length (rarely)."""
-        return re.compile(r"\b(?:" + "|".join(map(re.escape, self._prefixes)) + r")\w*", re.I)
-
-    def occurrences(self, text):
-        """(start, end, word) of each word of `text` that begins with one of the starts, in order,
-        lazily (the case-blind regex, for what str.find cannot do: see `pattern`)."""
-        return ((match.start(), match.end(), match.group()) for match in self.pattern.finditer(text))
-
-    def matches(self, word):
-        key = word.lower()
-        if key not in self._known:
-            self._known[key] = (bool(self.starts) and key.startswith(self.starts)) or any(
-                token in self.stems for token in STEMMER.analyze(word)
-            )
-        return self._known[key]
-
-    def passage(self, text):
-        """Escaped HTML around the first match, with every match in it in <mark>; "" when none.
-        Looks at the first HIGHLIGHT_SCAN characters only (a file's text may hold 500,000)."""
-        if not self.searched:
-            return ""
-        text = text[:HIGHLIGHT_SCAN]
-        lowered = text.lower()
-        if self._ascii and len(lowered) == len(text):
-            # Each start looked for with str.find in the lower-cased text: the first matching word
-            # of each, then the matching words inside the passage only. Offsets hold when lower-
-            # casing kept the length (it does but for "İ"): curly quotes, accents and the taxonomy's
-            # "·" need no regex.
-            firsts = [
-                next((word for word in words_starting(lowered, text, prefix) if self.matches(word[2])), None)
-                for prefix in self._prefixes
-            ]
-            firsts = [word for word in firsts if word is not None]
-            if not firsts:
-                return ""
-            start, end = passage_bounds(text, min(firsts)[0])
-            marks = sorted(
-                {
-                    word
-                    for prefix in self._prefixes
-                    for word in words_starting(lowered, text, prefix, start, end)
-                    if self.matches(word[2])
-                }
-            )
-        else:
-            found = (match for match in self.occurrences(text) if self.matches(match[2]))
-            first = next(found, None)
-            if first is None:
-                return ""
-            start, end = passage_bounds(text, first[0])
-            marks = itertools.takewhile(lambda match: match[1] <= end, itertools.chain([first], found))
-        parts, position = [], start
-        for begin, finish, word in marks:
-            parts += [html.escape(text[position:begin]), "<mark>", html.escape(word), "</mark>"]
-            position = finish
-        parts.append(html.escape(text[position:end]))
-        return ("…" if start else "") + "".join(parts).strip() + ("…" if end < len(text) else "")
-
-
-def passage_bounds(text, first):
-    """(start, end) of the PASSAGE_CHARS-long passage of `text` showing the match at `first`: a
-    quarter of it before the match, both ends at a space where one is near."""
-    start = max(0, first - PASSAGE_CHARS // 4)
-    start = text.rfind(" ", 0, start) + 1 if start else 0
-    end = min(len(text), start + PASSAGE_CHARS)
-    if end < len(text) and (space := text.find(" ", end)) != -1 and space - end < 20:
-        end = space
-    return start, end
 
 
 class EmbeddedEngine:
@@ -528,7 +406,7 @@ class EmbeddedEngine:
                 (stems, starts, corrections),
             )
         else:
-            highlighter = Highlighter(stems, starts)
+            highlighter = Highlighter(stems, starts, stem=STEMMER.analyze)
             hits = [self._hit(searcher, score, address, highlighter, query.highlight) for score, address in found.hits]
         return SearchResults(
             hits=hits,
@@ -548,7 +426,7 @@ class EmbeddedEngine:
         key, searcher, addresses, (stems, starts, corrections) = kept
         if key != candidates_key(query) or not query.only_ids <= addresses.keys():
             return None
-        highlighter = Highlighter(stems, starts)
+        highlighter = Highlighter(stems, starts, stem=STEMMER.analyze)
         shown = sorted(query.only_ids)
         hits = [self._hit(searcher, 0.0, addresses[doc_id], highlighter, query.highlight) for doc_id in shown]
         return SearchResults(

@@ -173,9 +173,10 @@ def test_both_passes_of_one_search_read_one_commit(tmp_path):
 
 
 def test_highlights_in_text_with_curly_quotes_and_accents_mark_the_searched_words():
-    from search.engines.embedded import STEMMER, Highlighter
+    from search.engines.embedded import STEMMER
+    from search.highlighting import Highlighter
 
-    highlighter = Highlighter(STEMMER.analyze("invoicing"))
+    highlighter = Highlighter(STEMMER.analyze("invoicing"), stem=STEMMER.analyze)
     text = "Zürich’s “Invoicing” guide · the café’s invoices, not “invoker”"
     assert highlighter.passage(text) == (
         "Zürich’s “<mark>Invoicing</mark>” guide · the café’s <mark>invoices</mark>, not “invoker”"
@@ -210,10 +211,11 @@ def test_highlights_in_text_with_curly_quotes_and_accents_mark_the_searched_word
 def test_the_fast_highlight_path_marks_what_the_regex_would(text, words):
     """Starts looked for with str.find in the lower-cased text give the passage the case-blind regex
     gives, whatever the text holds (offsets hold only while lower-casing keeps the length)."""
-    from search.engines.embedded import STEMMER, Highlighter
+    from search.engines.embedded import STEMMER
+    from search.highlighting import Highlighter
 
     stems = [stem for word in words for stem in STEMMER.analyze(word)]
-    fast, regex = Highlighter(stems), Highlighter(stems)
+    fast, regex = Highlighter(stems, stem=STEMMER.analyze), Highlighter(stems, stem=STEMMER.analyze)
     regex._ascii = False  # the regex path, as for a start that is not lower-case ASCII
     assert fast.passage(text) == regex.passage(text)
 
@@ -221,7 +223,7 @@ def test_the_fast_highlight_path_marks_what_the_regex_would(text, words):
 def test_a_huge_file_is_searched_whole_and_highlighted_from_its_start(tmp_path):
     """Every word of a file's text is searchable; a passage is shown from its first HIGHLIGHT_SCAN
     characters, which are all a hit reads back (not the 2,000,000 characters extraction may keep)."""
-    from search.engines.embedded import HIGHLIGHT_SCAN
+    from search.highlighting import HIGHLIGHT_SCAN
 
     filler = "quarterly figures " * (2_000_000 // 18)
     text = "Frankfurt hosting. " + filler + " Reykjavik failover."
