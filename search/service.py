@@ -429,7 +429,10 @@ def embedded_answer(query):
             REPLAY.queue()
     try:
         results = ranked_search(engine, query)
-        if results.total or engine.count() or not collateral_for_index().exists():
+        # An empty index answers nothing to any pass. A strong pass that found nothing is followed
+        # by a looser one (run()), which checks: one count per search, not one per pass.
+        looser_pass_follows = query.terms and query.minimum_should_match > 1
+        if results.total or looser_pass_follows or engine.count() or not collateral_for_index().exists():
             return results
         reason = "empty"
     except IndexUnavailable as problem:

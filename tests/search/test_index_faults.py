@@ -53,6 +53,9 @@ def test_an_emptied_index_is_noticed_by_its_count_against_the_database(rep_clien
     assert first["notice"].startswith("The search index is empty")
     assert {"Old price list"} <= {result["title"] for result in first["results"]}
     assert answer(rep_client, "price")["engine"] == "embedded" and found(rep_client, "frankfurt") == ["Trust overview"]
+    service.embedded_engine().clear()
+    several = answer(rep_client, "old price list")  # a strong pass, then a looser one: counted once
+    assert several["notice"].startswith("The search index is empty") and several["engine"] == "database"
 
 
 def test_a_damaged_index_gives_no_500_and_is_replaced(rep_client, library, search_index):
