@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -120,22 +121,25 @@ def test_browsing_lists_the_newest_first(tmp_path):
     assert [hit.title for hit in engine.search(SearchQuery(page=2, page_size=2)).hits] == ["Oldest"]
 
 
-def test_a_search_repeated_after_a_write_is_worked_out_afresh(tmp_path):
-    """A weak search (the strong pass finds nothing, the looser pass reuses its terms) leaves what it
-    worked out behind; the same search again, after a write, must not reuse the old corrections."""
-    from dataclasses import replace
-
+def strong_pass(*words):
+    """The service's wide, strong pass for `words`: every one required, candidates' ids only."""
     from search.engines.base import Term
 
-    engine = EmbeddedEngine(tmp_path / "index")
-    engine.rebuild([doc(50, "Salesforce sync datasheet", summary="Two-way Salesforce sync.")])
-    strong = SearchQuery(
-        text="salesforse zorblax",
-        terms=(Term(text="salesforse"), Term(text="zorblax")),
-        minimum_should_match=2,
+    return SearchQuery(
+        text=" ".join(words),
+        terms=tuple(Term(text=word) for word in words),
+        minimum_should_match=len(words),
         ids_only=True,
         page_size=200,
     )
+
+
+def test_a_search_repeated_after_a_write_is_worked_out_afresh(tmp_path):
+    """A weak search (the strong pass finds nothing, the looser pass reuses its terms) leaves what it
+    worked out behind; the same search again, after a write, must not reuse the old corrections."""
+    engine = EmbeddedEngine(tmp_path / "index")
+    engine.rebuild([doc(50, "Salesforce sync datasheet", summary="Two-way Salesforce sync.")])
+    strong = strong_pass("salesforse", "zorblax")
 
     def search_as_the_service_does():
         first = engine.search(strong)  # the strong pass: nothing has both words
@@ -151,19 +155,9 @@ def test_a_search_repeated_after_a_write_is_worked_out_afresh(tmp_path):
 def test_both_passes_of_one_search_read_one_commit(tmp_path):
     """The looser pass right after a strong pass that found nothing reads the strong pass's
     snapshot: a write landing between them shows in the next search, not half-way through one."""
-    from dataclasses import replace
-
-    from search.engines.base import Term
-
     engine = EmbeddedEngine(tmp_path / "index")
     engine.rebuild([doc(60, "Salesforce sync datasheet", summary="Two-way Salesforce sync.")])
-    strong = SearchQuery(
-        text="salesforce zorblax",
-        terms=(Term(text="salesforce"), Term(text="zorblax")),
-        minimum_should_match=2,
-        ids_only=True,
-        page_size=200,
-    )
+    strong = strong_pass("salesforce", "zorblax")
     assert engine.search(strong).total == 0
     engine.index([doc(61, "Salesforce field guide", summary="Salesforce, field by field.")])
     looser = engine.search(replace(strong, minimum_should_match=1))
