@@ -161,8 +161,13 @@ def understood_query(query):
     return Query("bool", must=[required], should=extra)
 
 
-def highlight_query(query):
-    words = [words for term in query.terms if not term.facet_only for words in (term.text, *term.alternatives)]
+def highlight_query(query, tagged=False):
+    """What passages mark: the meaningful words (never grammar words) and the word cut short; with
+    `tagged` (for the taxonomy field), also the words of a Term matched by its facet values alone,
+    so an asset found through that tag says "Tagged: CFO" while no other passage marks the word."""
+    words = [
+        words for term in query.terms if tagged or not term.facet_only for words in (term.text, *term.alternatives)
+    ]
     should = [Query("multi_match", query=words, fields=list(HIGHLIGHT_FIELDS)) for words in words]
     should += [
         Query("prefix", **{field: {"value": term.text}})
@@ -346,16 +351,19 @@ class ElasticEngine:
             options = {}
             if query.terms:  # mark the meaningful words only, never grammar words
                 options["highlight_query"] = highlight_query(query).to_dict()
-            search = search.highlight(
-                *HIGHLIGHT_FIELDS,
-                pre_tags=[START],
-                post_tags=[END],
-                fragment_size=160,
-                number_of_fragments=1,
-                **{self.offset_parameter: MAX_ANALYZED_OFFSET},
-            )
+            marking = {
+                "pre_tags": [START],
+                "post_tags": [END],
+                "fragment_size": 160,
+                "number_of_fragments": 1,
+                self.offset_parameter: MAX_ANALYZED_OFFSET,
+            }
+            search = search.highlight(*HIGHLIGHT_FIELDS, **marking)
             if options:
                 search = search.highlight_options(**options)
+            if any(term.facet_only for term in query.terms):
+                tagged = highlight_query(query, tagged=True).to_dict()
+                search = search.highlight("taxonomy", **marking, highlight_query=tagged)
         response = search.execute()
         return SearchResults(
             hits=[bare_hit(hit.doc_id, hit.meta.score) if query.ids_only else self._hit(hit) for hit in response.hits],

@@ -406,8 +406,8 @@ class EmbeddedEngine:
                 (stems, starts, corrections),
             )
         else:
-            highlighter = Highlighter(stems, starts, stem=STEMMER.analyze)
-            hits = [self._hit(searcher, score, address, highlighter, query.highlight) for score, address in found.hits]
+            highlighters = self.highlighters(query, stems, starts)
+            hits = [self._hit(searcher, score, address, highlighters, query.highlight) for score, address in found.hits]
         return SearchResults(
             hits=hits,
             total=found.count,
@@ -426,9 +426,9 @@ class EmbeddedEngine:
         key, searcher, addresses, (stems, starts, corrections) = kept
         if key != candidates_key(query) or not query.only_ids <= addresses.keys():
             return None
-        highlighter = Highlighter(stems, starts, stem=STEMMER.analyze)
+        highlighters = self.highlighters(query, stems, starts)
         shown = sorted(query.only_ids)
-        hits = [self._hit(searcher, 0.0, addresses[doc_id], highlighter, query.highlight) for doc_id in shown]
+        hits = [self._hit(searcher, 0.0, addresses[doc_id], highlighters, query.highlight) for doc_id in shown]
         return SearchResults(
             hits=hits,
             total=len(hits),
@@ -725,14 +725,31 @@ class EmbeddedEngine:
             values.sort(key=lambda item: (-item[2], item[1]))
         return facets
 
-    def _hit(self, searcher, score, address, highlighter, highlight):
+    @staticmethod
+    def highlighters(query, stems, starts):
+        """{field: Highlighter} for the hits of `query`: the stems and word starts searched, and in
+        the taxonomy also the words of a Term matched by its facet values alone (`facet_only`: "cfo"
+        in "cfo says too pricey"), so an asset found through that tag says "Tagged: CFO" while
+        no other passage marks the word."""
+        tagged = [
+            stem
+            for term in query.terms
+            if term.facet_only
+            for words in (term.text, *term.alternatives)
+            for stem in STEMMER.analyze(words)
+        ]
+        text = Highlighter(stems, starts, stem=STEMMER.analyze)
+        tags = Highlighter([*stems, *tagged], starts, stem=STEMMER.analyze) if tagged else text
+        return {field: tags if field == "taxonomy" else text for field in HIGHLIGHT_FIELDS}
+
+    def _hit(self, searcher, score, address, highlighters, highlight):
         stored = searcher.doc(address)
         data = json.loads(bytes(stored.get_first("data")))
         highlights = []
-        if highlight and highlighter.searched:  # nothing searched, nothing to mark
+        if highlight and any(highlighter.searched for highlighter in highlighters.values()):  # else nothing to mark
             texts = bytes(stored.get_first("shown")).decode().split(SEP)
-            for text, label in zip(texts, HIGHLIGHT_FIELDS.values(), strict=True):
-                passage = highlighter.passage(text)
+            for text, (field, label) in zip(texts, HIGHLIGHT_FIELDS.items(), strict=True):
+                passage = highlighters[field].passage(text)
                 if passage:
                     highlights.append({"field": label, "html": passage})
                     if len(highlights) == PASSAGES:

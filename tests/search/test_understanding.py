@@ -204,8 +204,13 @@ def test_an_objection_outweighs_a_persona_named_beside_it(engine):
     assert found[0] == "Plans and pricing explained"
     assert found.index("Plans and pricing explained") < found.index("Customer video: a CFO on growth")
     assert "Ledgerline: fintech lender closes faster" not in found[: results.strong or len(found)]
-    marked = " ".join(h["html"] for hit in results.hits for h in hit.highlights)
-    assert "<mark>CFO</mark>" not in marked  # the persona is matched by its tag, not the words
+    # The persona is matched by its tag, not the words: only the Tagged passage marks it, and an
+    # asset found through the tag alone says so.
+    texts = " ".join(h["html"] for hit in results.hits for h in hit.highlights if h["field"] != "Tagged")
+    assert "<mark>CFO</mark>" not in texts
+    ledgerline = next(hit for hit in results.hits if hit.title == "Ledgerline: fintech lender closes faster")
+    assert [h["field"] for h in ledgerline.highlights] == ["Tagged"]
+    assert "<mark>CFO</mark>" in ledgerline.highlights[0]["html"]
 
 
 def test_a_word_the_vocabulary_knows_is_not_corrected(engine):
