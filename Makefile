@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
+PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
 .PHONY: help run setup test lint format check load-data clean
@@ -24,8 +25,8 @@ setup: $(VENV)/.runtime ## Install, migrate the SQLite database and load the dem
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_data
 
-run: setup ## Set everything up and serve the demo on http://127.0.0.1:8000
-	$(PY) manage.py runserver 127.0.0.1:8000
+run: setup ## Set everything up and serve the demo on http://127.0.0.1:8000 (PORT=8001 for another port)
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 load-data: $(VENV)/.runtime ## Load (or refresh) the demo data
 	$(PY) manage.py load_demo_data

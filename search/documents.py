@@ -72,9 +72,7 @@ def to_document(page, restricted=frozenset(), unnamed_personas=None):
         summary=page.summary,
         body=text_from_html(page.body),
         files="\n".join(
-            f"{item.document.title}\n{item.document.extracted_text}"
-            for item in page.files.all()
-            if item.document.collection_id not in restricted
+            file_text(item.document) for item in page.files.all() if item.document.collection_id not in restricted
         ),
         taxonomy=" · ".join(taxonomy),
         facets={
@@ -94,3 +92,12 @@ def to_document(page, restricted=frozenset(), unnamed_personas=None):
         external_id=page.external_id,
         published=page.first_published_at.isoformat() if page.first_published_at else "",
     )
+
+
+def file_text(document):
+    """A file's title, then the text read from it; the title once only when the text starts with it
+    (a PDF's first line is often its title), so a passage from the file does not show it twice."""
+    title, text = document.title, document.extracted_text or ""
+    if " ".join(text[: 2 * len(title) + 20].split()).casefold().startswith(" ".join(title.split()).casefold()):
+        return text
+    return f"{title}\n{text}"

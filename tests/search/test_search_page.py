@@ -60,6 +60,9 @@ def test_text_inside_files_is_searched_and_shown(rep_client, library):
     assert titles(response) == ["Trust overview"]
     assert "Inside the file:</span>" in response.text
     assert "<mark>Frankfurt</mark> hosting" in response.text
+    # The file's text starts with its title (as most PDFs do): the passage shows it once.
+    passage = rep_client.get("/api/search", {"q": "frankfurt"}).json()["results"][0]["highlights"][0]
+    assert passage["field"] == "Inside the file" and passage["html"].count("Trust pack") == 1
 
 
 def test_typos_are_corrected_and_said(rep_client, library):
