@@ -1,6 +1,6 @@
 """Search benchmark: the embedded engine on tantivy, side by side with the engine it replaced.
 
-    .venv/bin/python benchmarks/search_benchmark.py [--docs 10000] [--notes 100000] [--old-engine 110922c]
+    .venv/bin/python benchmarks/search_benchmark.py [--docs 10000] [--notes 100000] [--file-words 300] [--old-engine 110922c]
                                                     [--osmem] [--publishes 200] [--skip-http]
                                                     [--concurrency-only] [--http-only] [--port 8101]
 
@@ -63,9 +63,10 @@ SLICES = 6  # each HTTP round alternates the trivial view and the search this ma
 OLD_ENGINE = "110922c"  # the last commit with the SQLite FTS5 engine
 
 
-def make_documents(count, rng):
+def make_documents(count, rng, file_words=300):
     """Text drawn Zipf-like from the domain words and a long tail of 5,000 rarer ones, as real text is:
-    a few words are in nearly every asset, most in few."""
+    a few words are in nearly every asset, most in few. `file_words`: words of text read from each
+    asset's files (a long report or deck holds tens of thousands)."""
     from search.engines.base import IndexDocument
 
     tail = [f"term{n}" for n in range(5000)]
@@ -82,7 +83,7 @@ def make_documents(count, rng):
             url=f"/collateral/asset-{number}/",
             summary=words(25),
             body=words(300),
-            files=words(300),
+            files=words(file_words),
             taxonomy=f"Persona {number % 6} · Objection {number % 12}",
             facets={
                 "persona": [f"persona-{number % 6}"],
@@ -141,7 +142,7 @@ def query_times(engine, query, repeats):
 def measure_engine(engine, path, args):
     """Build, size, the 50 queries and re-indexing one document, for one engine."""
     started = time.perf_counter()
-    engine.rebuild(make_documents(args.docs, random.Random(1)))
+    engine.rebuild(make_documents(args.docs, random.Random(1), args.file_words))
     figures = {"build_s": time.perf_counter() - started, "size_mb": folder_bytes(path) / 1e6}
     rows = []
     for query in QUERIES:
@@ -151,7 +152,7 @@ def measure_engine(engine, path, args):
     figures["query_p50_ms"] = statistics.median(median for _q, median, _p95 in rows)
     figures["query_p95_ms"] = max(p95 for _q, _median, p95 in rows)
     figures["over_20ms"] = [query for query, _median, p95 in rows if p95 > TARGETS["query_p95_ms"]]
-    document = next(make_documents(1, random.Random(5)))
+    document = next(make_documents(1, random.Random(5), args.file_words))
     samples = []
     for n in range(200):
         changed = type(document)(**{**document.__dict__, "id": args.docs + 1, "summary": f"changed {n}"})
@@ -348,6 +349,9 @@ def main():
     parser.add_argument("--repeats", type=int, default=15, help="timed runs per query")
     parser.add_argument("--seconds", type=float, default=6, help="length of each HTTP round, per view measured")
     parser.add_argument("--rounds", type=int, default=3, help="HTTP rounds, each measuring both runs")
+    parser.add_argument(
+        "--file-words", type=int, default=300, help="words of file text per asset (try 80000 with --docs 200)"
+    )
     parser.add_argument("--publishes", type=int, default=200, help="publishes in the concurrency run")
     parser.add_argument("--old-engine", default=OLD_ENGINE, help="git revision of the replaced engine, or 'none'")
     parser.add_argument("--skip-http", action="store_true", help="in-process figures only")
@@ -372,7 +376,10 @@ def main():
         f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start "
         "(shared: every timing scales with it)"
     )
-    print(f"data: {args.docs:,} collateral documents (~300 words + ~300 words of file text), {args.notes:,} notes")
+    print(
+        f"data: {args.docs:,} collateral documents (~300 words + ~{args.file_words:,} words of file text), "
+        f"{args.notes:,} notes"
+    )
     personas = [create_persona(f"Persona {n}", slug=f"persona-{n}") for n in range(6)]
     objections = [create_objection(f"Objection {n}", slug=f"objection-{n}") for n in range(12)]
     create_objection("Objection 0", slug="objection-0", synonyms="too pricey, too expensive")
@@ -392,13 +399,13 @@ def main():
 
     if args.concurrency_only:
         started = time.perf_counter()
-        service.embedded_engine().rebuild(make_documents(args.docs, random.Random(1)))
+        service.embedded_engine().rebuild(make_documents(args.docs, random.Random(1), args.file_words))
         print(f"tantivy index built in {time.perf_counter() - started:.1f} s")
         report_concurrency(env, args, service.embedded_engine().path)
         return
     if args.http_only:
         started = time.perf_counter()
-        service.embedded_engine().rebuild(make_documents(args.docs, random.Random(1)))
+        service.embedded_engine().rebuild(make_documents(args.docs, random.Random(1), args.file_words))
         print(f"tantivy index built in {time.perf_counter() - started:.1f} s")
         report_http(env, args)
         return
@@ -426,7 +433,7 @@ def main():
         print(f"\n[{label}] building and querying…", flush=True)
         if path is None:
             started = time.perf_counter()
-            engine.rebuild(make_documents(args.docs, random.Random(1)))
+            engine.rebuild(make_documents(args.docs, random.Random(1), args.file_words))
             print(f"[{label}] index build: {time.perf_counter() - started:.1f} s")
             continue
         results[label] = figures = measure_engine(engine, path, args)
