@@ -1,7 +1,7 @@
 """Search benchmark: the embedded engine on tantivy, side by side with the engine it replaced.
 
-    .venv/bin/python benchmarks/search_benchmark.py [--docs 10000] [--notes 100000] [--file-words 300] [--old-engine 110922c]
-                                                    [--osmem] [--publishes 200] [--skip-http]
+    .venv/bin/python benchmarks/search_benchmark.py [--docs 10000] [--notes 100000] [--old-engine 110922c]
+                                                    [--file-words 300] [--osmem] [--publishes 200] [--skip-http]
                                                     [--concurrency-only] [--http-only] [--port 8101]
 
 Runs against a throwaway SQLite database and index folder in a temporary folder. It generates
