@@ -98,6 +98,8 @@ def file_text(document):
     """A file's title, then the text read from it; the title once only when the text starts with it
     (a PDF's first line is often its title), so a passage from the file does not show it twice."""
     title, text = document.title, document.extracted_text or ""
-    if " ".join(text[: 2 * len(title) + 20].split()).casefold().startswith(" ".join(title.split()).casefold()):
-        return text
-    return f"{title}\n{text}"
+
+    def words(value):  # line breaks and case as the index reads them: not at all
+        return " ".join(value.split()).casefold()
+
+    return text if words(text[: 2 * len(title) + 20]).startswith(words(title)) else f"{title}\n{text}"

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import connections, models
+from django.db import models
 
 
 class QueryLogQuerySet(models.QuerySet):
@@ -11,31 +11,16 @@ class QueryLogQuerySet(models.QuerySet):
         return self.filter(models.Q(result_count=0) | models.Q(weak=True))
 
     def record(self, user, query, filters, results):
-        """Log a search that asked for something (words or filters); opening the page is not a search.
-
-        One plain INSERT, its values prepared by each field as the ORM prepares them
-        (``Field.pre_save``, ``get_db_prep_save``), without save()'s signals (nothing listens
-        for a logged search) or bulk_create's transaction: it runs on every search, and the ORM's
-        insert cost twice the INSERT itself (0.21 ms against 0.11 ms per search here)."""
-        if not (query or filters):
-            return
-        row = QueryLog(
-            query=query,
-            filters=filters,
-            result_count=results.total,
-            user=user,
-            engine=results.engine,
-            took_ms=results.took_ms,
-            weak=getattr(results, "weak", False),
-        )
-        connection = connections[self.db]
-        fields = [field for field in QueryLog._meta.concrete_fields if not field.primary_key]
-        name = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {name(QueryLog._meta.db_table)} ({', '.join(name(field.column) for field in fields)}) "
-                f"VALUES ({', '.join(['%s'] * len(fields))})",
-                [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields],
+        """Log a search that asked for something (words or filters); opening the page is not a search."""
+        if query or filters:
+            self.create(
+                query=query,
+                filters=filters,
+                result_count=results.total,
+                user=user,
+                engine=results.engine,
+                took_ms=results.took_ms,
+                weak=getattr(results, "weak", False),
             )
 
 

@@ -43,9 +43,9 @@ from search.engines.base import (
     PREFIX_WEIGHT,
     TIE_BREAKER,
     WORDS_WEIGHT,
-    BareHit,
     Hit,
     SearchResults,
+    bare_hit,
 )
 from search.highlighting import HIGHLIGHT_SCAN, Highlighter
 from search.understanding import STOP_WORDS
@@ -158,16 +158,22 @@ def candidates_key(query):
     return dataclasses.replace(query, page=1, page_size=1, highlight=True, ids_only=False, only_ids=None)
 
 
+def same_words(key, query):
+    """Whether `key` (a candidates_key) is for the same search as `query`, however many of its
+    words either requires: the service's passes of one search differ only in that share."""
+    return key == dataclasses.replace(candidates_key(query), minimum_should_match=key.minimum_should_match)
+
+
 def looser_pass(kept, query):
     """Whether `query` is the service's looser pass (run(): the same words, fewer of them required)
     right after the wide pass `kept` (see page_of_candidates) for the same search: it then reads
     the same snapshot, without a reload. A new search never is: it starts with its strongest pass,
     which never requires fewer words than what is kept."""
-    if kept is None or not query.ids_only:
-        return False
-    key = candidates_key(query)
-    return kept[0].minimum_should_match > key.minimum_should_match and kept[0] == dataclasses.replace(
-        key, minimum_should_match=kept[0].minimum_should_match
+    return (
+        kept is not None
+        and query.ids_only
+        and kept[0].minimum_should_match > query.minimum_should_match
+        and same_words(kept[0], query)
     )
 
 
@@ -186,8 +192,8 @@ class EmbeddedEngine:
         self._commits = 0
         self._lock = threading.RLock()
         # Per thread (a threaded server shares this engine): what the service's wide pass left for
-        # the passes after it in the same search, `words_for_page` (query, the words' query and
-        # marks) and `candidates` (for page_of_candidates).
+        # the passes after it in the same search, `words_for_page` (its candidates_key and the words'
+        # clauses) and `candidates` (for page_of_candidates).
         self._pass = threading.local()
 
     # Opening
@@ -395,10 +401,7 @@ class EmbeddedEngine:
             found = searcher.search(final, limit=page_size, offset=offset, count=True, order_by_field="published")
         if query.ids_only:  # ids from the id column: no stored document is read
             ids = searcher.fast_field_values("id", [address for _score, address in found.hits])
-            if query.text.strip():  # relevance: float scores, rounded as bare_hit does
-                hits = [BareHit(doc_id, round(score, 6)) for doc_id, (score, _a) in zip(ids, found.hits, strict=True)]
-            else:  # browsing: the "score" is the publish date tantivy ordered by
-                hits = [BareHit(doc_id, 0.0) for doc_id in ids]
+            hits = [bare_hit(doc_id, score) for doc_id, (score, _address) in zip(ids, found.hits, strict=True)]
             self._pass.candidates = (
                 candidates_key(query),
                 searcher,
@@ -443,26 +446,27 @@ class EmbeddedEngine:
         answer, or text_query's with no starts. The service's page pass (only_ids) right after its
         wide pass (ids_only) for the same words reuses the wide pass's: typo corrections cost the
         most of it, and both passes then search exactly the same words."""
-        same = dataclasses.replace(candidates_key(query), minimum_should_match=0)  # any pass of these words
         remembered, self._pass.words_for_page = getattr(self._pass, "words_for_page", None), None
+        again = remembered is not None and same_words(remembered[0], query)
         if query.terms:
             # The service's looser pass (run(): the same words, fewer of them required) right after
             # its strong one reuses the terms' clauses too. A new search never does: it starts with
             # its strongest pass, which never requires fewer words than what is remembered.
-            again = remembered is not None and remembered[0] == same
-            if again and (query.only_ids is not None or remembered[1] > query.minimum_should_match):
-                clauses = remembered[2]
+            if again and (
+                query.only_ids is not None or remembered[0].minimum_should_match > query.minimum_should_match
+            ):
+                clauses = remembered[1]
             else:
                 clauses = self.term_clauses(searcher, query)
             answer = self.understood_query(query, *clauses)
             if query.ids_only or query.only_ids is not None:
-                self._pass.words_for_page = (same, query.minimum_should_match, clauses)
+                self._pass.words_for_page = (candidates_key(query), clauses)
             return answer
-        if query.only_ids is not None and remembered is not None and remembered[0] == same:
-            return remembered[2]
+        if query.only_ids is not None and again:
+            return remembered[1]
         answer = (*self.text_query(searcher, query.text, query.objections, query.exclude_ids), ())
         if query.ids_only:
-            self._pass.words_for_page = (same, query.minimum_should_match, answer)
+            self._pass.words_for_page = (candidates_key(query), answer)
         return answer
 
     # Query understanding (search/understanding.py; the rules are in SearchQuery's docstring, and
