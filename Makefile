@@ -23,13 +23,13 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 setup: $(VENV)/.runtime ## Install, migrate the SQLite database and load the demo data
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo_data
+	$(PY) manage.py load_demo_data --port $(PORT)
 
 run: setup ## Set everything up and serve the demo on http://127.0.0.1:8000 (PORT=8001 for another port)
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 load-data: $(VENV)/.runtime ## Load (or refresh) the demo data
-	$(PY) manage.py load_demo_data
+	$(PY) manage.py load_demo_data --port $(PORT)
 
 test: $(VENV)/.dev ## Install test dependencies (Debian's chromium and LibreOffice) and run the whole suite
 	scripts/ensure-chromium

@@ -95,11 +95,15 @@ def to_document(page, restricted=frozenset(), unnamed_personas=None):
 
 
 def file_text(document):
-    """A file's title, then the text read from it; the title once only when the text starts with it
-    (a PDF's first line is often its title), so a passage from the file does not show it twice."""
+    """A file's title, then the text read from it; the title once only when the text opens with it
+    (a PDF's first line, a sheet's first cell after the sheet's name, a slide's title), so a
+    passage from the file does not show it twice. "Opens": within TITLE_NEAR characters."""
     title, text = document.title, document.extracted_text or ""
 
     def words(value):  # line breaks and case as the index reads them: not at all
         return " ".join(value.split()).casefold()
 
-    return text if words(text[: 2 * len(title) + 20]).startswith(words(title)) else f"{title}\n{text}"
+    return text if words(title) in words(text[: len(title) + TITLE_NEAR]) else f"{title}\n{text}"
+
+
+TITLE_NEAR = 200  # characters: a sheet's or section's name, a date line before the title

@@ -95,6 +95,12 @@ def test_demo_logins_work_and_survive_a_second_run(demo, tmp_path):
         assert response.status_code == 302 and response.url == "/", username
 
 
+def test_the_login_link_names_the_port_the_site_is_served_on(demo):
+    out = io.StringIO()
+    call_command("load_demo_data", logins_file=str(demo), port=8123, stdout=out)
+    assert "Log in at http://127.0.0.1:8123/login/ with:" in out.getvalue()
+
+
 def test_demo_data_is_refused_where_not_allowed(settings, tmp_path):
     settings.DEMO_DATA_ALLOWED = False
     with pytest.raises(CommandError, match="never loaded in production"):

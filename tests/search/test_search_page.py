@@ -65,6 +65,25 @@ def test_text_inside_files_is_searched_and_shown(rep_client, library):
     assert passage["field"] == "Inside the file" and passage["html"].count("Trust pack") == 1
 
 
+@pytest.mark.parametrize(
+    "text, shown_once",
+    [
+        ("Trust pack\nFrankfurt hosting.", True),  # a PDF whose first line is its title
+        ("Inputs\nSwitching cost calculator\nFill in the yellow cells.", True),  # a sheet's name, then A1
+        ("Frankfurt hosting.", False),  # the title is not in the text: it is kept in front of it
+    ],
+)
+def test_a_files_title_is_indexed_once(text, shown_once):
+    from types import SimpleNamespace
+
+    from search.documents import file_text
+
+    title = text.split("\n")[1] if text.startswith("Inputs") else "Trust pack"
+    indexed = file_text(SimpleNamespace(title=title, extracted_text=text))
+    assert indexed.count(title) == 1
+    assert (indexed == text) is shown_once
+
+
 def test_typos_are_corrected_and_said(rep_client, library):
     response = rep_client.get("/search/", {"q": "encyption"})
     assert titles(response) == ["Trust overview"]

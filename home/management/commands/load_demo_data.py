@@ -36,6 +36,9 @@ class Command(BaseCommand):
             default=str(settings.BASE_DIR / "demo-logins.txt"),
             help="Where to keep the demo users' passwords between runs (git ignores it).",
         )
+        parser.add_argument(
+            "--port", type=int, default=8000, help="The port the site is served on, for the login link."
+        )
 
     def handle(self, *args, **options):
         if not settings.DEMO_DATA_ALLOWED:
@@ -65,7 +68,7 @@ class Command(BaseCommand):
                 f"{len(collateral)} collateral items, {notes} notes; {where}; {events} usage events."
             )
         )
-        self.stdout.write("Log in at http://127.0.0.1:8000/login/ with:")
+        self.stdout.write(f"Log in at http://127.0.0.1:{options['port']}/login/ with:")
         for username, password in passwords.items():
             self.stdout.write(f"    {username:<9} {password}")
 
