@@ -21,6 +21,7 @@ held waits up to ``lock_wait`` seconds, then raises IndexBusy; the service keeps
 retries it (search.service, search.tasks).
 """
 
+import contextlib
 import dataclasses
 import json
 import re
@@ -67,7 +68,6 @@ SEP = "\x1f"
 FACET_BUCKETS = 10_000
 WRITER_HEAP = 50_000_000  # bytes the writer buffers before it flushes a segment
 LOCK_WAIT = 2.0  # seconds a writer waits for the index lock before giving up (IndexBusy)
-GC_EVERY = 50  # commits between removals of files no segment uses any more
 WORD = re.compile(r"\w+", re.UNICODE)  # also used by search.taxonomy to normalise synonyms
 QUOTED = re.compile(r'"([^"]+)"')
 
@@ -152,6 +152,16 @@ def folder_identity(path):
     return stat.st_dev, stat.st_ino
 
 
+def folder_bytes(path):
+    """Bytes in the files directly inside `path`. The writer's merges remove files while this
+    counts, so a file that is gone by the time it is measured counts as 0, not an error."""
+    total = 0
+    for item in path.iterdir():
+        with contextlib.suppress(FileNotFoundError):
+            total += item.stat().st_size if item.is_file() else 0
+    return total
+
+
 def candidates_key(query):
     """What a wide pass (ids_only) and the page pass after it (only_ids) share when they are for the
     same search: everything but the page, its size and the pass's own fields."""
@@ -189,7 +199,6 @@ class EmbeddedEngine:
         self._index = None
         self._identity = None  # the folder the open index lives in: a folder made again is re-opened
         self._writer = None
-        self._commits = 0
         self._lock = threading.RLock()
         # Per thread (a threaded server shares this engine): what the service's wide pass left for
         # the passes after it in the same search, `words_for_page` (its candidates_key and the words'
@@ -283,9 +292,6 @@ class EmbeddedEngine:
             try:
                 change(writer)
                 writer.commit()
-                self._commits += 1
-                if self._commits % GC_EVERY == 0:
-                    writer.garbage_collect_files()
                 self._index.reload()
             except BaseException as error:
                 if fatal(error):
@@ -365,8 +371,7 @@ class EmbeddedEngine:
     def stats(self):
         """{"documents", "segments", "bytes"}: for the benchmark and the health check."""
         searcher = self.searcher()
-        size = sum(item.stat().st_size for item in self.path.iterdir() if item.is_file())
-        return {"documents": searcher.num_docs, "segments": searcher.num_segments, "bytes": size}
+        return {"documents": searcher.num_docs, "segments": searcher.num_segments, "bytes": folder_bytes(self.path)}
 
     # Reading
 
