@@ -20,6 +20,17 @@ def without_nul(value):
     return (value or "").replace("\x00", "")
 
 
+# C0 and C1 control characters but tab, line feed and carriage return, each read as a space.
+_CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)], " ")
+
+
+def without_controls(value):
+    """Text with each control character (C0 and C1 but tab and line breaks: PDFs and exports
+    carry them) as a space, so its length and offsets hold; None becomes "". Nobody can type
+    them, and HTML may not carry them (a passage shown on a page or sent as JSON)."""
+    return (value or "").translate(_CONTROLS)
+
+
 # Where an HTML element ends a line or a block on screen: the text on each side are separate words.
 _BLOCK_END = re.compile(
     r"(<br\s*/?>|</(?:p|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|div|pre|table|tr|td|th|figure|figcaption)>)", re.I

@@ -71,16 +71,20 @@ LOCK_WAIT = 2.0  # seconds a writer waits for the index lock before giving up (I
 WORD = re.compile(r"\w+", re.UNICODE)  # also used by search.taxonomy to normalise synonyms
 QUOTED = re.compile(r'"([^"]+)"')
 
-STEMMED, WORDS = "cg_stemmed", "cg_words"
+# Named in the schema: new names when what an analyzer makes changes, so that an index made with
+# the old ones is found unreadable and made again (see _open), not searched with words it lacks.
+STEMMED, WORDS = "cg_stemmed_2", "cg_words_2"
 PHRASE_FIELDS = ("title", "summary", "body")  # where the meaningful words together count (SearchQuery.phrase)
 TERM_PHRASE_SLOP = 1  # a mention of several words ("head of security") may have one word between
 PHRASE_SLOP = 2
 
 
 def analyzer(stem):
-    """Letters and digits, lower-cased, accents folded (NFKC text from extraction), English stems."""
-    builder = TextAnalyzerBuilder(Tokenizer.simple()).filter(Filter.remove_long(40)).filter(Filter.lowercase())
-    builder = builder.filter(Filter.ascii_fold())
+    """Letters and digits, accents folded (NFKC text from extraction), lower-cased, English stems.
+    Folded before lower-casing: "İ" lower-cases to "i" and a combining dot, which no folding removes,
+    so "İstanbul" was held as a word nobody could type; folded first, it is "Istanbul"."""
+    builder = TextAnalyzerBuilder(Tokenizer.simple()).filter(Filter.remove_long(40)).filter(Filter.ascii_fold())
+    builder = builder.filter(Filter.lowercase())
     return (builder.filter(Filter.stemmer("english")) if stem else builder).build()
 
 

@@ -145,3 +145,29 @@ def test_taxonomy_changes_count_at_once_though_each_worker_keeps_it_in_memory(re
     service.rebuild()
     found = rep_client.get("/api/search", {"q": "daylight robbery"}).json()["results"]
     assert [hit["title"] for hit in found] == ["ROI one-pager"]
+
+
+@pytest.mark.parametrize("typed", ["İstanbul", "istanbul", "ISTANBUL", "İSTANBUL"])
+def test_a_word_with_a_dotted_capital_i_is_found_however_it_is_typed(rep_client, typed):
+    """ "İ" lower-cases to "i" and a combining dot: held or typed that way, "İstanbul" was a word
+    nobody could find, and a search for it split in two."""
+    from content.factories import create_collateral
+
+    page = create_collateral(title="Hosting options", summary="Data stays in our İstanbul region.")
+    service.rebuild()
+    body = rep_client.get("/api/search", {"q": typed}).json()
+    assert [hit["id"] for hit in body["results"]] == [page.pk]
+    assert "<mark>İstanbul</mark>" in body["results"][0]["highlights"][0]["html"]
+    assert body["corrections"] == {} and not body["weak"]
+
+
+def test_control_characters_in_an_assets_text_never_reach_its_passages(rep_client):
+    """PDFs and exports carry control characters; HTML may not, and nobody can type them."""
+    from content.factories import create_collateral
+
+    create_collateral(title="Price\x07 list", summary="Price\x01 list\x02 for\x1f the\x85 EMEA\tregion\x7f.")
+    service.rebuild()
+    hit = rep_client.get("/api/search", {"q": "price list"}).json()["results"][0]
+    assert hit["title"] == "Price  list"
+    html = hit["highlights"][0]["html"]
+    assert html == "<mark>Price</mark>  <mark>list</mark>  for  the  EMEA\tregion ."
