@@ -125,3 +125,19 @@ def test_bad_links_get_404_not_500(marketer_client, persona):
     assert marketer_client.post("/admin/reports/loop/create-asset/?persona=abc&objection=").status_code == 404
     assert marketer_client.get(DASHBOARD, {"report": "nope", "format": "csv"}).status_code == 404
     assert marketer_client.get("/admin/reports/loop/create-asset/").status_code == 405
+
+
+def test_one_search_typed_in_other_case_or_with_curly_quotes_is_one_row(marketer_client, rep, marketer):
+    """Phones type curly apostrophes and quotes, people capitals: still one search to write for."""
+    for user, query in [
+        (rep, "Customer’s “SOC 2” report"),
+        (marketer, 'customer\'s "soc 2" report'),
+        (rep, 'CUSTOMER\'S "SOC 2" REPORT'),
+        (rep, "customer reports"),
+    ]:
+        QueryLog.objects.create(query=query, result_count=0, user=user, engine="embedded", took_ms=1)
+    rows = csv_rows(marketer_client, "searches")
+    assert len(rows) == 3
+    assert rows[1][0].lower().replace("’", "'").replace("“", '"').replace("”", '"') == 'customer\'s "soc 2" report'
+    assert rows[1][1] == "3" and rows[1][3] == "Morgan, Riley"
+    assert rows[2][:2] == ["customer reports", "1"]
