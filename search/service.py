@@ -40,7 +40,7 @@ from home import versions
 from search.documents import collateral_for_index, documents
 from search.engines.base import FACETS, Hit, SearchQuery, SearchResults
 from search.engines.elastic import ElasticEngine
-from search.engines.embedded import WORD, EmbeddedEngine, IndexBusy, IndexUnavailable
+from search.engines.embedded import WORD, WORDS_ANALYZER, EmbeddedEngine, IndexBusy, IndexUnavailable
 from search.models import PendingIndexing
 from search.taxonomy import mentioned_objections
 from search.understanding import understand, vocabulary
@@ -385,7 +385,18 @@ def search(text="", filters=None, page=1, page_size=20, *, exclude_ids):
             text, filters, page=page, page_size=page_size, exclude_ids=exclude_ids, hidden_personas=hidden_personas
         )
         results = run(answer, query)
-    return without_hidden_personas(dataclasses.replace(results, mentions=mentions), hidden_personas)
+    results = dataclasses.replace(results, mentions=mentions, corrections=as_typed(text, results.corrections))
+    return without_hidden_personas(results, hidden_personas)
+
+
+def as_typed(text, corrections):
+    """The engine's {word: [words searched instead]} keyed by each word as it was typed in `text`
+    ("Réconcilliation"), not as the index folds it ("reconcilliation"): the page says "you typed"."""
+    typed = {}
+    for word in WORD.findall(text):
+        for token in WORDS_ANALYZER.analyze(word):
+            typed.setdefault(token, word)
+    return {typed.get(word, word): words for word, words in corrections.items()}
 
 
 def answer(query):

@@ -171,3 +171,16 @@ def test_control_characters_in_an_assets_text_never_reach_its_passages(rep_clien
     assert hit["title"] == "Price  list"
     html = hit["highlights"][0]["html"]
     assert html == "<mark>Price</mark>  <mark>list</mark>  for  the  EMEA\tregion ."
+
+
+def test_a_corrected_word_is_named_as_it_was_typed(rep_client):
+    """The index folds case and accents; "you typed" shows what the person typed."""
+    from content.factories import create_collateral
+
+    create_collateral(title="Close faster", summary="Bank reconciliation in minutes.")
+    service.rebuild()
+    body = rep_client.get("/api/search", {"q": "Réconcilliation"}).json()
+    assert body["corrections"] == {"Réconcilliation": ["reconciliation"]}
+    assert body["total"] == 1
+    page = rep_client.get("/search/", {"q": "Réconcilliation"}).text
+    assert "(you typed “Réconcilliation”)" in page
