@@ -1,4 +1,6 @@
+import html
 import re
+import unicodedata
 
 from django.utils.html import strip_tags
 
@@ -31,17 +33,26 @@ def without_controls(value):
     return (value or "").translate(_CONTROLS)
 
 
+def searchable(value):
+    """Text as search indexes and shows it: composed (NFC: "I" and a combining dot above is "İ",
+    which the index folds; a combining mark would split the word), "i" and a combining dot above
+    as "i" (what lower-casing "İ" gives, with no composed form), control characters as spaces.
+    NFC, not NFKC: "™" and "ﬁ" stay as written in what results show (the index folds "ﬁ")."""
+    return unicodedata.normalize("NFC", without_controls(value)).replace("i\u0307", "i")
+
+
 # Where an HTML element ends a line or a block on screen: the text on each side are separate words.
 _BLOCK_END = re.compile(
     r"(<br\s*/?>|</(?:p|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|div|pre|table|tr|td|th|figure|figcaption)>)", re.I
 )
 
 
-def text_from_html(html):
+def text_from_html(value):
     """Rich text as words for search: tags dropped like strip_tags, but a line break after each
     block (heading, paragraph, list item, cell), so "<h3>Talking points</h3><p>Move" does not
-    become "Talking pointsMove". Entities are left as they are (as strip_tags does)."""
-    return strip_tags(_BLOCK_END.sub("\\1\n", html or "")).strip()
+    become "Talking pointsMove". Entities are read as the characters they stand for ("R&amp;D" is
+    "R&D"): the text is searched and shown as text, escaped again wherever it goes into HTML."""
+    return html.unescape(strip_tags(_BLOCK_END.sub("\\1\n", value or ""))).strip()
 
 
 def shorten(text, max_length):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from content.models import CollateralPage
 from home import versions
 from home.api_auth import authenticated_user, unauthorised
-from home.text import without_nul
+from home.text import without_controls, without_nul
 from home.visibility import hidden_page_ids, visible_pages
 from personas.models import Objection, PersonaPage
 from search import service
@@ -91,7 +91,7 @@ def search_api(request):
         filters = parse_filters(params, hidden)
     except BadRequest as error:
         return JsonResponse({"error": str(error)}, status=400)
-    query = without_nul(params.get("q")).strip()[:MAX_QUERY_LENGTH]
+    query = without_controls(params.get("q")).strip()[:MAX_QUERY_LENGTH]
     results = service.search(query, filters, page=page, page_size=page_size, exclude_ids=hidden)
     QueryLog.objects.record(user, query, filters, results)
     return JsonResponse(
@@ -168,7 +168,7 @@ def taxonomy_suggestions(text):
 def suggest_api(request):
     """GET /api/suggest?q=pri: titles, personas and objections starting with what was typed
     (only pages the request may view)."""
-    text = without_nul(request.GET.get("q")).strip()[:MAX_QUERY_LENGTH]
+    text = without_controls(request.GET.get("q")).strip()[:MAX_QUERY_LENGTH]
     if len(text) < 2:
         return JsonResponse({"suggestions": []})
     objections, personas = taxonomy_suggestions(text)

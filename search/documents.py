@@ -3,7 +3,7 @@
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 from content.models import CollateralPage
-from home.text import text_from_html, without_controls
+from home.text import searchable, text_from_html
 from home.visibility import restricted_trees, under_any
 from personas.models import PersonaPage
 from search.engines.base import IndexDocument
@@ -65,19 +65,19 @@ def to_document(page, restricted=frozenset(), unnamed_personas=None):
     named = [p for p in personas if p.pk not in unnamed_personas]
     taxonomy = [p.title for p in named] + [p.role for p in named]
     taxonomy += [objection.name for objection in objections] + [tag.name for tag in tags]
-    # The text as people read it: no control characters (they reach passages as they are).
+    # The text as search reads it (home.text.searchable): normalised, no control characters.
     return IndexDocument(
         id=page.pk,
-        title=without_controls(page.title),
+        title=searchable(page.title),
         url=page.url or "",
-        summary=without_controls(page.summary),
-        body=without_controls(text_from_html(page.body)),
-        files=without_controls(
+        summary=searchable(page.summary),
+        body=searchable(text_from_html(page.body)),
+        files=searchable(
             "\n".join(
                 file_text(item.document) for item in page.files.all() if item.document.collection_id not in restricted
             )
         ),
-        taxonomy=without_controls(" · ".join(taxonomy)),
+        taxonomy=searchable(" · ".join(taxonomy)),
         facets={
             "persona": [p.slug for p in personas],
             "objection": [o.slug for o in objections],

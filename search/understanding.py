@@ -75,7 +75,8 @@ def words_of(text):
     """Lower-case words of any text, NFKC-normalised as the index is ("ﬁntech" is "fintech");
     underscores split words. "İ" counts as "I", as the index's folding has it: lower-cased, it is
     "i" and a combining dot, which split "İstanbul" in two."""
-    text = unicodedata.normalize("NFKC", text or "").replace("İ", "I").lower().replace("_", " ")
+    text = unicodedata.normalize("NFKC", text or "").replace("İ", "I").lower().replace("i\u0307", "i")
+    text = text.replace("_", " ")
     return [word for word in WORD.findall(text) if word]
 
 

@@ -71,8 +71,9 @@ LOCK_WAIT = 2.0  # seconds a writer waits for the index lock before giving up (I
 WORD = re.compile(r"\w+", re.UNICODE)  # also used by search.taxonomy to normalise synonyms
 QUOTED = re.compile(r'"([^"]+)"')
 
-# Named in the schema: new names when what an analyzer makes changes, so that an index made with
-# the old ones is found unreadable and made again (see _open), not searched with words it lacks.
+# Named in the schema: new names when the words an index holds change (its analyzers, or the text
+# given them: search.documents), so that an index made before is found unreadable and made again
+# (see _open), not searched for words it lacks.
 STEMMED, WORDS = "cg_stemmed_2", "cg_words_2"
 PHRASE_FIELDS = ("title", "summary", "body")  # where the meaningful words together count (SearchQuery.phrase)
 TERM_PHRASE_SLOP = 1  # a mention of several words ("head of security") may have one word between
@@ -80,15 +81,37 @@ PHRASE_SLOP = 2
 
 
 def analyzer(stem):
-    """Letters and digits, accents folded (NFKC text from extraction), lower-cased, English stems.
-    Folded before lower-casing: "İ" lower-cases to "i" and a combining dot, which no folding removes,
-    so "İstanbul" was held as a word nobody could type; folded first, it is "Istanbul"."""
-    builder = TextAnalyzerBuilder(Tokenizer.simple()).filter(Filter.remove_long(40)).filter(Filter.ascii_fold())
-    builder = builder.filter(Filter.lowercase())
+    """Letters and digits, lower-cased, accents folded (NFC text, search.documents), English stems.
+    What it is given has passed through `letters_alike` (see `Analyzer`)."""
+    builder = TextAnalyzerBuilder(Tokenizer.simple()).filter(Filter.remove_long(40)).filter(Filter.lowercase())
+    builder = builder.filter(Filter.ascii_fold())
     return (builder.filter(Filter.stemmer("english")) if stem else builder).build()
 
 
-STEMMER, WORDS_ANALYZER = analyzer(True), analyzer(False)
+LETTERS_ALIKE = str.maketrans({"İ": "I", "ς": "σ"})
+
+
+def letters_alike(text):
+    """`text` with the letters lower-casing treats unevenly written one way: "İ" as "I" (lower-
+    cased, "İ" is "i" and a combining dot above, which no folding removes, so "İstanbul" would be
+    held as a word nobody types) and the final sigma "ς" as "σ" (Python lower-cases a final "Σ" to
+    "ς", tantivy to "σ"). Folding before lower-casing would mend "İ" but break a few capitals
+    that fold only once lower-cased, such as "Ɩ"."""
+    return text.translate(LETTERS_ALIKE)
+
+
+class Analyzer:
+    """A tantivy TextAnalyzer for the query side: `analyze(text)` reads "İ" and "ς" as the index
+    does (`letters_alike`)."""
+
+    def __init__(self, stem):
+        self.tantivy = analyzer(stem)
+
+    def analyze(self, text):
+        return self.tantivy.analyze(letters_alike(text))
+
+
+STEMMER, WORDS_ANALYZER = Analyzer(stem=True), Analyzer(stem=False)
 
 
 def schema():
@@ -160,7 +183,11 @@ def folder_bytes(path):
     """Bytes in the files directly inside `path`. The writer's merges remove files while this
     counts, so a file that is gone by the time it is measured counts as 0, not an error."""
     total = 0
-    for item in path.iterdir():
+    try:
+        items = list(path.iterdir())
+    except FileNotFoundError:  # the folder itself went (a rebuild replacing a damaged index)
+        return 0
+    for item in items:
         with contextlib.suppress(FileNotFoundError):
             total += item.stat().st_size if item.is_file() else 0
     return total
@@ -227,8 +254,8 @@ class EmbeddedEngine:
                 raise IndexUnavailable("unwritable", str(error)) from error
         try:
             index = Index(SCHEMA, path=str(self.path), reuse=True)
-            index.register_tokenizer(STEMMED, STEMMER)
-            index.register_tokenizer(WORDS, WORDS_ANALYZER)
+            index.register_tokenizer(STEMMED, STEMMER.tantivy)
+            index.register_tokenizer(WORDS, WORDS_ANALYZER.tantivy)
         except BaseException as error:
             if fatal(error):
                 raise
@@ -309,13 +336,14 @@ class EmbeddedEngine:
             writer.delete_documents_by_term("id", doc.id)
         data = {**doc.stored_fields(), "stale": doc.stale}
         fields = {name: getattr(doc, name) for name in WEIGHTS}
+        searched = {name: letters_alike(text) for name, text in fields.items()}
         facets = [(facet, value) for facet, values in doc.facets.items() for value in values]
         labels = doc.labels
         writer.add_document(
             tantivy.Document(
                 id=doc.id,
-                **fields,
-                words=" ".join(fields.values()),
+                **searched,
+                words=" ".join(searched.values()),
                 facet=[f"{facet}{SEP}{value}" for facet, value in facets],
                 facet_label=[
                     f"{facet}{SEP}{value}{SEP}{labels.get(facet, {}).get(value, value)}" for facet, value in facets

@@ -147,7 +147,7 @@ def test_taxonomy_changes_count_at_once_though_each_worker_keeps_it_in_memory(re
     assert [hit["title"] for hit in found] == ["ROI one-pager"]
 
 
-@pytest.mark.parametrize("typed", ["İstanbul", "istanbul", "ISTANBUL", "İSTANBUL"])
+@pytest.mark.parametrize("typed", ["İstanbul", "istanbul", "ISTANBUL", "İSTANBUL", "i\u0307stanbul", "I\u0307stanbul"])
 def test_a_word_with_a_dotted_capital_i_is_found_however_it_is_typed(rep_client, typed):
     """ "İ" lower-cases to "i" and a combining dot: held or typed that way, "İstanbul" was a word
     nobody could find, and a search for it split in two."""
@@ -184,3 +184,47 @@ def test_a_corrected_word_is_named_as_it_was_typed(rep_client):
     assert body["total"] == 1
     page = rep_client.get("/search/", {"q": "Réconcilliation"}).text
     assert "(you typed “Réconcilliation”)" in page
+
+
+def test_a_dotted_capital_i_written_as_two_characters_is_one_word(rep_client):
+    """ "I" and a combining dot above (as some editors and exports write "İ") is "İ"."""
+    from content.factories import create_collateral
+
+    page = create_collateral(title="Hosting options", summary="Data stays in our I\u0307zmir region.")
+    service.rebuild()
+    body = rep_client.get("/api/search", {"q": "izmir"}).json()
+    assert [hit["id"] for hit in body["results"]] == [page.pk] and body["corrections"] == {}
+    assert "<mark>İzmir</mark>" in body["results"][0]["highlights"][0]["html"]
+
+
+def test_html_entities_in_rich_text_are_searched_and_shown_as_the_characters_they_stand_for(rep_client):
+    from content.factories import create_collateral
+
+    body = "<p>R&amp;D teams &quot;love&quot; it &lt;3</p>"
+    page = create_collateral(title="Teams", summary="For product teams.", body=body)
+    service.rebuild()
+    hit = rep_client.get("/api/search", {"q": "love"}).json()["results"][0]
+    assert hit["id"] == page.pk
+    assert hit["highlights"][0]["html"] == "R&amp;D teams &quot;<mark>love</mark>&quot; it &lt;3"
+    assert rep_client.get("/api/search", {"q": "quot"}).json()["total"] == 0
+
+
+def test_control_characters_typed_into_a_search_are_not_logged(rep_client):
+    from search.models import QueryLog
+
+    rep_client.get("/api/search", {"q": "price\x01list\x1b[31m"})
+    rep_client.get("/search/", {"q": "price\x07list"})
+    assert sorted(QueryLog.objects.values_list("query", flat=True)) == ["price list", "price list [31m"]
+
+
+@pytest.mark.parametrize("word", ["ƖVORY", "ǄEMAL", "ΟΔΟΣ", "STRAẞE", "ÉCOLE"])
+def test_a_word_in_capitals_is_found_typed_in_capitals_or_lower_case(rep_client, word):
+    """Letters whose lower case is not what folding gives (Ɩ, Ǆ, a final Σ, ẞ) still make one word
+    of the index's and the search's side."""
+    from content.factories import create_collateral
+
+    page = create_collateral(title="Field notes", summary=f"Met the {word} team.")
+    service.rebuild()
+    for typed in (word, word.lower()):
+        body = rep_client.get("/api/search", {"q": typed}).json()
+        assert [hit["id"] for hit in body["results"]] == [page.pk], typed
