@@ -33,6 +33,13 @@ def without_controls(value):
     return (value or "").translate(_CONTROLS)
 
 
+def typed_search(value):
+    """What someone typed into a search, as it is searched and logged: control characters as
+    spaces, each run of spaces as one, trimmed (so "a  b" and "a b" are one search on the
+    dashboard); None becomes ""."""
+    return " ".join(without_controls(value).split())
+
+
 def searchable(value):
     """Text as search indexes and shows it: composed (NFC: "I" and a combining dot above is "İ",
     which the index folds; a combining mark would split the word), "i" and a combining dot above

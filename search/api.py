@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from content.models import CollateralPage
 from home import versions
 from home.api_auth import authenticated_user, unauthorised
-from home.text import without_controls, without_nul
+from home.text import typed_search, without_controls, without_nul
 from home.visibility import hidden_page_ids, visible_pages
 from personas.models import Objection, PersonaPage
 from search import service
@@ -91,7 +91,7 @@ def search_api(request):
         filters = parse_filters(params, hidden)
     except BadRequest as error:
         return JsonResponse({"error": str(error)}, status=400)
-    query = without_controls(params.get("q")).strip()[:MAX_QUERY_LENGTH]
+    query = typed_search(params.get("q"))[:MAX_QUERY_LENGTH]
     results = service.search(query, filters, page=page, page_size=page_size, exclude_ids=hidden)
     QueryLog.objects.record(user, query, filters, results)
     return JsonResponse(

@@ -10,6 +10,7 @@ import functools
 import html
 import itertools
 import re
+import unicodedata
 
 PASSAGE_CHARS = 160
 HIGHLIGHT_SCAN = 20_000  # characters of a field searched for a passage to show (and all the index keeps)
@@ -25,6 +26,28 @@ def word_start(stem):
 
 
 WORD_REST = re.compile(r"\w*")
+
+
+def accented_letters():
+    """{ASCII letter: the Latin letters with accents that fold to it ("é", "É", "ê" … for "e")}:
+    those whose canonical decomposition (NFD) is the letter and combining marks, from Latin-1 to
+    Latin Extended-B and Latin Extended Additional. The index folds them (tantivy's ascii_fold)."""
+    letters = {}
+    for code in itertools.chain(range(0xC0, 0x250), range(0x1E00, 0x1F00)):
+        decomposed = unicodedata.normalize("NFD", chr(code))
+        if len(decomposed) > 1 and decomposed[0].isascii() and decomposed[0].isalpha():
+            letters.setdefault(decomposed[0].lower(), []).append(chr(code))
+    return {letter: "".join(accented) for letter, accented in letters.items()}
+
+
+ACCENTED = accented_letters()
+HAS_ACCENTED = re.compile("[" + "".join(ACCENTED.values()) + "]")
+
+
+def accent_blind(prefix):
+    """A regex for `prefix` (lower-case) that also matches it written with accents ("cafe" finds
+    "café"), for use with re.I."""
+    return "".join(f"[{char}{ACCENTED[char]}]" if char in ACCENTED else re.escape(char) for char in prefix)
 
 
 def words_starting(lowered, text, prefix, begin=0, end=None):
@@ -63,9 +86,10 @@ class Highlighter:
 
     @functools.cached_property
     def pattern(self):
-        """The case-blind search on any text, compiled when a start is not lower-case ASCII or lower-
-        casing a text changes its length (rarely)."""
-        return re.compile(r"\b(?:" + "|".join(map(re.escape, self._prefixes)) + r")\w*", re.I)
+        """The case- and accent-blind search on any text, compiled when a start is not lower-case
+        ASCII, lower-casing a text changes its length (rarely) or the text holds accented letters,
+        which the index folds: "naive" is marked in "naïve"."""
+        return re.compile(r"\b(?:" + "|".join(map(accent_blind, self._prefixes)) + r")\w*", re.I)
 
     def occurrences(self, text):
         """(start, end, word) of each word of `text` that begins with one of the starts, in order,
@@ -87,11 +111,11 @@ class Highlighter:
             return ""
         text = text[:HIGHLIGHT_SCAN]
         lowered = text.lower()
-        if self._ascii and len(lowered) == len(text):
+        if self._ascii and len(lowered) == len(text) and not HAS_ACCENTED.search(text):
             # Each start looked for with str.find in the lower-cased text: the first matching word
             # of each, then the matching words inside the passage only. Offsets hold when lower-
-            # casing kept the length (it does but for "İ"): curly quotes, accents and the taxonomy's
-            # "·" need no regex.
+            # casing kept the length (it does but for "İ"): curly quotes and the taxonomy's "·" need
+            # no regex; accented letters do, as str.find would not see "naive" in "naïve".
             firsts = [
                 next((word for word in words_starting(lowered, text, prefix) if self.matches(word[2])), None)
                 for prefix in self._prefixes

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 
-from home.text import without_controls, without_nul
+from home.text import typed_search, without_nul
 from home.visibility import hidden_page_ids, visible_pages
 from personas.models import ObjectionNote, PersonaPage
 from search import service
@@ -35,7 +35,7 @@ def parse_page(value):
 
 def search(request):
     """The rep's search: words as they talk, filters with counts, why each result matched."""
-    query = without_controls(request.GET.get("q")).strip()[:MAX_QUERY_LENGTH]
+    query = typed_search(request.GET.get("q"))[:MAX_QUERY_LENGTH]
     hidden = hidden_page_ids(request)
     filters = {
         facet: known_values(facet, [without_nul(value) for value in request.GET.getlist(facet)[:10]], hidden)

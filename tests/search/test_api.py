@@ -209,12 +209,13 @@ def test_html_entities_in_rich_text_are_searched_and_shown_as_the_characters_the
     assert rep_client.get("/api/search", {"q": "quot"}).json()["total"] == 0
 
 
-def test_control_characters_typed_into_a_search_are_not_logged(rep_client):
+def test_control_characters_and_extra_spaces_typed_into_a_search_are_not_logged(rep_client):
     from search.models import QueryLog
 
     rep_client.get("/api/search", {"q": "price\x01list\x1b[31m"})
     rep_client.get("/search/", {"q": "price\x07list"})
-    assert sorted(QueryLog.objects.values_list("query", flat=True)) == ["price list", "price list [31m"]
+    rep_client.get("/search/", {"q": " price \t  list "})
+    assert sorted(QueryLog.objects.values_list("query", flat=True)) == ["price list", "price list", "price list [31m"]
 
 
 @pytest.mark.parametrize("word", ["ƖVORY", "ǄEMAL", "ΟΔΟΣ", "STRAẞE", "ÉCOLE"])

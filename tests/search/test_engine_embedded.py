@@ -213,6 +213,20 @@ def test_highlights_in_text_with_curly_quotes_and_accents_mark_the_searched_word
     )
 
 
+@pytest.mark.parametrize(
+    ("typed", "marked"), [("naive", "naïve"), ("zurich", "Zürich"), ("Zürich", "Zürich"), ("resume", "RÉSUMÉ")]
+)
+def test_a_word_found_through_its_accents_is_marked_as_it_is_written(typed, marked):
+    """The index folds accents, so "naive" finds "naïve": the passage must mark it too, or the
+    result shows no reason for matching."""
+    from search.engines.embedded import STEMMER
+    from search.highlighting import Highlighter
+
+    highlighter = Highlighter(STEMMER.analyze(typed), stem=STEMMER.analyze)
+    text = "A naïve buyer in Zürich asked for the RÉSUMÉ of the naive plan."
+    assert f"<mark>{marked}</mark>" in highlighter.passage(text)
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     text=st.lists(
