@@ -33,19 +33,28 @@ def without_controls(value):
     return (value or "").translate(_CONTROLS)
 
 
-def typed_search(value):
+# Characters nobody sees that split or reorder words: soft hyphen, zero-width space, direction
+# marks and overrides, word joiner, byte order mark. Removed from what is searched and indexed.
+_INVISIBLE = dict.fromkeys(
+    [0xAD, 0x200B, 0x200E, 0x200F, *range(0x202A, 0x202F), 0x2060, *range(0x2066, 0x206A), 0xFEFF]
+)
+
+
+def typed_search(value, max_length=None):
     """What someone typed into a search, as it is searched and logged: control characters as
-    spaces, each run of spaces as one, trimmed (so "a  b" and "a b" are one search on the
-    dashboard); None becomes ""."""
-    return " ".join(without_controls(value).split())
+    spaces, invisible characters removed, each run of spaces as one, trimmed (so "a  b" and "a b"
+    are one search on the dashboard), cut to `max_length` characters; None becomes ""."""
+    text = " ".join(without_controls(value).translate(_INVISIBLE).split())
+    return text[:max_length].rstrip()
 
 
 def searchable(value):
     """Text as search indexes and shows it: composed (NFC: "I" and a combining dot above is "İ",
     which the index folds; a combining mark would split the word), "i" and a combining dot above
-    as "i" (what lower-casing "İ" gives, with no composed form), control characters as spaces.
+    as "i" (what lower-casing "İ" gives, with no composed form), control characters as spaces,
+    invisible characters removed ("Müller\\u00adsoft" is "Müllersoft").
     NFC, not NFKC: "™" and "ﬁ" stay as written in what results show (the index folds "ﬁ")."""
-    return unicodedata.normalize("NFC", without_controls(value)).replace("i\u0307", "i")
+    return unicodedata.normalize("NFC", without_controls(value).translate(_INVISIBLE)).replace("i\u0307", "i")
 
 
 # Where an HTML element ends a line or a block on screen: the text on each side are separate words.

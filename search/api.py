@@ -91,7 +91,7 @@ def search_api(request):
         filters = parse_filters(params, hidden)
     except BadRequest as error:
         return JsonResponse({"error": str(error)}, status=400)
-    query = typed_search(params.get("q"))[:MAX_QUERY_LENGTH]
+    query = typed_search(params.get("q"), MAX_QUERY_LENGTH)
     results = service.search(query, filters, page=page, page_size=page_size, exclude_ids=hidden)
     QueryLog.objects.record(user, query, filters, results)
     return JsonResponse(

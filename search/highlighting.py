@@ -44,6 +44,11 @@ ACCENTED = accented_letters()
 HAS_ACCENTED = re.compile("[" + "".join(ACCENTED.values()) + "]")
 
 
+def without_accents(word):
+    """`word` without combining marks (NFD): "zürich" is "zurich". For one word at a time."""
+    return "".join(char for char in unicodedata.normalize("NFD", word) if not unicodedata.combining(char))
+
+
 def accent_blind(prefix):
     """A regex for `prefix` (lower-case) that also matches it written with accents ("cafe" finds
     "café"), for use with re.I."""
@@ -97,9 +102,11 @@ class Highlighter:
         return ((match.start(), match.end(), match.group()) for match in self.pattern.finditer(text))
 
     def matches(self, word):
+        """Whether the index would match `word`: its stem was searched, or it starts with a word
+        cut short ("zuri" for "Zürich": compared without accents, as the index folds them)."""
         key = word.lower()
         if key not in self._known:
-            self._known[key] = (bool(self.starts) and key.startswith(self.starts)) or any(
+            self._known[key] = (bool(self.starts) and without_accents(key).startswith(self.starts)) or any(
                 token in self.stems for token in self.stem(word)
             )
         return self._known[key]

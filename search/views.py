@@ -35,7 +35,7 @@ def parse_page(value):
 
 def search(request):
     """The rep's search: words as they talk, filters with counts, why each result matched."""
-    query = typed_search(request.GET.get("q"))[:MAX_QUERY_LENGTH]
+    query = typed_search(request.GET.get("q"), MAX_QUERY_LENGTH)
     hidden = hidden_page_ids(request)
     filters = {
         facet: known_values(facet, [without_nul(value) for value in request.GET.getlist(facet)[:10]], hidden)

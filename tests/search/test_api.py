@@ -209,13 +209,17 @@ def test_html_entities_in_rich_text_are_searched_and_shown_as_the_characters_the
     assert rep_client.get("/api/search", {"q": "quot"}).json()["total"] == 0
 
 
-def test_control_characters_and_extra_spaces_typed_into_a_search_are_not_logged(rep_client):
+def test_control_characters_invisible_characters_and_extra_spaces_typed_into_a_search_are_not_logged(rep_client):
     from search.models import QueryLog
 
     rep_client.get("/api/search", {"q": "price\x01list\x1b[31m"})
     rep_client.get("/search/", {"q": "price\x07list"})
     rep_client.get("/search/", {"q": " price \t  list "})
-    assert sorted(QueryLog.objects.values_list("query", flat=True)) == ["price list", "price list", "price list [31m"]
+    rep_client.get("/search/", {"q": "price\u200b\u202elist\ufeff"})
+    rep_client.get("/api/search", {"q": "ab " * 1000})
+    logged = sorted(QueryLog.objects.values_list("query", flat=True))
+    assert logged[1:] == ["price list", "price list", "price list [31m", "pricelist"]
+    assert logged[0].startswith("ab ab") and len(logged[0]) <= 200 and not logged[0].endswith(" ")
 
 
 @pytest.mark.parametrize("word", ["ƖVORY", "ǄEMAL", "ΟΔΟΣ", "STRAẞE", "ÉCOLE"])
@@ -229,3 +233,12 @@ def test_a_word_in_capitals_is_found_typed_in_capitals_or_lower_case(rep_client,
     for typed in (word, word.lower()):
         body = rep_client.get("/api/search", {"q": typed}).json()
         assert [hit["id"] for hit in body["results"]] == [page.pk], typed
+
+
+def test_a_soft_hyphen_inside_a_word_does_not_split_it(rep_client):
+    from content.factories import create_collateral
+
+    page = create_collateral(title="Partners", summary="Integrates with Müller\u00adsoft ERP.")
+    service.rebuild()
+    body = rep_client.get("/api/search", {"q": "mullersoft"}).json()
+    assert [hit["id"] for hit in body["results"]] == [page.pk] and body["corrections"] == {}

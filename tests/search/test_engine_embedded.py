@@ -227,6 +227,15 @@ def test_a_word_found_through_its_accents_is_marked_as_it_is_written(typed, mark
     assert f"<mark>{marked}</mark>" in highlighter.passage(text)
 
 
+def test_a_word_cut_short_marks_its_accented_completion():
+    """ "zuri" completes to "Zürich" in the index (accents folded): the passage marks it too."""
+    from search.engines.embedded import STEMMER
+    from search.highlighting import Highlighter
+
+    highlighter = Highlighter([], ["zuri"], stem=STEMMER.analyze)
+    assert highlighter.passage("Opening the Zürich office") == "Opening the <mark>Zürich</mark> office"
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     text=st.lists(
