@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from content.models import CollateralPage
 from home import versions
 from home.api_auth import authenticated_user, unauthorised
-from home.text import typed_search, without_controls, without_nul
+from home.text import typed_search, without_nul
 from home.visibility import hidden_page_ids, visible_pages
 from personas.models import Objection, PersonaPage
 from search import service
@@ -168,7 +168,7 @@ def taxonomy_suggestions(text):
 def suggest_api(request):
     """GET /api/suggest?q=pri: titles, personas and objections starting with what was typed
     (only pages the request may view)."""
-    text = without_controls(request.GET.get("q")).strip()[:MAX_QUERY_LENGTH]
+    text = typed_search(request.GET.get("q"), MAX_QUERY_LENGTH)
     if len(text) < 2:
         return JsonResponse({"suggestions": []})
     objections, personas = taxonomy_suggestions(text)
