@@ -28,31 +28,60 @@ def word_start(stem):
 WORD_REST = re.compile(r"\w*")
 
 
+# Letters the index folds (tantivy's ascii_fold) that have no decomposition, lower and upper case:
+# to one letter, and to two ("ß" is "ss"), as the index reads them.
+OTHER_FOLDS = {
+    "o": "øØ", "d": "đĐðÐ", "l": "łŁŀĿ", "h": "ħĦ", "i": "ı", "t": "ŧŦ", "n": "ŋŊ",
+    "ss": "ßẞ", "ae": "æÆ", "oe": "œŒ", "th": "þÞ",
+}  # fmt: skip
+FOLDED = str.maketrans({letter.lower(): folded for folded, letters in OTHER_FOLDS.items() for letter in letters})
+
+
 def accented_letters():
     """{ASCII letter: the Latin letters with accents that fold to it ("é", "É", "ê" … for "e")}:
     those whose canonical decomposition (NFD) is the letter and combining marks, from Latin-1 to
-    Latin Extended-B and Latin Extended Additional. The index folds them (tantivy's ascii_fold)."""
+    Latin Extended-B and Latin Extended Additional, and the single letters of OTHER_FOLDS. The
+    index folds them all (tantivy's ascii_fold)."""
     letters = {}
     for code in itertools.chain(range(0xC0, 0x250), range(0x1E00, 0x1F00)):
         decomposed = unicodedata.normalize("NFD", chr(code))
         if len(decomposed) > 1 and decomposed[0].isascii() and decomposed[0].isalpha():
             letters.setdefault(decomposed[0].lower(), []).append(chr(code))
+    for letter, others in OTHER_FOLDS.items():
+        if len(letter) == 1:
+            letters[letter] += others
     return {letter: "".join(accented) for letter, accented in letters.items()}
 
 
 ACCENTED = accented_letters()
-HAS_ACCENTED = re.compile("[" + "".join(ACCENTED.values()) + "]")
+PAIRS = {folded: letters for folded, letters in OTHER_FOLDS.items() if len(folded) == 2}
+HAS_ACCENTED = re.compile("[" + "".join(ACCENTED.values()) + "".join(PAIRS.values()) + "]")
 
 
 def without_accents(word):
-    """`word` without combining marks (NFD): "zürich" is "zurich". For one word at a time."""
-    return "".join(char for char in unicodedata.normalize("NFD", word) if not unicodedata.combining(char))
+    """`word` (lower-case) as the index folds it: without combining marks (NFD), and the letters of
+    OTHER_FOLDS as their folds: "zürich" is "zurich", "københavn" "kobenhavn". One word at a time."""
+    decomposed = unicodedata.normalize("NFD", word)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).translate(FOLDED)
 
 
 def accent_blind(prefix):
     """A regex for `prefix` (lower-case) that also matches it written with accents ("cafe" finds
-    "café"), for use with re.I."""
-    return "".join(f"[{char}{ACCENTED[char]}]" if char in ACCENTED else re.escape(char) for char in prefix)
+    "café", "kobenh" "Københ", "strasse" "Straße"), for use with re.I."""
+    parts, position = [], 0
+    while position < len(prefix):
+        pair = prefix[position : position + 2]
+        if pair in PAIRS:
+            parts.append(f"(?:{letter_class(pair[0])}{letter_class(pair[1])}|[{PAIRS[pair]}])")
+            position += 2
+        else:
+            parts.append(letter_class(prefix[position]))
+            position += 1
+    return "".join(parts)
+
+
+def letter_class(char):
+    return f"[{char}{ACCENTED[char]}]" if char in ACCENTED else re.escape(char)
 
 
 def words_starting(lowered, text, prefix, begin=0, end=None):

@@ -214,7 +214,17 @@ def test_highlights_in_text_with_curly_quotes_and_accents_mark_the_searched_word
 
 
 @pytest.mark.parametrize(
-    ("typed", "marked"), [("naive", "naïve"), ("zurich", "Zürich"), ("Zürich", "Zürich"), ("resume", "RÉSUMÉ")]
+    ("typed", "marked"),
+    [
+        ("naive", "naïve"),
+        ("zurich", "Zürich"),
+        ("Zürich", "Zürich"),
+        ("resume", "RÉSUMÉ"),
+        ("lodz", "Łódź"),
+        ("kobenhavn", "København"),
+        ("strasse", "Straße"),
+        ("aesop", "Æsop"),
+    ],
 )
 def test_a_word_found_through_its_accents_is_marked_as_it_is_written(typed, marked):
     """The index folds accents, so "naive" finds "naïve": the passage must mark it too, or the
@@ -223,7 +233,7 @@ def test_a_word_found_through_its_accents_is_marked_as_it_is_written(typed, mark
     from search.highlighting import Highlighter
 
     highlighter = Highlighter(STEMMER.analyze(typed), stem=STEMMER.analyze)
-    text = "A naïve buyer in Zürich asked for the RÉSUMÉ of the naive plan."
+    text = "A naïve buyer in Zürich asked for the RÉSUMÉ of the naive plan (Łódź, København, Straße, Æsop)."
     assert f"<mark>{marked}</mark>" in highlighter.passage(text)
 
 
@@ -232,8 +242,9 @@ def test_a_word_cut_short_marks_its_accented_completion():
     from search.engines.embedded import STEMMER
     from search.highlighting import Highlighter
 
-    highlighter = Highlighter([], ["zuri"], stem=STEMMER.analyze)
+    highlighter = Highlighter([], ["zuri", "koben"], stem=STEMMER.analyze)
     assert highlighter.passage("Opening the Zürich office") == "Opening the <mark>Zürich</mark> office"
+    assert highlighter.passage("Opening in København") == "Opening in <mark>København</mark>"
 
 
 @settings(max_examples=300, deadline=None)
