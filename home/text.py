@@ -48,6 +48,19 @@ def typed_search(value, max_length=None):
     return text[:max_length].rstrip()
 
 
+LETTERS_ALIKE = str.maketrans({"İ": "I", "ς": "σ"})
+
+
+def letters_alike(text):
+    """`text` with the letters lower-casing treats unevenly written one way, for the index and the
+    words of a query alike: "İ" as "I" (lower-cased, "İ" is "i" and a combining dot above, which no
+    folding removes, so "İstanbul" would be a word nobody types), "i" and a combining dot above as
+    "i", and the final sigma "ς" as "σ" (Python lower-cases a final "Σ" to "ς", tantivy to "σ").
+    Folding before lower-casing would mend "İ" but break a few capitals that fold only once
+    lower-cased, such as "Ɩ"."""
+    return text.translate(LETTERS_ALIKE).replace("i\u0307", "i")
+
+
 def searchable(value):
     """Text as search indexes and shows it: composed (NFC: "I" and a combining dot above is "İ",
     which the index folds; a combining mark would split the word), "i" and a combining dot above

@@ -147,7 +147,7 @@ class Highlighter:
             return ""
         text = text[:HIGHLIGHT_SCAN]
         lowered = text.lower()
-        if self._ascii and len(lowered) == len(text) and not HAS_ACCENTED.search(text):
+        if self._ascii and len(lowered) == len(text) and (text.isascii() or not HAS_ACCENTED.search(text)):
             # Each start looked for with str.find in the lower-cased text: the first matching word
             # of each, then the matching words inside the passage only. Offsets hold when lower-
             # casing kept the length (it does but for "İ"): curly quotes and the taxonomy's "·" need

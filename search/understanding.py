@@ -19,6 +19,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass, field
 
+from home.text import letters_alike
 from search.engines.base import MIN_PREFIX_LENGTH, Term
 
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -73,10 +74,9 @@ ROLE_ABBREVIATIONS = {
 
 def words_of(text):
     """Lower-case words of any text, NFKC-normalised as the index is ("ﬁntech" is "fintech");
-    underscores split words. "İ" counts as "I", as the index's folding has it: lower-cased, it is
-    "i" and a combining dot, which split "İstanbul" in two."""
-    text = unicodedata.normalize("NFKC", text or "").replace("İ", "I").lower().replace("i\u0307", "i")
-    text = text.replace("_", " ")
+    underscores split words; letters lower-casing treats unevenly as the index reads them
+    (home.text.letters_alike: "İstanbul" is one word)."""
+    text = letters_alike(unicodedata.normalize("NFKC", text or "")).lower().replace("_", " ")
     return [word for word in WORD.findall(text) if word]
 
 

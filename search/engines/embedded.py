@@ -33,6 +33,7 @@ from pathlib import Path
 import tantivy
 from tantivy import Filter, Index, Occur, Query, SchemaBuilder, TextAnalyzerBuilder, Tokenizer
 
+from home.text import letters_alike
 from search.engines.base import (
     BOOST_WEIGHT,
     FACET_MATCH_WEIGHT,
@@ -82,27 +83,15 @@ PHRASE_SLOP = 2
 
 def analyzer(stem):
     """Letters and digits, lower-cased, accents folded (NFC text, search.documents), English stems.
-    What it is given has passed through `letters_alike` (see `Analyzer`)."""
+    What it is given has passed through home.text.letters_alike (see `Analyzer`)."""
     builder = TextAnalyzerBuilder(Tokenizer.simple()).filter(Filter.remove_long(40)).filter(Filter.lowercase())
     builder = builder.filter(Filter.ascii_fold())
     return (builder.filter(Filter.stemmer("english")) if stem else builder).build()
 
 
-LETTERS_ALIKE = str.maketrans({"İ": "I", "ς": "σ"})
-
-
-def letters_alike(text):
-    """`text` with the letters lower-casing treats unevenly written one way: "İ" as "I" (lower-
-    cased, "İ" is "i" and a combining dot above, which no folding removes, so "İstanbul" would be
-    held as a word nobody types) and the final sigma "ς" as "σ" (Python lower-cases a final "Σ" to
-    "ς", tantivy to "σ"). Folding before lower-casing would mend "İ" but break a few capitals
-    that fold only once lower-cased, such as "Ɩ"."""
-    return text.translate(LETTERS_ALIKE)
-
-
 class Analyzer:
     """A tantivy TextAnalyzer for the query side: `analyze(text)` reads "İ" and "ς" as the index
-    does (`letters_alike`)."""
+    does (home.text.letters_alike)."""
 
     def __init__(self, stem):
         self.tantivy = analyzer(stem)
