@@ -41,10 +41,11 @@ def timed(function, runs, before=None):
 
 
 @contextmanager
-def gunicorn(env, port, workers=WORKERS):
-    """The site under gunicorn (`workers` sync workers) on loopback; yields its base URL once it answers."""
+def gunicorn(env, port, workers=WORKERS, app="home.wsgi"):
+    """The site under gunicorn (`workers` sync workers) on loopback; yields its base URL once it
+    answers. `app`: the WSGI module gunicorn serves (benchmarks.search_ablation for parts switched off)."""
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "home.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+        [sys.executable, "-m", "gunicorn", app, "-w", str(workers), "-b", f"127.0.0.1:{port}"]
         + ["--log-level", "warning"],
         cwd=ROOT,
         # Web workers only read the search index: the task worker is its one writer.

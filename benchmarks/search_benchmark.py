@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/search_benchmark.py [--docs 10000] [--notes 100000] [--old-engine 110922c]
                                                     [--file-words 300] [--osmem] [--publishes 200] [--skip-http]
                                                     [--concurrency-only] [--http-only] [--port 8101]
+                                                    [--without PARTS ...]
 
 Runs against a throwaway SQLite database and index folder in a temporary folder. It generates
 `--docs` collateral documents of about 300 words plus about 300 words of file text, straight
@@ -17,7 +18,9 @@ arrive; it counts lost writes, segments and files left beside the index.
 
 `--http-only` builds the tantivy index and measures only the `/api/search` throughput share (each
 round measures the trivial view and the search in the same gunicorn, one after the other).
-`--port` is the first of the two loopback ports the gunicorns listen on.
+`--port` is the first of the two loopback ports the gunicorns listen on. Each `--without
+highlights,facets,query-log` (or `engine`) measures the share again with those parts of a search
+switched off (benchmarks/search_ablation.py): what each part costs of it.
 
 The old engine (our own SQLite FTS5 postings code) is loaded from git at `--old-engine` (the last
 commit that had it); `--old-engine none` skips it.
@@ -39,6 +42,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import search_ablation
 from common import ROOT, gunicorn, load, percentile, samples_ms, throwaway_site, timed
 
 VOCABULARY = re.findall(
@@ -201,11 +205,13 @@ def visibility(engine, path, count=30):
     return statistics.median(samples), percentile(samples, 0.95)
 
 
-def http_ratio(env, headers, args):
-    """/api/search with a new search every request as a share of the trivial /healthz, same gunicorn."""
+def http_ratio(env, headers, args, without=""):
+    """/api/search with a new search every request as a share of the trivial /healthz, same gunicorn.
+    `without`: parts of the search switched off (benchmarks/search_ablation.py), "" for none."""
     ratios, trivials = [], []
     fresh = iter(range(10**9))
-    with gunicorn(env, args.port) as base:
+    app = search_ablation.APP if without else "home.wsgi"
+    with gunicorn({**env, "CG_BENCH_WITHOUT": without}, args.port, app=app) as base:
 
         def new_search():
             n = next(fresh)
@@ -342,6 +348,14 @@ def concurrency_run(env, headers, publishes, path, port):
     }
 
 
+def switched_off(text):
+    """--without's value, checked: the parts named, comma-separated."""
+    try:
+        return ",".join(search_ablation.parts(text))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=10_000)
@@ -363,6 +377,15 @@ def main():
     )
     parser.add_argument("--port", type=int, default=8101, help="loopback port of the first gunicorn (the next one too)")
     parser.add_argument("--osmem", action="store_true", help="also measure the Elasticsearch engine on osmem-server")
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        type=switched_off,
+        metavar="PARTS",
+        help="also measure the /api/search share with these parts switched off, comma-separated: "
+        "highlights, facets, query-log, engine (benchmarks/search_ablation.py); repeatable",
+    )
     args = parser.parse_args()
 
     env = throwaway_site("cg-bench-", TASK_BACKEND="database")
@@ -502,6 +525,12 @@ def report_http(env, args):
         f"gunicorn 2 workers, 4 clients: {statistics.median(ratios):.1%} of the trivial view "
         f"({trivial:.0f} req/s; rounds {', '.join(f'{ratio:.1%}' for ratio in ratios)}); target >= 20%"
     )
+    for without in args.without:
+        trivial, ratios = http_ratio(env, headers, args, without)
+        print(
+            f"    the same without {without}: {statistics.median(ratios):.1%} "
+            f"({trivial:.0f} req/s; rounds {', '.join(f'{ratio:.1%}' for ratio in ratios)})"
+        )
 
 
 def api_headers():
