@@ -58,12 +58,7 @@ WEIGHTS = {"title": 5.0, "taxonomy": 3.0, "summary": 2.0, "body": 1.5, "files": 
 HIGHLIGHT_FIELDS = {"summary": "Summary", "body": "Body", "files": "Inside the file", "taxonomy": "Tagged"}
 PASSAGES = 2  # highlighted passages per hit, from the first fields above that matched
 MAX_QUERY_WORDS = 32
-MIN_TYPO_LENGTH = 5  # a shorter word has too many words one edit away to guess among...
-# ...but two neighbouring letters swapped ("gdrp" for "gdpr", "teh") leave a few: words of this
-# length on are corrected that way (Damerau's four single-edit errors, of which the swap is the one
-# that leaves a short word's letters intact; the Elasticsearch engine's fuzziness AUTO allows one
-# edit of any kind from three letters on).
-MIN_SWAP_LENGTH = 4
+MIN_TYPO_LENGTH = 5
 # Everyday words reps type around the real question; never "corrected" into something else.
 PLAIN_WORDS = {
     "about", "after", "again", "also", "asked", "asking", "because", "before", "being", "could", "doesn",
@@ -710,7 +705,7 @@ class EmbeddedEngine:
         corrected as any unknown word is, so whether it is corrected says nothing of them)."""
         return (
             self.correct_typos
-            and len(word) >= MIN_SWAP_LENGTH
+            and len(word) >= MIN_TYPO_LENGTH
             and word not in PLAIN_WORDS
             and not self.held_where_visible(searcher, word, excluded)
         )
@@ -719,12 +714,7 @@ class EmbeddedEngine:
     def held(searcher, word):
         """The words one edit away from `word` (edits1) that the index holds (deleted documents'
         too: _visible checks). Those keeping its first two letters are read from the index's term
-        list in one call; the few others (an edit in the first two letters) are asked one by one.
-        A word shorter than MIN_TYPO_LENGTH: only its neighbouring letters swapped, and never into a
-        grammar word ("form" is not "from")."""
-        if len(word) < MIN_TYPO_LENGTH:
-            swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
-            return {candidate for candidate in swapped - {word} - STOP_WORDS if searcher.doc_freq("words", candidate)}
+        list in one call; the few others (an edit in the first two letters) are asked one by one."""
         keep = 2
         listed = {term for term, _count in searcher.terms_with_prefix("words", word[:keep])}
         same_start = edits1(word, first=keep) & listed

@@ -36,24 +36,6 @@ def test_quoted_words_must_appear_together(tmp_path):
     assert engine.search(SearchQuery(text="month end close")).total == 2
 
 
-def test_a_short_word_is_corrected_only_for_two_letters_swapped(tmp_path):
-    """A four-letter word the index lacks: "gdrp" is "gdpr", but "gdpx" guesses nothing (a
-    substitution leaves too many words to choose from), and "form" is never "from"."""
-    engine = EmbeddedEngine(tmp_path / "index")
-    engine.rebuild(
-        [
-            doc(70, "Data processing addendum", summary="Our GDPR terms."),
-            doc(71, "Renewal letter", summary="A letter from us, with your new terms."),
-        ]
-    )
-    found = engine.search(SearchQuery(text="gdrp"))
-    assert found.corrections == {"gdrp": ["gdpr"]} and [hit.id for hit in found.hits] == [70]
-    assert "<mark>GDPR</mark>" in found.hits[0].highlights[0]["html"]
-    assert engine.search(SearchQuery(text="gdpx")).corrections == {}
-    form = engine.search(SearchQuery(text="form"))
-    assert (form.corrections, form.total) == ({}, 0)
-
-
 READER = """
 import sys
 from search.engines.base import IndexDocument, SearchQuery
