@@ -14,11 +14,12 @@ APP = "benchmarks.search_ablation:served()"
 
 
 def parts(text):
-    """The parts named in `text` (comma-separated), checked against PARTS; raises ValueError."""
-    named = [part.strip() for part in text.split(",") if part.strip()]
+    """The parts named in `text` (comma-separated), each once, checked against PARTS; raises
+    ValueError for an unknown part or none at all."""
+    named = list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
     unknown = sorted(set(named) - set(PARTS))
-    if unknown:
-        raise ValueError(f"unknown parts {', '.join(unknown)}; known: {', '.join(PARTS)}")
+    if unknown or not named:
+        raise ValueError(f"unknown parts {', '.join(unknown) or '(none named)'}; known: {', '.join(PARTS)}")
     return named
 
 
@@ -32,7 +33,7 @@ def served():
     from search.highlighting import Highlighter
     from search.models import QueryLogQuerySet
 
-    off = parts(os.environ.get("CG_BENCH_WITHOUT", ""))
+    off = parts(os.environ["CG_BENCH_WITHOUT"])
     if "highlights" in off:
         Highlighter.passage = lambda _self, _text: ""
     if "facets" in off:

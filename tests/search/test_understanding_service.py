@@ -119,9 +119,15 @@ def test_the_api_says_weak_and_the_dashboard_counts_it(library, rep_client, mark
 
 
 def test_the_page_says_no_strong_match_and_offers_a_request_and_chips(library, rep_client):
+    # Weak, and no asset holds any of the words: no guesses to promise, one message.
     page = rep_client.get("/search/", {"q": "does it run on a mainframe"}).text
-    assert "No strong match for “does it run on a mainframe”." in page
+    assert "Nothing matched “does it run on a mainframe”." in page
+    assert "No strong match" not in page and "closest guesses" not in page
     assert "/requests/new/?q=does%20it%20run%20on%20a%20mainframe" in page
+    # Weak with guesses: said so above them.
+    page = rep_client.get("/search/", {"q": "mainframe pricing"}).text
+    assert "No strong match for “mainframe pricing”." in page and "Fintech pricing one-pager" in page
+    assert "/requests/new/?q=mainframe%20pricing" in page
     page = rep_client.get("/search/", {"q": "fintech customer story"}).text
     assert "No strong match" not in page
     assert ">Case study</a>" in page and ">fintech</a>" in page
@@ -143,3 +149,19 @@ def test_grammar_words_do_not_pull_in_notes_or_personas(library, rep, rep_client
     page = rep_client.get("/search/", {"q": "does the mainframe"}).text
     assert "Asked whether it runs on a mainframe." in page
     assert "They said the rollout would take all year." not in page
+
+
+def test_notes_and_personas_match_words_not_parts_of_words(library, rep, rep_client):
+    """ "form" is the start of "form" and "formal", not a part of "information" or "performance"."""
+    from personas.factories import create_note
+
+    objection = create_objection("Too slow", slug="too-slow")
+    create_note(library["cfo"], objection, rep, text="Worried about performance at month end.")
+    create_note(library["cfo"], objection, rep, text="Wants the order form in German.")
+    page = rep_client.get("/search/", {"q": "form"}).text
+    assert "Wants the order form in German." in page
+    assert "Worried about performance at month end." not in page
+    assert "Head of Information Security</span>" not in page  # the persona's role
+    page = rep_client.get("/search/", {"q": "perf inform"}).text
+    assert "Worried about performance at month end." in page
+    assert "Head of Information Security</span>" in page
