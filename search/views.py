@@ -58,7 +58,10 @@ def search(request):
     notes = ObjectionNote.objects.none()
     if query:
         # Grammar words ("does", "the") would match every persona and note: only meaningful ones.
-        words = [word for word in query.split() if len(word) > 2 and word.lower() not in STOP_WORDS][:10]
+        words = [word for word in query.split() if len(word) > 2 and word.lower() not in STOP_WORDS]
+        # A typo's corrections too, as the results were searched: "invoces" lists notes on invoices.
+        words = list(dict.fromkeys([*words, *(word for found in results.corrections.values() for word in found)]))
+        words = words[:10]
         persona_match, note_match = Q(), Q()
         for word in words:
             persona_match |= starts_a_word("title", word) | starts_a_word("role", word)

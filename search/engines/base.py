@@ -154,7 +154,7 @@ class SearchResults:
     facets: dict  # facet name -> [(slug, label, count)], most frequent first
     took_ms: float
     engine: str
-    corrections: dict = field(default_factory=dict)  # typed word -> words searched instead
+    corrections: dict = field(default_factory=dict)  # typed word -> words searched for it as well
     notice: str = ""  # said to the person searching, e.g. when the fallback engine answered
     # No result matched the meaningful words well (search.service): the hits are best guesses.
     weak: bool = False

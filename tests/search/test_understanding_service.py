@@ -151,6 +151,17 @@ def test_grammar_words_do_not_pull_in_notes_or_personas(library, rep, rep_client
     assert "They said the rollout would take all year." not in page
 
 
+@pytest.mark.parametrize("library", ["embedded"], indirect=True)  # Elasticsearch gives no corrections
+def test_notes_are_found_for_a_corrected_typo_too(library, rep, rep_client):
+    from personas.factories import create_note
+
+    objection = create_objection("Billing", slug="billing")
+    create_note(library["cfo"], objection, rep, text="Asked for sample invoices in German.")
+    page = rep_client.get("/search/", {"q": "invoces"}).text
+    assert "you typed “invoces”" in page
+    assert "Asked for sample invoices in German." in page
+
+
 def test_notes_and_personas_match_words_not_parts_of_words(library, rep, rep_client):
     """ "form" is the start of "form" and "formal", not a part of "information" or "performance"."""
     from personas.factories import create_note
