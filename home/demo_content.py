@@ -678,6 +678,15 @@ NOTE_TAILS = [
 ]
 
 
+def continued(quote):
+    """`quote` read on after a lead ("Second call: "): its first letter lower-cased, unless its first
+    word is a name, an acronym or "I" ("OrbitPay", "GDPR", "CISO", "I need" stay as written)."""
+    first = quote.split(" ", 1)[0]
+    if first == "I" or first.startswith("I'") or not (len(first) == 1 or first[1:].islower()):
+        return quote
+    return quote[0].lower() + quote[1:]
+
+
 def note_text(rng, objection_slug, used):
     """A note's text for `objection_slug`: one of its NOTE_QUOTES, framed by a lead and a tail,
     not in `used` (a set of texts already given for this persona, which is updated). Deterministic
@@ -685,7 +694,7 @@ def note_text(rng, objection_slug, used):
     for _ in range(50):
         quote = rng.choice(NOTE_QUOTES[objection_slug])
         lead, tail = rng.choice(NOTE_LEADS), rng.choice(NOTE_TAILS)
-        text = lead + (quote[0].lower() + quote[1:] if lead.endswith(": ") and lead != "Word for word: " else quote)
+        text = lead + (continued(quote) if lead.endswith(": ") and lead != "Word for word: " else quote)
         text += tail
         if text not in used:
             break

@@ -69,6 +69,16 @@ def test_demo_notes_do_not_repeat_word_for_word_on_a_persona_page(demo):
     assert len(set(texts)) >= 0.95 * len(texts)
 
 
+def test_demo_notes_keep_names_and_acronyms_as_written(demo):
+    """A quote read on after a lead ("Second call: ") starts lower-case, but "GDPR", "CISO",
+    "OrbitPay" and "I" keep their capitals."""
+    texts = list(ObjectionNote.objects.values_list("text", flat=True))
+    assert any(": our " in text or ": the " in text for text in texts)  # the lead's rule still applies
+    for wrong in ("gDPR", "cISO", "orbitPay", ": iT ", ": i need"):
+        assert not [text for text in texts if wrong in text]
+    assert any(": GDPR deletion" in text for text in texts)
+
+
 def test_demo_files_are_real_and_their_text_is_read(demo):
     extensions = set()
     for document in CollateralDocument.objects.all():
