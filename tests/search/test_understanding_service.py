@@ -140,12 +140,17 @@ def test_the_page_says_no_strong_match_and_offers_a_request_and_chips(library, r
     assert page.index("These match only some of your words") < page.index("Product roadmap")
 
 
-def test_grammar_words_do_not_pull_in_notes_or_personas(library, rep, rep_client):
+def cfo_notes(library, rep, *texts):
+    """Notes by `rep` on the CFO persona, one per text, under one objection."""
     from personas.factories import create_note
 
     objection = create_objection("Too slow", slug="too-slow")
-    create_note(library["cfo"], objection, rep, text="They said the rollout would take all year.")
-    create_note(library["cfo"], objection, rep, text="Asked whether it runs on a mainframe.")
+    for text in texts:
+        create_note(library["cfo"], objection, rep, text=text)
+
+
+def test_grammar_words_do_not_pull_in_notes_or_personas(library, rep, rep_client):
+    cfo_notes(library, rep, "They said the rollout would take all year.", "Asked whether it runs on a mainframe.")
     page = rep_client.get("/search/", {"q": "does the mainframe"}).text
     assert "Asked whether it runs on a mainframe." in page
     assert "They said the rollout would take all year." not in page
@@ -153,10 +158,7 @@ def test_grammar_words_do_not_pull_in_notes_or_personas(library, rep, rep_client
 
 @pytest.mark.parametrize("library", ["embedded"], indirect=True)  # Elasticsearch gives no corrections
 def test_notes_are_found_for_a_corrected_typo_too(library, rep, rep_client):
-    from personas.factories import create_note
-
-    objection = create_objection("Billing", slug="billing")
-    create_note(library["cfo"], objection, rep, text="Asked for sample invoices in German.")
+    cfo_notes(library, rep, "Asked for sample invoices in German.")
     page = rep_client.get("/search/", {"q": "invoces"}).text
     assert "you typed “invoces”" in page
     assert "Asked for sample invoices in German." in page
@@ -164,11 +166,7 @@ def test_notes_are_found_for_a_corrected_typo_too(library, rep, rep_client):
 
 def test_notes_and_personas_match_words_not_parts_of_words(library, rep, rep_client):
     """ "form" is the start of "form" and "formal", not a part of "information" or "performance"."""
-    from personas.factories import create_note
-
-    objection = create_objection("Too slow", slug="too-slow")
-    create_note(library["cfo"], objection, rep, text="Worried about performance at month end.")
-    create_note(library["cfo"], objection, rep, text="Wants the order form in German.")
+    cfo_notes(library, rep, "Worried about performance at month end.", "Wants the order form in German.")
     page = rep_client.get("/search/", {"q": "form"}).text
     assert "Wants the order form in German." in page
     assert "Worried about performance at month end." not in page
