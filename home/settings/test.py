@@ -11,6 +11,13 @@ DEMO_DATA_ALLOWED = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="commonground-test-media-"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not Django's in-memory default: with an in-memory database the live server's thread
+    # and the browser test's thread share one connection, so a page still loading (a thumbnail,
+    # a beacon) can be inside a transaction while the test writes, and the test's write fails
+    # ("on_commit() cannot be used in manual transaction management"). Django's docs warn of
+    # this under LiveServerTestCase. pytest-xdist gives each worker its own file (_gw0, _gw1 …).
+    DATABASES["default"]["TEST"] = {"NAME": str(MEDIA_ROOT.parent / f"{MEDIA_ROOT.name}-db.sqlite3")}  # noqa: F405
 SEARCH_INDEX_PATH = MEDIA_ROOT / "search-index"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Small limit so the "file too large" test does not have to build a huge file.
