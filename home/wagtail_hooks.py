@@ -23,7 +23,11 @@ def wrap_long_values_in_listings():
 
 @hooks.register("insert_global_admin_js")
 def name_admin_widgets():
-    return format_html('<script src="{}" defer></script>', static("js/admin-field-names.js"))
+    return format_html(
+        '<script src="{}" defer></script><script src="{}" defer></script>',
+        static("js/admin-field-names.js"),
+        static("js/admin-token-owner.js"),
+    )
 
 
 class LoginLockoutPolicy(ModelPermissionPolicy):

@@ -4,6 +4,8 @@ result's thumbnail opens the asset (read out once by a screen reader, not twice)
 import pytest
 from playwright.sync_api import expect
 
+from django.test import Client
+
 from content.factories import create_collateral, create_document_for
 from tests.browser.conftest import check, log_in
 
@@ -51,3 +53,21 @@ def test_a_cards_thumbnail_opens_the_asset_and_is_read_out_once(new_page, rep, s
     thumbnail_link.locator("img").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Freight case study")
     assert page.url.endswith(asset.url)
+
+
+def test_a_rep_makes_their_own_api_token_without_picking_themselves(new_page, rep, marketer, admin_user):
+    page = new_page()
+    log_in(page, "rep", start="/admin/api-tokens/new/")
+    page.goto("/admin/api-tokens/new/")
+    expect(page.get_by_label("User")).to_have_value(str(rep.pk))  # the only person a rep may choose
+    page.get_by_label("Name").fill("Call prep bot")
+    page.get_by_role("button", name="Create").click()
+    expect(page.get_by_role("heading", name="API token created", level=2)).to_be_visible()
+    token = page.get_by_label("API token").input_value()
+    answer = Client().get("/api/search", {"q": "price"}, headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.content  # no session: the token alone lets the rep in
+
+    admin = new_page()  # someone with several people to choose from still chooses
+    log_in(admin, "admin", start="/admin/api-tokens/new/")
+    admin.goto("/admin/api-tokens/new/")
+    expect(admin.get_by_label("User")).to_have_value("")
