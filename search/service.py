@@ -497,7 +497,8 @@ def ranked_search(engine, query):
     Two engine calls: the candidates' ids and scores alone (ids_only: no stored text read, no
     highlights), then the shown page's hits with their highlights (only_ids). The first CANDIDATES
     are re-ranked; results past them keep the engine's order, so paging never shows an asset twice
-    or skips one. Totals, facets and corrections are the first call's."""
+    or skips one. Totals and facets are the first call's; corrections too, or else the second's
+    (Elasticsearch finds them while it marks the page's passages: ElasticEngine.typo_highlights)."""
     started = time.perf_counter()
     page_size = max(1, query.page_size)
     offset = (max(1, query.page) - 1) * page_size
@@ -515,7 +516,7 @@ def ranked_search(engine, query):
     ranked = effectiveness.rerank(scored[:CANDIDATES], factors) + scored[CANDIDATES:]
     shown = ranked[offset : offset + page_size]
     effects = effectiveness.for_pages([doc_id for doc_id, _score in shown])
-    hits = {}
+    hits, corrections = {}, wide.corrections
     if shown:
         page = engine.search(
             dataclasses.replace(
@@ -527,12 +528,14 @@ def ranked_search(engine, query):
             )
         )
         hits = {hit.id: hit for hit in page.hits}
+        corrections = corrections or page.corrections
     page_hits = [
         with_effect(hits[doc_id], score, effects[doc_id])
         for doc_id, score in shown
         if doc_id in hits  # not removed between the two calls
     ]
-    return dataclasses.replace(wide, hits=page_hits, took_ms=(time.perf_counter() - started) * 1000)
+    took_ms = (time.perf_counter() - started) * 1000
+    return dataclasses.replace(wide, hits=page_hits, corrections=corrections, took_ms=took_ms)
 
 
 def with_effect(hit, score, effect):

@@ -4,6 +4,28 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 FACETS = ("persona", "objection", "stage", "kind", "tag")
+# Typo correction, as both engines do it: a word this long that no page the searcher may view holds.
+MIN_TYPO_LENGTH = 5
+# Everyday words reps type around the real question; never "corrected" into something else.
+PLAIN_WORDS = {
+    "about", "after", "again", "also", "asked", "asking", "because", "before", "being", "could", "doesn",
+    "doing", "going", "their", "there", "these", "thing", "think", "those", "which", "while", "would",
+    "wants", "saying", "says", "said", "told", "tells", "really", "still",
+}  # fmt: skip
+
+
+def edits1(word, first=0, last=None):
+    """Every string one deletion, swap, replacement or insertion away from `word`, made at a
+    position from `first` to `last` (default: the end; both count characters from 0)."""
+    letters = "abcdefghijklmnopqrstuvwxyz0123456789"
+    last = len(word) if last is None else min(last, len(word))
+    splits = [(word[:i], word[i:]) for i in range(first, last + 1)]
+    return (
+        {a + b[1:] for a, b in splits if b}
+        | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        | {a + c + b[1:] for a, b in splits if b for c in letters}
+        | {a + c + b for a, b in splits for c in letters}
+    )
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ OpenSearch (and osmem-server) refuse the Elasticsearch client's vendor media typ
 `plain_json` every request says plain `application/json` instead.
 """
 
+import dataclasses
 import html
+import re
 import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -22,16 +24,20 @@ from search.engines.base import (
     FACET_MATCH_WEIGHT,
     FACETS,
     MIN_PREFIX_LENGTH,
+    MIN_TYPO_LENGTH,
     NAMED_WORDS_WEIGHT,
     OBJECTION_TAG_WEIGHT,
     PHRASE_WEIGHT,
+    PLAIN_WORDS,
     PREFIX_WEIGHT,
     TIE_BREAKER,
     WORDS_WEIGHT,
     Hit,
     SearchResults,
     bare_hit,
+    edits1,
 )
+from search.engines.embedded import WORD, WORDS_ANALYZER
 
 SEP = "\x1f"
 # Printable, escape-proof markers around matches (osmem-server trims trailing control characters).
@@ -100,6 +106,40 @@ class PlainJsonNode(Urllib3HttpNode):
 
 def marked_html(fragment):
     return html.escape(fragment).replace(START, "<mark>").replace(END, "</mark>")
+
+
+MARKED = re.compile(f"{START}(.*?){END}", re.DOTALL)
+
+
+def typo_candidates(query):
+    """The words of `query` that may be typos, folded as the `.words` fields hold them: each single
+    word a Term is (or, with no Terms, each word of the text) at least MIN_TYPO_LENGTH long, not an
+    everyday word (PLAIN_WORDS) and naming no facet value, as the embedded engine decides."""
+    if query.terms:
+        typed = [term.text for term in query.terms if not term.facet_only and not term.facets]
+    else:
+        typed = WORD.findall(query.text[:MAX_QUERY_CHARS])
+    folded = (WORDS_ANALYZER.analyze(words) for words in typed)
+    words = (tokens[0] for tokens in folded if len(tokens) == 1)
+    return list(dict.fromkeys(w for w in words if len(w) >= MIN_TYPO_LENGTH and w not in PLAIN_WORDS))[:10]
+
+
+def held_words(search, words, hidden):
+    """Add to `search` (an elasticsearch-dsl Search, changed in place) the aggregation "held": how
+    many pages outside `hidden` (must_not clauses) hold each of `words` in a `.words` field,
+    whatever the query matched (a global aggregation: no extra request)."""
+    fields = [f"{field}.words" for field in FIELD_WEIGHTS]
+    filters = {word: Query("multi_match", query=word, fields=fields).to_dict() for word in words}
+    visible = Query("bool", must_not=hidden).to_dict()
+    search.aggs.bucket("held", "global").bucket("visible", "filter", visible).bucket(
+        "words", "filters", filters=filters
+    )
+
+
+def within_two_edits(word, other):
+    """Whether `other` is at most two edits (Damerau) from `word`, as fuzziness AUTO allows."""
+    near = edits1(word)
+    return other == word or other in near or bool(near & edits1(other))
 
 
 # Query understanding (search/understanding.py; the rules are in SearchQuery's docstring).
@@ -347,17 +387,15 @@ class ElasticEngine:
         search.aggs.bucket("facets", "terms", field="facet_labels", size=FACET_BUCKETS)
         if query.ids_only:  # the service's wide pass: no stored text sent back
             search = search.source(["doc_id"])
+        candidates = []  # words that may be typos: corrected and marked on the page (typo_highlights)
         if text and query.highlight and not query.ids_only:
+            candidates = typo_candidates(query)
+            if candidates:
+                held_words(search, candidates, hidden)
             options = {}
             if query.terms:  # mark the meaningful words only, never grammar words
                 options["highlight_query"] = highlight_query(query).to_dict()
-            marking = {
-                "pre_tags": [START],
-                "post_tags": [END],
-                "fragment_size": 160,
-                "number_of_fragments": 1,
-                self.offset_parameter: MAX_ANALYZED_OFFSET,
-            }
+            marking = self.marking()
             search = search.highlight(*HIGHLIGHT_FIELDS, **marking)
             if options:
                 search = search.highlight_options(**options)
@@ -365,13 +403,82 @@ class ElasticEngine:
                 tagged = highlight_query(query, tagged=True).to_dict()
                 search = search.highlight("taxonomy", **marking, highlight_query=tagged)
         response = search.execute()
+        hits = [bare_hit(hit.doc_id, hit.meta.score) if query.ids_only else self._hit(hit) for hit in response.hits]
+        corrections = {}
+        if candidates:
+            held = response.aggregations.held.visible.words.buckets
+            hits, corrections = self.typo_highlights(hits, {word: held[word] for word in candidates}, hidden)
         return SearchResults(
-            hits=[bare_hit(hit.doc_id, hit.meta.score) if query.ids_only else self._hit(hit) for hit in response.hits],
+            hits=hits,
             total=response.hits.total.value,
             facets=self._facets(response.aggregations.facets.buckets),
             took_ms=(time.perf_counter() - started) * 1000,
             engine=self.name,
+            corrections=corrections,
         )
+
+    def marking(self):
+        """Highlight options: one passage of about 160 characters per field, marked START…END."""
+        return {
+            "pre_tags": [START],
+            "post_tags": [END],
+            "fragment_size": 160,
+            "number_of_fragments": 1,
+            self.offset_parameter: MAX_ANALYZED_OFFSET,
+        }
+
+    def typo_highlights(self, hits, held, hidden):
+        """The page's hits with passages for the typos the fuzzy rescue matched, and the corrections
+        ({typed word folded: [words found for it]}), as the embedded engine gives them.
+
+        `held`: {candidate word: its bucket of the page request's "held" aggregation (held_words)}.
+        A candidate is a typo when no page the searcher may view holds it (pages in `hidden` are
+        left out of the count, so a word only hidden pages hold is corrected as any unknown word is
+        and says nothing of them). For typos, one more request marks the page's hits with the same
+        fuzzy match the query used (`.words` fields, fuzziness AUTO); the words it marks are the
+        corrections. A hit keeps its own passages when it has some. No typo, no request."""
+        typos = [word for word, bucket in held.items() if not bucket.doc_count]
+        if not hits or not typos:
+            return hits, {}
+        words_fields = [f"{field}.words" for field in FIELD_WEIGHTS]
+        fuzzy = [
+            Query("multi_match", query=word, fields=words_fields, fuzziness="AUTO", prefix_length=1) for word in typos
+        ]
+        marked_fields = {f"{field}.words": label for field, label in HIGHLIGHT_FIELDS.items()}
+        rescue = (
+            Search(using=self.client, index=self.alias)
+            .query(
+                Query(
+                    "bool",
+                    should=fuzzy,
+                    minimum_should_match=1,
+                    filter=[Query("terms", doc_id=[hit.id for hit in hits])],
+                    must_not=hidden,
+                )
+            )
+            .source(["doc_id"])
+            .extra(size=len(hits))
+            .highlight(*marked_fields, **self.marking())
+        )
+        found, corrections = {}, {}
+        for hit in rescue.execute().hits:
+            passages = hit.meta.highlight.to_dict() if "highlight" in hit.meta else {}
+            found[hit.doc_id] = [
+                {"field": label, "html": marked_html(passages[field][0])}
+                for field, label in marked_fields.items()
+                if passages.get(field)
+            ]
+            for fragments in passages.values():
+                for word in MARKED.findall(" ".join(fragments)):
+                    for folded in WORDS_ANALYZER.analyze(word):
+                        for typo in typos:
+                            if within_two_edits(typo, folded):
+                                corrections.setdefault(typo, set()).add(folded)
+        hits = [
+            hit if hit.highlights or not found.get(hit.id) else dataclasses.replace(hit, highlights=found[hit.id])
+            for hit in hits
+        ]
+        return hits, {typo: sorted(words) for typo, words in corrections.items()}
 
     def _hit(self, hit):
         data = hit.data.to_dict()

@@ -39,15 +39,18 @@ from search.engines.base import (
     FACET_MATCH_WEIGHT,
     FACETS,
     MIN_PREFIX_LENGTH,
+    MIN_TYPO_LENGTH,
     NAMED_WORDS_WEIGHT,
     OBJECTION_TAG_WEIGHT,
     PHRASE_WEIGHT,
+    PLAIN_WORDS,
     PREFIX_WEIGHT,
     TIE_BREAKER,
     WORDS_WEIGHT,
     Hit,
     SearchResults,
     bare_hit,
+    edits1,
 )
 from search.highlighting import HIGHLIGHT_SCAN, Highlighter
 from search.understanding import STOP_WORDS
@@ -58,13 +61,6 @@ WEIGHTS = {"title": 5.0, "taxonomy": 3.0, "summary": 2.0, "body": 1.5, "files": 
 HIGHLIGHT_FIELDS = {"summary": "Summary", "body": "Body", "files": "Inside the file", "taxonomy": "Tagged"}
 PASSAGES = 2  # highlighted passages per hit, from the first fields above that matched
 MAX_QUERY_WORDS = 32
-MIN_TYPO_LENGTH = 5
-# Everyday words reps type around the real question; never "corrected" into something else.
-PLAIN_WORDS = {
-    "about", "after", "again", "also", "asked", "asking", "because", "before", "being", "could", "doesn",
-    "doing", "going", "their", "there", "these", "thing", "think", "those", "which", "while", "would",
-    "wants", "saying", "says", "said", "told", "tells", "really", "still",
-}  # fmt: skip
 SEP = "\x1f"
 FACET_BUCKETS = 10_000
 WRITER_HEAP = 50_000_000  # bytes the writer buffers before it flushes a segment
@@ -138,20 +134,6 @@ class IndexBusy(IndexUnavailable):
 def fatal(error):
     """Whether an exception must propagate as it is (interrupts), not be read as a damaged index."""
     return isinstance(error, KeyboardInterrupt | SystemExit | GeneratorExit)
-
-
-def edits1(word, first=0, last=None):
-    """Every string one deletion, swap, replacement or insertion away from `word`, made at a
-    position from `first` to `last` (default: the end; both count characters from 0)."""
-    letters = "abcdefghijklmnopqrstuvwxyz0123456789"
-    last = len(word) if last is None else min(last, len(word))
-    splits = [(word[:i], word[i:]) for i in range(first, last + 1)]
-    return (
-        {a + b[1:] for a, b in splits if b}
-        | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-        | {a + c + b[1:] for a, b in splits if b for c in letters}
-        | {a + c + b for a, b in splits for c in letters}
-    )
 
 
 def published_number(iso):

@@ -91,6 +91,16 @@ class EngineContract:
         assert titles(self.search(engine, "salesforse"))[0] == "Salesforce integration datasheet"
         assert "Security pack" in titles(self.search(engine, "encrypted frankfrut"))
 
+    def test_a_typo_is_corrected_and_the_word_found_is_marked(self, engine):
+        engine.index(LIBRARY)
+        for results in (self.search(engine, "salesforse"), self.understood(engine, Term("salesforse"))):
+            assert titles(results)[0] == "Salesforce integration datasheet"
+            assert results.corrections == {"salesforse": ["salesforce"]}
+            assert "<mark>Salesforce</mark>" in " ".join(h["html"] for h in results.hits[0].highlights)
+        two = self.understood(engine, Term("encrypted"), Term("frankfrut"), Term("salesforse"))
+        assert two.corrections == {"frankfrut": ["frankfurt"], "salesforse": ["salesforce"]}
+        assert self.understood(engine, Term("frankfurt")).corrections == {}  # a word the library holds
+
     def test_text_inside_files_is_found_and_highlighted(self, engine):
         engine.index(LIBRARY)
         results = self.search(engine, "frankfurt")

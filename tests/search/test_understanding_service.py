@@ -156,11 +156,11 @@ def test_grammar_words_do_not_pull_in_notes_or_personas(library, rep, rep_client
     assert "They said the rollout would take all year." not in page
 
 
-@pytest.mark.parametrize("library", ["embedded"], indirect=True)  # Elasticsearch gives no corrections
 def test_notes_are_found_for_a_corrected_typo_too(library, rep, rep_client):
     cfo_notes(library, rep, "Asked for sample invoices in German.")
     page = rep_client.get("/search/", {"q": "invoces"}).text
-    assert "you typed “invoces”" in page
+    assert "<strong>invoices</strong> (you typed “invoces”)" in page
+    assert "<mark>invoices</mark>" in page  # the passage marks the word found for the typo
     assert "Asked for sample invoices in German." in page
 
 
