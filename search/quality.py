@@ -71,6 +71,16 @@ JUDGEMENTS = {
     "data processing agreement": {"Data processing agreement explained": 2, "GDPR and EU data residency FAQ": 1},
     "revenue leakage": {"Revenue leakage benchmark report": 2},
     "discovery call questions": {"Discovery call guide": 2},
+    # The words name a kind of asset and nothing else: assets of that kind are the answer.
+    "customer story": {
+        "Haldane Freight cuts DSO by 17 days": 2, "Scaling to 80,000 invoices a month": 2,
+        "Mercer Clinics: compliant billing in healthcare": 2, "Northwind Parts: live in 27 days": 2,
+        "Customer video: Haldane Freight CFO": 1, "Customer video: onboarding at Northwind": 1,
+    },
+    "email templates": {
+        "Follow-up email: after a pricing objection": 2, "Follow-up email: security review next steps": 2,
+    },
+    "battlecards": {"Tessellate vs Ledgerly battlecard": 2, "Tessellate vs OrbitPay battlecard": 2},
 }  # fmt: skip
 
 CUTOFF = 10

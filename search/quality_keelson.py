@@ -213,6 +213,16 @@ JUDGEMENTS = {
         "Keelson vs Gusto battlecard": 1, "Customer video: Harbor Hotels payroll team": 1,
         "Tip pooling and tronc payroll guide": 1, "Follow-up email after a payroll demo": 1,
     },
+    "customer stories": {
+        "Harbor Hotels: payroll for 3,000 seasonal staff": 3, "Meadowbank Care: shift scheduling across 40 care homes": 3,
+        "Northgate Retail cuts overtime by 18%": 3, "Fernhill Foods: from spreadsheets to Keelson in six weeks": 3,
+        "Open Doors Charity: HR on a nonprofit budget": 3, "Customer video: Harbor Hotels payroll team": 1,
+        "Customer video: Northgate store managers": 1,
+    },
+    "email template": {
+        "Business case template": 3, "Follow-up email after a payroll demo": 3,
+        "Follow-up email after a security review": 3,
+    },
     "hospitality customer story": {
         "Harbor Hotels: payroll for 3,000 seasonal staff": 3, "Customer video: Harbor Hotels payroll team": 1,
     },

@@ -282,12 +282,18 @@ def apart(word):
 
 def expand(words, vocab):
     """Apply the general synonyms, longest phrase first: ["impl", "timeline"] → ["implementation",
-    "timeline"]. Returns (words, [(typed, meaning)], {index in result: typed words})."""
+    "timeline"]. A name the vocabulary knows that is longer than the synonym starting at the same
+    word stays as typed ("email templates" names the kind, though "email" alone stands for it).
+    Returns (words, [(typed, meaning)], {index in result: typed words})."""
     result, applied, typed_at = [], [], {}
     position = 0
     while position < len(words):
         for length in range(min(vocab.longest, len(words) - position), 0, -1):
             typed = words[position : position + length]
+            if length > 1 and key_of(typed) in vocab.names:
+                result.extend(typed)
+                position += length
+                break
             meaning = vocab.synonyms.get(key_of(typed))
             if meaning:
                 applied.append((" ".join(typed), " ".join(meaning)))

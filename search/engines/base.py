@@ -84,6 +84,13 @@ class Term:
     # an objection: who raised it, not what to find; search/understanding.py).
     facet_only: bool = False
 
+    @property
+    def kinds(self):
+        """The kinds of asset the term names (("kind", "case_study"),), or (). A kind's name says
+        what form an asset takes, not what it is about: the `words` of "case study" or "email
+        template" apart ("case", "email") count only on assets of that kind (both engines)."""
+        return tuple((facet, slug) for facet, slug in self.facets if facet == "kind")
+
 
 @dataclass(frozen=True)
 class SearchQuery:

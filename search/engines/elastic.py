@@ -162,8 +162,11 @@ def term_clause(term):
             if not term.facets:  # a word the vocabulary knows is no typo
                 ways.append(Query("multi_match", query=words, fields=fuzzy_fields, fuzziness="AUTO", prefix_length=1))
     if term.words and not term.facet_only:
-        words = " ".join(term.words)
-        ways.append(Query("multi_match", query=words, fields=fields, type="most_fields", boost=WORDS_WEIGHT))
+        apart = Query("multi_match", query=" ".join(term.words), fields=fields, type="most_fields")
+        kinds = [Query("term", **{facet: slug}) for facet, slug in term.kinds]  # only on those (Term.kinds)
+        ways.append(
+            Query("bool", must=[apart], filter=[Query("bool", should=kinds)] if kinds else [], boost=WORDS_WEIGHT)
+        )
     if term.named_words and term.facets:  # only where the document carries what the term names
         named = Query("multi_match", query=" ".join(term.named_words), fields=fields, type="most_fields")
         carries = [Query("term", **{facet: slug}) for facet, slug in term.facets]

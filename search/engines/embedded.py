@@ -542,7 +542,11 @@ class EmbeddedEngine:
         if term.words and not term.facet_only:
             stems = [stem for word in term.words for stem in STEMMER.analyze(word)]
             if stems:
-                ways.append(Query.boost_query(self.fields_query(stems), WORDS_WEIGHT))
+                apart = self.fields_query(stems)
+                if term.kinds:  # only on assets of the kind named (Term.kinds)
+                    kinds = Query.term_set_query(SCHEMA, "facet", [f"{facet}{SEP}{slug}" for facet, slug in term.kinds])
+                    apart = Query.boolean_query([(Occur.Must, kinds), (Occur.Must, apart)])
+                ways.append(Query.boost_query(apart, WORDS_WEIGHT))
         stems = [stem for word in term.named_words for stem in STEMMER.analyze(word)]
         if stems and term.facets:  # only where the asset carries what the term names
             carries = Query.term_set_query(SCHEMA, "facet", [f"{facet}{SEP}{slug}" for facet, slug in term.facets])

@@ -61,8 +61,8 @@ def test_evaluate_search_prints_both_sets_next_to_plain_bm25(tmp_path):
     out = io.StringIO()
     call_command("evaluate_search", stdout=out)
     text = out.getvalue()
-    assert "Tessellate (tuned on): 30 judged queries + 3 with no answer" in text
-    assert "Keelson (held out): 44 judged queries + 5 with no answer, 44 assets" in text
+    assert "Tessellate (tuned on): 33 judged queries + 3 with no answer" in text
+    assert "Keelson (held out): 46 judged queries + 5 with no answer, 44 assets" in text
     rows = {line.split("  ")[0].strip(): line for line in text.splitlines() if line.startswith(("plain", "elastic"))}
     assert set(rows) >= {"plain BM25", "elasticsearch"}
     assert text.count("no-answer flagged") == 2

@@ -62,6 +62,11 @@ LIBRARY = [
         facets={"kind": ["faq"]}),
     doc(10, "Scattered words", summary="The implementation of reporting.", body="Another timeline elsewhere.",
         facets={"kind": ["faq"]}),
+    doc(11, "Business case template", summary="Make the case to your board: a template for the business case.",
+        body="Case by case, the costs of waiting.", facets={"kind": ["deck"]}),
+    doc(12, "Follow-up email after a demo", summary="Copy, adapt and send.", facets={"kind": ["email_template"]}),
+    doc(13, "Email deliverability datasheet", summary="How our invoices reach the inbox: email authentication.",
+        body="Email, email and more email.", facets={"kind": ["datasheet"]}),
 ]  # fmt: skip
 
 
@@ -103,6 +108,23 @@ def test_kind_and_tag_words_rank_tagged_case_studies_first(engine):
     assert "Fintech pricing one-pager" not in found[:1]
     assert "Retail chain goes live in a month" not in found[:1]
     assert {(m.facet, m.slug) for m in mentions} == {("kind", "case_study"), ("tag", "fintech")}
+    assert not results.weak
+
+
+@pytest.mark.parametrize("text", ["case studies", "customer stories", "email templates", "email template"])
+def test_words_naming_a_kind_find_that_kind_before_assets_sharing_a_word_of_its_name(engine, text):
+    """A kind's name says what form an asset takes: "case" in a business case template, or
+    "email" in a datasheet about email, is no reason to rank them above the case studies or the
+    email templates (Term.kinds). "email templates" names the kind though "email" alone also
+    stands for it (search.understanding.expand)."""
+    results, mentions = ask(engine, text)
+    kind = "email_template" if "email" in text else "case_study"
+    assert [(m.facet, m.slug) for m in mentions] == [("kind", kind)]
+    expected = {
+        "case_study": {"Ledgerline: fintech lender closes faster", "Retail chain goes live in a month"},
+        "email_template": {"Follow-up email after a demo"},
+    }[kind]
+    assert set(titles(results)[: len(expected)]) == expected
     assert not results.weak
 
 
