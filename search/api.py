@@ -105,6 +105,9 @@ def search_api(request):
             "notice": results.notice,
             # No result matched the meaningful words well: the results are best guesses.
             "weak": results.weak,
+            # How many results of this page match the meaningful words well, when not all of them
+            # do (the rest match fewer of the words); null when they all do.
+            "strong": results.strong,
             "mentions": [mention.as_dict() for mention in results.mentions],
             "facets": {
                 facet: [{"value": value, "label": label, "count": count} for value, label, count in values]

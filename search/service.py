@@ -612,8 +612,8 @@ def hidden_persona_slugs(exclude_ids):
 def run(ask, query):
     """Ask for a strong answer; when none matches the minimum share of meaningful words, ask again
     with any one of them and flag the answer as weak (the page then says "No strong match"). When
-    the strong matches do not fill the first page, the rest of it holds assets matching fewer of
-    the words, below them (`strong` says how many hits are strong; there is then one page).
+    the strong matches do not fill a page, assets matching fewer of the words follow them, in one
+    list paged as one (with_looser).
 
     `ask(SearchQuery) -> SearchResults` is an engine's search (with the service's fallback)."""
     results = ask(query)
@@ -621,21 +621,60 @@ def run(ask, query):
         return results
     if results.total:
         results = dataclasses.replace(results, weak=False)
-        room = max(1, query.page_size) - len(results.hits)
-        if query.minimum_should_match > 1 and query.page <= 1 and results.total == len(results.hits) and room > 0:
-            # Few strong matches: the rest of the one page shows assets that match fewer of the
-            # meaningful words, after them and said to be looser (SearchResults.strong).
-            looser = ask(dataclasses.replace(query, minimum_should_match=1))
-            shown = {hit.id for hit in results.hits}
-            extra = [hit for hit in looser.hits if hit.id not in shown][:room]
-            if extra:
-                results = dataclasses.replace(
-                    results, hits=results.hits + extra, total=results.total + len(extra), strong=len(results.hits)
-                )
+        if query.minimum_should_match > 1 and results.total < max(1, query.page_size):
+            return with_looser(ask, query, results)
         return results
     if query.minimum_should_match > 1:
         results = ask(dataclasses.replace(query, minimum_should_match=1))
     return dataclasses.replace(results, weak=True)
+
+
+def with_looser(ask, query, strong):
+    """Fewer strong matches than a page holds: one list of the strong matches first, then the
+    assets that match fewer of the meaningful words (minimum_should_match 1), each asset once.
+
+    `strong`: the answer to `query` itself (its `total` is under the page size, so page 1 holds
+    every strong match). Returns the SearchResults of `query.page` of that list: `total` counts
+    both, the facet counts too, `strong` says how many hits of this page are strong (0 past page
+    1, where the template says they match only some of the words), corrections are the strong
+    answer's. A page asks the engine at most twice for the looser ones."""
+    size, page = max(1, query.page_size), max(1, query.page)
+    if page > 1:
+        strong = dataclasses.replace(ask(dataclasses.replace(query, page=1)), weak=False)
+    held = frozenset(hit.id for hit in strong.hits)
+    looser = dataclasses.replace(query, minimum_should_match=1, exclude_ids=query.exclude_ids | held)
+    start = max(0, (page - 1) * size - len(held))  # this page's first looser match, in their own list
+    wanted = size - len(strong.hits) if page == 1 else size
+    first = start // wanted + 1
+    answers = [ask(dataclasses.replace(looser, page=first, page_size=wanted))]
+    if start % wanted and answers[0].total > first * wanted:  # the page straddles two of theirs
+        answers.append(ask(dataclasses.replace(looser, page=first + 1, page_size=wanted)))
+    skip = start % wanted
+    extra = [hit for answer in answers for hit in answer.hits][skip : skip + wanted]
+    if not answers[0].total:
+        return strong
+    return dataclasses.replace(
+        strong,
+        hits=(strong.hits if page == 1 else []) + extra,
+        total=strong.total + answers[0].total,
+        facets=summed_facets(strong.facets, answers[0].facets),
+        strong=len(strong.hits) if page == 1 else 0,
+    )
+
+
+def summed_facets(*answers):
+    """Facet counts of answers that share no asset, added up: {facet: [(value, label, count)]},
+    each facet's values by count (highest first), then label, as the engines order them."""
+    counts = {}
+    for facets in answers:
+        for facet, values in facets.items():
+            summed = counts.setdefault(facet, {})
+            for value, label, count in values:
+                summed[(value, label)] = summed.get((value, label), 0) + count
+    return {
+        facet: sorted(((value, label, count) for (value, label), count in values.items()), key=lambda v: (-v[2], v[1]))
+        for facet, values in counts.items()
+    }
 
 
 def without_hidden_personas(results, hidden):

@@ -174,3 +174,31 @@ def test_notes_and_personas_match_words_not_parts_of_words(library, rep, rep_cli
     page = rep_client.get("/search/", {"q": "perf inform"}).text
     assert "Worried about performance at month end." in page
     assert "Head of Information Security</span>" in page
+
+
+def test_few_strong_matches_then_looser_ones_page_as_one_list(library, rep_client):
+    """One asset holds both words, six hold one: the API pages through all seven, in the order one
+    big page gives them, with the same total whatever the page size (the newcomer got 5 of 17)."""
+    create_collateral(title="Quarterly onboarding checklist", summary="Every step, ticked.")
+    for number in range(4):
+        create_collateral(title=f"Checklist number {number}", summary="A list of things to check.")
+    for number in range(2):
+        create_collateral(title=f"Onboarding story {number}", summary="How a team got started.")
+    service.rebuild()
+
+    def page(number, size):
+        answer = rep_client.get("/api/search", {"q": "onboarding checklist", "page": number, "page_size": size})
+        assert answer.status_code == 200
+        return answer.json()
+
+    whole = page(1, 20)
+    everything = [hit["title"] for hit in whole["results"]]
+    assert everything[0] == "Quarterly onboarding checklist" and whole["strong"] == 1
+    assert len(everything) == whole["total"] >= 7
+    for size in (2, 3, 5):
+        answers = [page(number, size) for number in range(1, 6)]
+        assert {answer["total"] for answer in answers} == {whole["total"]}
+        assert [hit["title"] for answer in answers for hit in answer["results"]] == everything
+        assert answers[0]["strong"] == 1 and answers[1]["strong"] == 0
+    kinds = {value["value"]: value["count"] for value in whole["facets"]["kind"]}
+    assert sum(kinds.values()) == whole["total"]  # the filter counts count the looser matches too
