@@ -60,6 +60,36 @@ def test_demo_has_the_promised_size_and_runs_again_without_duplicates(demo, tmp_
     assert counts() == first
 
 
+def test_a_second_run_keeps_what_people_changed_and_reset_puts_the_demo_back(demo):
+    """`make run` loads the demo each time it starts the site: a marketer's published edit, a
+    talk track and a rep's note must survive it (the newcomer's edit was undone); --reset undoes them."""
+    page = CollateralPage.objects.get(title="Revenue leakage benchmark report")
+    page.summary = "Zanzibarite: our own numbers."
+    page.save_revision().publish()
+    Objection.objects.filter(slug="price").update(talk_track="<p>Our own talk track.</p>")
+    note = ObjectionNote.objects.get(external_id="demo-note-001")
+    ObjectionNote.objects.filter(pk=note.pk).update(text="What the rep wrote after the call.")
+    persona = PersonaPage.objects.get(slug="cfo")
+    persona.title = "Chief Financial Officer (renamed)"
+    persona.save_revision().publish()
+    before = counts()
+
+    load_demo(demo)
+    assert counts() == before
+    assert CollateralPage.objects.get(pk=page.pk).summary == "Zanzibarite: our own numbers."
+    assert [hit.title for hit in service.search("zanzibarite", exclude_ids=frozenset()).hits] == [page.title]
+    assert Objection.objects.get(slug="price").talk_track == "<p>Our own talk track.</p>"
+    assert ObjectionNote.objects.get(pk=note.pk).text == "What the rep wrote after the call."
+    assert PersonaPage.objects.get(slug="cfo").title == "Chief Financial Officer (renamed)"
+
+    call_command("load_demo_data", logins_file=str(demo), reset=True, stdout=io.StringIO())
+    assert counts() == before
+    assert CollateralPage.objects.get(pk=page.pk).summary != "Zanzibarite: our own numbers."
+    assert Objection.objects.get(slug="price").talk_track != "<p>Our own talk track.</p>"
+    assert ObjectionNote.objects.get(pk=note.pk).text != "What the rep wrote after the call."
+    assert PersonaPage.objects.get(slug="cfo").title == "CFO"
+
+
 def test_demo_notes_do_not_repeat_word_for_word_on_a_persona_page(demo):
     from django.db.models import Count
 
