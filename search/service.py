@@ -34,6 +34,7 @@ from django.conf import settings
 from django.core.cache import cache as shared_cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
+from django.utils.html import escape
 
 from content import effectiveness
 from home import versions
@@ -386,7 +387,27 @@ def search(text="", filters=None, page=1, page_size=20, *, exclude_ids):
         )
         results = run(answer, query)
     results = dataclasses.replace(results, mentions=mentions, corrections=as_typed(text, results.corrections))
-    return without_hidden_personas(results, hidden_personas)
+    return with_named_values(without_hidden_personas(results, hidden_personas))
+
+
+def with_named_values(results):
+    """Say why a hit matched when no passage does: it carries what the words named ("customer
+    story" names the kind Case study; an asset for the CFO). A hit with no highlight gets one
+    "Tagged" highlight marking the labels of `results.mentions` it carries, in the order they were
+    named; others are left as they are. Mentions never include a persona the searcher may not view
+    (build_query), and hidden personas' labels are gone by now (without_hidden_personas)."""
+    if not results.mentions:
+        return results
+
+    def explained(hit):
+        named = [hit.labels.get(mention.facet, {}).get(mention.slug) for mention in results.mentions]
+        named = list(dict.fromkeys(label for label in named if label))
+        if hit.highlights or not named:
+            return hit
+        marked = " · ".join(f"<mark>{escape(label)}</mark>" for label in named)
+        return dataclasses.replace(hit, highlights=[{"field": TAGGED, "html": marked}])
+
+    return dataclasses.replace(results, hits=[explained(hit) for hit in results.hits])
 
 
 def as_typed(text, corrections):

@@ -202,3 +202,14 @@ def test_few_strong_matches_then_looser_ones_page_as_one_list(library, rep_clien
         assert answers[0]["strong"] == 1 and answers[1]["strong"] == 0
     kinds = {value["value"]: value["count"] for value in whole["facets"]["kind"]}
     assert sum(kinds.values()) == whole["total"]  # the filter counts count the looser matches too
+
+
+def test_an_asset_found_by_the_kind_the_words_named_says_so(library, rep_client):
+    """Ledgerline's text says nothing of a customer story: it is found because it is a case study,
+    and its result says "Tagged: Case study" rather than nothing (the newcomer's case studies
+    showed no reason)."""
+    answer = rep_client.get("/api/search", {"q": "customer story"}).json()
+    (ledgerline,) = [hit for hit in answer["results"] if hit["title"].startswith("Ledgerline")]
+    assert ledgerline["highlights"] == [{"field": "Tagged", "html": "<mark>Case study</mark>"}]
+    page = rep_client.get("/search/", {"q": "customer story"}).text
+    assert '<span class="muted">Tagged:</span> <mark>Case study</mark>' in page
