@@ -55,6 +55,8 @@ WRITES_TIMEOUT_FACTOR = 10  # a bulk write may take ten times a search's bound (
 CREATE_TIMEOUT = 30  # seconds, for creating an index (rare; loading analyzers can take seconds)
 REBUILD_CHUNK = 500
 MAX_QUERY_CHARS = 1000
+MAX_TYPO_WORDS = 32  # words checked for typos in one search, as the embedded engine's MAX_QUERY_WORDS
+CORRECTION_PAGES = 10  # the pages a typo's fuzzy match is read in for its corrections
 FACET_BUCKETS = 500
 # Highlighting reads at most this many characters of a field; Elasticsearch refuses (400) to
 # highlight a longer field unless the index setting and the query allow it. Text extracted from
@@ -112,34 +114,47 @@ MARKED = re.compile(f"{START}(.*?){END}", re.DOTALL)
 
 
 def typo_candidates(query):
-    """The words of `query` that may be typos, folded as the `.words` fields hold them: each single
-    word a Term is (or, with no Terms, each word of the text) at least MIN_TYPO_LENGTH long, not an
-    everyday word (PLAIN_WORDS) and naming no facet value, as the embedded engine decides."""
+    """{word: whether it is the last word, still being typed} for the words of `query` that may be
+    typos, folded as the `.words` fields hold them: each single word a Term is (or, with no Terms,
+    each word of the text) at least MIN_TYPO_LENGTH long, not an everyday word (PLAIN_WORDS) and
+    naming no facet value, as the embedded engine decides; at most MAX_TYPO_WORDS of them."""
     if query.terms:
-        typed = [term.text for term in query.terms if not term.facet_only and not term.facets]
+        typed = [(term.text, term.prefix) for term in query.terms if not term.facet_only and not term.facets]
     else:
-        typed = WORD.findall(query.text[:MAX_QUERY_CHARS])
-    folded = (WORDS_ANALYZER.analyze(words) for words in typed)
-    words = (tokens[0] for tokens in folded if len(tokens) == 1)
-    return list(dict.fromkeys(w for w in words if len(w) >= MIN_TYPO_LENGTH and w not in PLAIN_WORDS))[:10]
+        typed = [(word, False) for word in WORD.findall(query.text[:MAX_QUERY_CHARS])]
+    candidates = {}
+    for words, prefix in typed:
+        folded = WORDS_ANALYZER.analyze(words)
+        if len(folded) == 1 and len(folded[0]) >= MIN_TYPO_LENGTH and folded[0] not in PLAIN_WORDS:
+            candidates.setdefault(folded[0], prefix)
+    return dict(list(candidates.items())[:MAX_TYPO_WORDS])
 
 
-def held_words(search, words, hidden):
+def held_words(search, candidates, hidden):
     """Add to `search` (an elasticsearch-dsl Search, changed in place) the aggregation "held": how
-    many pages outside `hidden` (must_not clauses) hold each of `words` in a `.words` field,
+    many pages outside `hidden` (must_not clauses) hold each word of `candidates` (typo_candidates)
+    in a `.words` field, or, for the word still being typed, a word starting with it ("invoic"),
     whatever the query matched (a global aggregation: no extra request)."""
     fields = [f"{field}.words" for field in FIELD_WEIGHTS]
-    filters = {word: Query("multi_match", query=word, fields=fields).to_dict() for word in words}
+    filters = {}
+    for word, prefix in candidates.items():
+        ways = [Query("multi_match", query=word, fields=fields)]
+        ways += [Query("prefix", **{field: word}) for field in fields] if prefix else []
+        filters[word] = Query("bool", should=ways, minimum_should_match=1).to_dict()
     visible = Query("bool", must_not=hidden).to_dict()
     search.aggs.bucket("held", "global").bucket("visible", "filter", visible).bucket(
         "words", "filters", filters=filters
     )
 
 
-def within_two_edits(word, other):
-    """Whether `other` is at most two edits (Damerau) from `word`, as fuzziness AUTO allows."""
-    near = edits1(word)
-    return other == word or other in near or bool(near & edits1(other))
+def fuzzy_match(typo, word):
+    """Whether Elasticsearch's fuzzy query for `typo` (fuzziness AUTO, prefix_length 1) matches
+    `word`: the same first letter and at most one edit (Damerau: a swap counts one) for a word of
+    up to five letters, two for a longer one (the AUTO rule in Elasticsearch's "fuzziness" docs)."""
+    if word == typo or word[:1] != typo[:1]:
+        return False
+    near = edits1(typo, first=1)
+    return word in near or (len(typo) > 5 and bool(near & edits1(word, first=1)))
 
 
 # Query understanding (search/understanding.py; the rules are in SearchQuery's docstring).
@@ -437,51 +452,52 @@ class ElasticEngine:
         `held`: {candidate word: its bucket of the page request's "held" aggregation (held_words)}.
         A candidate is a typo when no page the searcher may view holds it (pages in `hidden` are
         left out of the count, so a word only hidden pages hold is corrected as any unknown word is
-        and says nothing of them). For typos, one more request marks the page's hits with the same
-        fuzzy match the query used (`.words` fields, fuzziness AUTO); the words it marks are the
-        corrections. A hit keeps its own passages when it has some. No typo, no request."""
+        and says nothing of them). For each typo, one request marks the words its fuzzy match
+        (`.words` fields, fuzziness AUTO, prefix_length 1) finds in the CORRECTION_PAGES visible
+        pages it matches best, titles included: those words are its corrections, the same on
+        every page of results. Then one request marks the page's hits that no passage explains.
+        No typo, no request."""
         typos = [word for word, bucket in held.items() if not bucket.doc_count]
-        if not hits or not typos:
+        if not typos or not hits:
             return hits, {}
-        words_fields = [f"{field}.words" for field in FIELD_WEIGHTS]
-        fuzzy = [
-            Query("multi_match", query=word, fields=words_fields, fuzziness="AUTO", prefix_length=1) for word in typos
-        ]
-        marked_fields = {f"{field}.words": label for field, label in HIGHLIGHT_FIELDS.items()}
-        rescue = (
-            Search(using=self.client, index=self.alias)
-            .query(
-                Query(
-                    "bool",
-                    should=fuzzy,
-                    minimum_should_match=1,
-                    filter=[Query("terms", doc_id=[hit.id for hit in hits])],
-                    must_not=hidden,
-                )
-            )
-            .source(["doc_id"])
-            .extra(size=len(hits))
-            .highlight(*marked_fields, **self.marking())
-        )
-        found, corrections = {}, {}
-        for hit in rescue.execute().hits:
-            passages = hit.meta.highlight.to_dict() if "highlight" in hit.meta else {}
-            found[hit.doc_id] = [
-                {"field": label, "html": marked_html(passages[field][0])}
-                for field, label in marked_fields.items()
-                if passages.get(field)
+        fields = [f"{field}.words" for field in FIELD_WEIGHTS]
+
+        def fuzzy(words):
+            return [
+                Query("multi_match", query=word, fields=fields, fuzziness="AUTO", prefix_length=1) for word in words
             ]
-            for fragments in passages.values():
-                for word in MARKED.findall(" ".join(fragments)):
-                    for folded in WORDS_ANALYZER.analyze(word):
-                        for typo in typos:
-                            if within_two_edits(typo, folded):
-                                corrections.setdefault(typo, set()).add(folded)
-        hits = [
-            hit if hit.highlights or not found.get(hit.id) else dataclasses.replace(hit, highlights=found[hit.id])
-            for hit in hits
-        ]
-        return hits, {typo: sorted(words) for typo, words in corrections.items()}
+
+        def marked(search, where):
+            search = search.query(Query("bool", should=where, minimum_should_match=1, must_not=hidden))
+            return search.source(["doc_id"]).highlight(*fields, **self.marking()).execute().hits
+
+        corrections = {}
+        for typo in typos:
+            found = marked(Search(using=self.client, index=self.alias).extra(size=CORRECTION_PAGES), fuzzy([typo]))
+            words = {
+                folded
+                for hit in found
+                for fragments in (hit.meta.highlight.to_dict() if "highlight" in hit.meta else {}).values()
+                for word in MARKED.findall(" ".join(fragments))
+                for folded in WORDS_ANALYZER.analyze(word)
+                if fuzzy_match(typo, folded)
+            }
+            if words:
+                corrections[typo] = sorted(words)
+        unexplained = [hit.id for hit in hits if not hit.highlights]
+        if not unexplained:
+            return hits, corrections
+        search = Search(using=self.client, index=self.alias).filter("terms", doc_id=unexplained)
+        passages = {}
+        for hit in marked(search.extra(size=len(unexplained)), fuzzy(typos)):
+            found = hit.meta.highlight.to_dict() if "highlight" in hit.meta else {}
+            passages[hit.doc_id] = [
+                {"field": label, "html": marked_html(found[f"{field}.words"][0])}
+                for field, label in HIGHLIGHT_FIELDS.items()
+                if found.get(f"{field}.words")
+            ]
+        hits = [dataclasses.replace(hit, highlights=passages[hit.id]) if passages.get(hit.id) else hit for hit in hits]
+        return hits, corrections
 
     def _hit(self, hit):
         data = hit.data.to_dict()

@@ -101,6 +101,17 @@ class EngineContract:
         assert two.corrections == {"frankfrut": ["frankfurt"], "salesforse": ["salesforce"]}
         assert self.understood(engine, Term("frankfurt")).corrections == {}  # a word the library holds
 
+    def test_a_correction_is_near_its_own_typo_wherever_the_word_is_and_whatever_the_page(self, engine):
+        engine.index(LIBRARY)
+        # "voices" is no typo of "invoices" (another first letter), nor "crime" of "price" (two edits
+        # in a five-letter word): each typo is corrected by the words near it alone.
+        assert self.understood(engine, Term("pricee"), Term("crime")).corrections == {"pricee": ["price", "prices"]}
+        assert self.understood(engine, Term("datashet")).corrections == {"datashet": ["datasheet"]}  # a title's word
+        other_page = self.understood(engine, Term("pricing"), Term("salesforse"), only_ids=frozenset({1}))
+        assert [hit.id for hit in other_page.hits] == [1]
+        assert other_page.corrections == {"salesforse": ["salesforce"]}  # the page shown holds no Salesforce
+        assert self.understood(engine, Term("integrat", prefix=True)).corrections == {}  # still being typed
+
     def test_text_inside_files_is_found_and_highlighted(self, engine):
         engine.index(LIBRARY)
         results = self.search(engine, "frankfurt")
