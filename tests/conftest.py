@@ -18,8 +18,11 @@ PASSWORD = "correct horse battery staple"
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Remove the throwaway media and static folders home/settings/test.py made for this process."""
-    for folder in (settings.MEDIA_ROOT, settings.STATIC_ROOT):
+    """Remove the throwaway media, static and SQLite folders home/settings/test.py made for this
+    process (also after an interrupted run, which leaves its test database behind)."""
+    for folder in (settings.MEDIA_ROOT, settings.STATIC_ROOT, getattr(settings, "DATABASE_FOLDER", "")):
+        if not folder:
+            continue
         folder = Path(folder)
         if folder.parent == Path(tempfile.gettempdir()) and folder.name.startswith("commonground-test-"):
             shutil.rmtree(folder, ignore_errors=True)

@@ -17,7 +17,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # a beacon) can be inside a transaction while the test writes, and the test's write fails
     # ("on_commit() cannot be used in manual transaction management"). Django's docs warn of
     # this under LiveServerTestCase. pytest-xdist gives each worker its own file (_gw0, _gw1 …).
-    DATABASES["default"]["TEST"] = {"NAME": str(MEDIA_ROOT.parent / f"{MEDIA_ROOT.name}-db.sqlite3")}  # noqa: F405
+    # Its own throwaway folder, removed with the media folder at the end (tests/conftest.py).
+    DATABASE_FOLDER = Path(tempfile.mkdtemp(prefix="commonground-test-db-"))
+    DATABASES["default"]["TEST"] = {"NAME": str(DATABASE_FOLDER / "db.sqlite3")}  # noqa: F405
 SEARCH_INDEX_PATH = MEDIA_ROOT / "search-index"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Small limit so the "file too large" test does not have to build a huge file.
