@@ -88,7 +88,8 @@ class Term:
     def kinds(self):
         """The kinds of asset the term names (("kind", "case_study"),), or (). A kind's name says
         what form an asset takes, not what it is about: the `words` of "case study" or "email
-        template" apart ("case", "email") count only on assets of that kind (both engines)."""
+        template" apart ("case", "email") count in full only on assets of that kind, and
+        KIND_WORDS_ELSEWHERE of that elsewhere (both engines)."""
         return tuple((facet, slug) for facet, slug in self.facets if facet == "kind")
 
 
@@ -204,6 +205,9 @@ TIE_BREAKER = 0.3  # the other ways a term matched add this share of their score
 # for assets carrying the objection: enough to order them by whether their text speaks of it, too
 # little to outweigh the synonym's own words ("pen test" over the name's "security").
 NAMED_WORDS_WEIGHT = 0.2
+# The words of a kind's name apart ("roi" of "roi calculator") on an asset of another kind: a little,
+# so "ROI of automation" still answers "roi calculator", after the calculators (Term.kinds).
+KIND_WORDS_ELSEWHERE = 0.1
 # An objection the words named, found as a phrase in a document's taxonomy text (a constant; it
 # stood at 2 × BM25 of the phrase, about 7-8 on the demo, which varied with the taxonomy's length).
 OBJECTION_TAG_WEIGHT = 8.0

@@ -23,6 +23,7 @@ from search.engines.base import (
     BOOST_WEIGHT,
     FACET_MATCH_WEIGHT,
     FACETS,
+    KIND_WORDS_ELSEWHERE,
     MIN_PREFIX_LENGTH,
     MIN_TYPO_LENGTH,
     NAMED_WORDS_WEIGHT,
@@ -178,10 +179,12 @@ def term_clause(term):
                 ways.append(Query("multi_match", query=words, fields=fuzzy_fields, fuzziness="AUTO", prefix_length=1))
     if term.words and not term.facet_only:
         apart = Query("multi_match", query=" ".join(term.words), fields=fields, type="most_fields")
-        kinds = [Query("term", **{facet: slug}) for facet, slug in term.kinds]  # only on those (Term.kinds)
+        kinds = [Query("term", **{facet: slug}) for facet, slug in term.kinds]  # in full on those (Term.kinds)
         ways.append(
             Query("bool", must=[apart], filter=[Query("bool", should=kinds)] if kinds else [], boost=WORDS_WEIGHT)
         )
+        if kinds:
+            ways.append(Query("bool", must=[apart], boost=WORDS_WEIGHT * KIND_WORDS_ELSEWHERE))
     if term.named_words and term.facets:  # only where the document carries what the term names
         named = Query("multi_match", query=" ".join(term.named_words), fields=fields, type="most_fields")
         carries = [Query("term", **{facet: slug}) for facet, slug in term.facets]

@@ -38,6 +38,7 @@ from search.engines.base import (
     BOOST_WEIGHT,
     FACET_MATCH_WEIGHT,
     FACETS,
+    KIND_WORDS_ELSEWHERE,
     MIN_PREFIX_LENGTH,
     MIN_TYPO_LENGTH,
     NAMED_WORDS_WEIGHT,
@@ -543,8 +544,9 @@ class EmbeddedEngine:
             stems = [stem for word in term.words for stem in STEMMER.analyze(word)]
             if stems:
                 apart = self.fields_query(stems)
-                if term.kinds:  # only on assets of the kind named (Term.kinds)
+                if term.kinds:  # in full only on assets of the kind named (Term.kinds)
                     kinds = Query.term_set_query(SCHEMA, "facet", [f"{facet}{SEP}{slug}" for facet, slug in term.kinds])
+                    ways.append(Query.boost_query(apart, WORDS_WEIGHT * KIND_WORDS_ELSEWHERE))
                     apart = Query.boolean_query([(Occur.Must, kinds), (Occur.Must, apart)])
                 ways.append(Query.boost_query(apart, WORDS_WEIGHT))
         stems = [stem for word in term.named_words for stem in STEMMER.analyze(word)]

@@ -67,6 +67,8 @@ LIBRARY = [
     doc(12, "Follow-up email after a demo", summary="Copy, adapt and send.", facets={"kind": ["email_template"]}),
     doc(13, "Email deliverability datasheet", summary="How our invoices reach the inbox: email authentication.",
         body="Email, email and more email.", facets={"kind": ["datasheet"]}),
+    doc(14, "ROI of automation", summary="What automating collections returns.", facets={"kind": ["one_pager"]}),
+    doc(15, "Payback calculator", summary="Fill in your volumes.", facets={"kind": ["roi_calculator"]}),
 ]  # fmt: skip
 
 
@@ -126,6 +128,11 @@ def test_words_naming_a_kind_find_that_kind_before_assets_sharing_a_word_of_its_
     }[kind]
     assert set(titles(results)[: len(expected)]) == expected
     assert not results.weak
+
+
+def test_a_kind_s_words_still_find_other_assets_about_them_after_that_kind(engine):
+    results, _ = ask(engine, "roi calculator")
+    assert titles(results)[:2] == ["Payback calculator", "ROI of automation"]
 
 
 def test_a_persona_named_by_role_and_an_objection_synonym_find_their_assets(engine):
