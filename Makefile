@@ -28,7 +28,7 @@ setup: $(VENV)/.runtime ## Install, migrate the SQLite database and load the dem
 run: setup ## Set everything up and serve the demo on http://127.0.0.1:8000 (PORT=8001 for another port)
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-load-data: $(VENV)/.runtime ## Load the demo data (adds what is missing; keeps edits; see README for --reset)
+load-data: $(VENV)/.runtime ## Load the demo data (on a new site; keeps what people changed; README: --reset)
 	$(PY) manage.py load_demo_data --port $(PORT)
 
 test: $(VENV)/.dev ## Install test dependencies (Debian's chromium and LibreOffice) and run the whole suite

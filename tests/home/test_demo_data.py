@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from content.models import CollateralDocument, CollateralEvent, CollateralPage
 from content.reports import all_reports
+from personas.merging import merge_objections
 from personas.models import Objection, ObjectionNote, PersonaPage
 from search import service
 
@@ -60,34 +61,42 @@ def test_demo_has_the_promised_size_and_runs_again_without_duplicates(demo, tmp_
     assert counts() == first
 
 
-def test_a_second_run_keeps_what_people_changed_and_reset_puts_the_demo_back(demo):
-    """`make run` loads the demo each time it starts the site: a marketer's published edit, a
-    talk track and a rep's note must survive it (the newcomer's edit was undone); --reset undoes them."""
+def test_a_second_run_keeps_what_people_changed_and_reset_puts_the_demo_back(demo, django_capture_on_commit_callbacks):
+    """`make run` loads the demo each time it starts the site: a marketer's published edit, a new
+    slug, a talk track, a rep's note, a deleted page and a merged objection must survive it (the
+    newcomer's edit was undone; a trial found a renamed page doubled); --reset puts the demo back."""
     page = CollateralPage.objects.get(title="Revenue leakage benchmark report")
     page.summary = "Zanzibarite: our own numbers."
-    page.save_revision().publish()
+    page.slug = "leakage-report-2026"
+    with django_capture_on_commit_callbacks(execute=True):  # indexed as the site does, after the commit
+        page.save_revision().publish()
     Objection.objects.filter(slug="price").update(talk_track="<p>Our own talk track.</p>")
     note = ObjectionNote.objects.get(external_id="demo-note-001")
     ObjectionNote.objects.filter(pk=note.pk).update(text="What the rep wrote after the call.")
     persona = PersonaPage.objects.get(slug="cfo")
     persona.title = "Chief Financial Officer (renamed)"
     persona.save_revision().publish()
+    CollateralPage.objects.get(title="Discovery call guide").delete()
+    merge_objections(Objection.objects.get(slug="not-priority"), Objection.objects.get(slug="price"))
     before = counts()
 
-    load_demo(demo)
+    output = load_demo(demo)
+    assert "kept as it is" in output and "rep" in output  # the logins are printed again
     assert counts() == before
     assert CollateralPage.objects.get(pk=page.pk).summary == "Zanzibarite: our own numbers."
+    assert CollateralPage.objects.filter(title=page.title).count() == 1
     assert [hit.title for hit in service.search("zanzibarite", exclude_ids=frozenset()).hits] == [page.title]
     assert Objection.objects.get(slug="price").talk_track == "<p>Our own talk track.</p>"
     assert ObjectionNote.objects.get(pk=note.pk).text == "What the rep wrote after the call."
     assert PersonaPage.objects.get(slug="cfo").title == "Chief Financial Officer (renamed)"
+    assert not CollateralPage.objects.filter(title="Discovery call guide").exists()
+    assert not Objection.objects.filter(slug="not-priority").exists()
 
     call_command("load_demo_data", logins_file=str(demo), reset=True, stdout=io.StringIO())
-    assert counts() == before
-    assert CollateralPage.objects.get(pk=page.pk).summary != "Zanzibarite: our own numbers."
     assert Objection.objects.get(slug="price").talk_track != "<p>Our own talk track.</p>"
     assert ObjectionNote.objects.get(pk=note.pk).text != "What the rep wrote after the call."
     assert PersonaPage.objects.get(slug="cfo").title == "CFO"
+    assert CollateralPage.objects.filter(title="Discovery call guide").exists()
 
 
 def test_demo_notes_do_not_repeat_word_for_word_on_a_persona_page(demo):

@@ -8,14 +8,13 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from content.factories import create_collateral, create_document_for
 from content.models import CollateralDocument, CollateralEvent, CollateralPage
 from home import demo_content as demo
 from home.bulk import bulk_writes
 from personas.factories import create_note, create_objection, create_persona, days_ago
-from personas.models import Helped, Objection, ObjectionNote, Outcome, PersonaPage
+from personas.models import Helped, Outcome
 from search import service as search_service
 
 # Users that can log in; the others only appear as authors and owners.
@@ -28,8 +27,8 @@ USAGE_DAYS = 88  # usage events fall within the last 90 days (the reports' windo
 class Command(BaseCommand):
     help = (
         "Load the Tessellate demo: personas, objections, collateral with real files, objection notes, "
-        "and the users admin, marketer and rep. Safe to run again: it adds what is missing, never "
-        "duplicates, and keeps what people changed since (--reset puts the demo back as shipped)."
+        "and the users admin, marketer and rep. Run again on a site that has collateral, it leaves every "
+        "page, objection, persona and note as people left them (--reset puts the demo back as shipped)."
     )
 
     def add_arguments(self, parser):
@@ -50,12 +49,23 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEMO_DATA_ALLOWED:
             raise CommandError("Demo data is disabled in these settings (it is never loaded in production).")
-        # `make run` loads the demo each time it starts the site: a page a marketer edited, a talk
-        # track, a note a rep changed must survive that, so what exists is kept unless --reset.
-        self.reset = options["reset"]
         # Pages and notes are indexed in one rebuild, not after each save. The rebuild comes before
         # the deferred writes land: on a new site there is no index yet, and a write into a missing
         # index warns "search index missing" and queues a second rebuild.
+        # `make run` loads the demo each time it starts the site: what people edited, merged,
+        # renamed or deleted since must survive that, so a site with collateral keeps its content.
+        if not options["reset"] and CollateralPage.objects.exists():
+            with transaction.atomic():
+                users = self.create_users()
+            passwords = self.set_passwords(users, Path(options["logins_file"]))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Demo data already loaded, kept as it is "
+                    "(manage.py load_demo_data --reset puts it back as shipped)."
+                )
+            )
+            self.say_logins(passwords, options["port"])
+            return
         with bulk_writes():
             with transaction.atomic():
                 users = self.create_users()
@@ -78,7 +88,10 @@ class Command(BaseCommand):
                 f"{len(collateral)} collateral items, {notes} notes; {where}; {events} usage events."
             )
         )
-        self.stdout.write(f"Log in at http://127.0.0.1:{options['port']}/login/ with:")
+        self.say_logins(passwords, options["port"])
+
+    def say_logins(self, passwords, port):
+        self.stdout.write(f"Log in at http://127.0.0.1:{port}/login/ with:")
         for username, password in passwords.items():
             self.stdout.write(f"    {username:<9} {password}")
 
@@ -191,15 +204,11 @@ class Command(BaseCommand):
 
     def create_objection(self, slug, spec):
         name, synonyms, description, talk_track, _proof = spec
-        kept = None if self.reset else Objection.objects.filter(slug=slug).first()
-        return kept or create_objection(
+        return create_objection(
             name=name, slug=slug, synonyms=synonyms, description=description, talk_track=f"<p>{talk_track}</p>"
         )
 
     def create_persona(self, spec):
-        kept = None if self.reset else PersonaPage.objects.filter(slug=spec["slug"]).first()
-        if kept:
-            return kept
         spec = dict(spec)
         spec["quotes"] = [("quote", {"text": text, "source": source}) for text, source in spec["quotes"]]
         return create_persona(**spec)
@@ -208,11 +217,7 @@ class Command(BaseCommand):
         marketers = [users[username] for username, *_ in demo.MARKETERS]
         today = timezone.localdate()
         pages = []
-        kept = {} if self.reset else {page.slug: page for page in CollateralPage.objects.all()}
         for number, (title, kind, stage, persona_slugs, objection_slugs, tags, summary) in enumerate(demo.COLLATERAL):
-            if slugify(title) in kept:
-                pages.append(kept[slugify(title)])
-                continue
             specs = [demo.OBJECTIONS[slug] for slug in objection_slugs]
             body = (
                 "<h3>When to use it</h3>"
@@ -247,13 +252,6 @@ class Command(BaseCommand):
 
     def create_notes(self, personas, objections, collateral, users):
         rng = random.Random(2026)  # same notes on every run
-        kept = (
-            set()
-            if self.reset
-            else set(
-                ObjectionNote.objects.filter(external_id__startswith="demo-note-").values_list("external_id", flat=True)
-            )
-        )
         reps = [users[username] for username, *_ in demo.REPS]
         by_objection = {slug: [] for slug in objections}
         for page in collateral:
@@ -268,20 +266,18 @@ class Command(BaseCommand):
                 objection_slug = rng.choices(list(weights), weights=list(weights.values()))[0]
                 used = by_objection[objection_slug]
                 asset = rng.choice(used) if used and rng.random() < 0.65 else None
-                values = {
-                    "external_id": f"demo-note-{number:03d}",
-                    "persona": personas[persona_slug],
-                    "objection": objections[objection_slug],
-                    "author": rng.choice(reps),
-                    "text": demo.note_text(rng, objection_slug, said),
-                    "deal_stage": rng.choice(["discovery", "demo", "proposal", "negotiation", "closing"]),
-                    "outcome": rng.choices([Outcome.OPEN, Outcome.WON, Outcome.LOST], weights=[5, 3, 3])[0],
-                    "collateral": asset,
-                    "helped": rng.choices([Helped.YES, Helped.NO, Helped.UNKNOWN], weights=[6, 2, 2])[0]
+                create_note(
+                    external_id=f"demo-note-{number:03d}",
+                    persona=personas[persona_slug],
+                    objection=objections[objection_slug],
+                    author=rng.choice(reps),
+                    text=demo.note_text(rng, objection_slug, said),
+                    deal_stage=rng.choice(["discovery", "demo", "proposal", "negotiation", "closing"]),
+                    outcome=rng.choices([Outcome.OPEN, Outcome.WON, Outcome.LOST], weights=[5, 3, 3])[0],
+                    collateral=asset,
+                    helped=rng.choices([Helped.YES, Helped.NO, Helped.UNKNOWN], weights=[6, 2, 2])[0]
                     if asset
                     else Helped.UNKNOWN,
-                    "created": days_ago(int(rng.triangular(0, 180, 10))) - timezone.timedelta(minutes=number),
-                }
-                if values["external_id"] not in kept:  # a note a rep changed since stays as it is
-                    create_note(**values)
+                    created=days_ago(int(rng.triangular(0, 180, 10))) - timezone.timedelta(minutes=number),
+                )
         return number
