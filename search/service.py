@@ -49,6 +49,10 @@ from search.understanding import understand, vocabulary
 logger = logging.getLogger(__name__)
 
 REBUILD_BATCH = 200
+# Fewer strong matches than this (the search page's and the API's default page) are followed by the
+# assets that match fewer of the words, in one list (run, with_looser): a fixed figure, so the total
+# is the same whatever page size a client asks for.
+FEW_STRONG = 20
 TAGGED = "Tagged"  # the highlight field both engines name the taxonomy text with
 # What a search server that is down, overloaded or misconfigured raises.
 SERVER_ERRORS = (TransportError, ApiError, OSError)
@@ -633,8 +637,8 @@ def hidden_persona_slugs(exclude_ids):
 def run(ask, query):
     """Ask for a strong answer; when none matches the minimum share of meaningful words, ask again
     with any one of them and flag the answer as weak (the page then says "No strong match"). When
-    the strong matches do not fill a page, assets matching fewer of the words follow them, in one
-    list paged as one (with_looser).
+    fewer than FEW_STRONG assets match strongly, assets matching fewer of the words follow them,
+    in one list paged as one whatever the page size (with_looser).
 
     `ask(SearchQuery) -> SearchResults` is an engine's search (with the service's fallback)."""
     results = ask(query)
@@ -642,7 +646,7 @@ def run(ask, query):
         return results
     if results.total:
         results = dataclasses.replace(results, weak=False)
-        if query.minimum_should_match > 1 and results.total < max(1, query.page_size):
+        if query.minimum_should_match > 1 and results.total < FEW_STRONG:
             return with_looser(ask, query, results)
         return results
     if query.minimum_should_match > 1:
@@ -651,35 +655,42 @@ def run(ask, query):
 
 
 def with_looser(ask, query, strong):
-    """Fewer strong matches than a page holds: one list of the strong matches first, then the
-    assets that match fewer of the meaningful words (minimum_should_match 1), each asset once.
+    """Fewer than FEW_STRONG strong matches: one list of the strong matches first, then the assets
+    that match fewer of the meaningful words (minimum_should_match 1), each asset once.
 
-    `strong`: the answer to `query` itself (its `total` is under the page size, so page 1 holds
-    every strong match). Returns the SearchResults of `query.page` of that list: `total` counts
-    both, the facet counts too, `strong` says how many hits of this page are strong (0 past page
-    1, where the template says they match only some of the words), corrections are the strong
-    answer's. A page asks the engine at most twice for the looser ones."""
+    `strong`: the answer to `query` itself, for its page. Returns the SearchResults of `query.page`
+    of that list: `total` counts both, the facet counts too, `strong` says how many hits of this
+    page are strong (0 once they are all shown: the page then says the hits match only some of the
+    words), corrections are the strong answer's. The same list whatever the page size. Besides
+    `strong`, a page asks for the strong matches' ids when they are not all on it, and for the
+    looser ones at most twice."""
     size, page = max(1, query.page_size), max(1, query.page)
-    if page > 1:
-        strong = dataclasses.replace(ask(dataclasses.replace(query, page=1)), weak=False)
+    offset, count = (page - 1) * size, strong.total
     held = frozenset(hit.id for hit in strong.hits)
+    if len(held) < count:  # some strong matches are on other pages: leave them all out below
+        every = ask(dataclasses.replace(query, page=1, page_size=count, highlight=False))
+        held = frozenset(hit.id for hit in every.hits)
     looser = dataclasses.replace(query, minimum_should_match=1, exclude_ids=query.exclude_ids | held)
-    start = max(0, (page - 1) * size - len(held))  # this page's first looser match, in their own list
-    wanted = size - len(strong.hits) if page == 1 else size
-    first = start // wanted + 1
-    answers = [ask(dataclasses.replace(looser, page=first, page_size=wanted))]
-    if start % wanted and answers[0].total > first * wanted:  # the page straddles two of theirs
-        answers.append(ask(dataclasses.replace(looser, page=first + 1, page_size=wanted)))
-    skip = start % wanted
-    extra = [hit for answer in answers for hit in answer.hits][skip : skip + wanted]
+    start = max(0, offset - count)  # this page's first looser match, in their own list
+    wanted = size - len(strong.hits)
+    if not wanted:  # a page of strong matches only: the looser ones are counted, not shown
+        answers = [ask(dataclasses.replace(looser, page=1, page_size=1, highlight=False))]
+        extra = []
+    else:
+        first = start // wanted + 1
+        answers = [ask(dataclasses.replace(looser, page=first, page_size=wanted))]
+        if start % wanted and answers[0].total > first * wanted:  # the page straddles two of theirs
+            answers.append(ask(dataclasses.replace(looser, page=first + 1, page_size=wanted)))
+        skip = start % wanted
+        extra = [hit for answer in answers for hit in answer.hits][skip : skip + wanted]
     if not answers[0].total:
         return strong
     return dataclasses.replace(
         strong,
-        hits=(strong.hits if page == 1 else []) + extra,
-        total=strong.total + answers[0].total,
+        hits=strong.hits + extra,
+        total=count + answers[0].total,
         facets=summed_facets(strong.facets, answers[0].facets),
-        strong=len(strong.hits) if page == 1 else 0,
+        strong=len(strong.hits),
     )
 
 
