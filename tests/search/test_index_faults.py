@@ -193,7 +193,7 @@ def test_a_locked_index_keeps_the_write_and_replays_it(
 def test_a_rebuild_or_demo_refresh_while_the_site_writes_the_index_hands_the_pages_over(
     rep_client, library, lock_holder, settings, persona, django_capture_on_commit_callbacks, tmp_path
 ):
-    """`make load-data` or `rebuild_search_index` while `make run` serves: the running server holds
+    """`load_demo_data --reset` or `rebuild_search_index` while `make run` serves: the running server holds
     the writer. Before, load_demo_data stopped with an IndexBusy traceback. Now every page is kept
     for the writer, which writes them within seconds of its next search."""
     import io
@@ -210,7 +210,8 @@ def test_a_rebuild_or_demo_refresh_while_the_site_writes_the_index_hands_the_pag
     assert page.pk in set(PendingIndexing.objects.values_list("page_id", flat=True))
 
     out = io.StringIO()
-    call_command("load_demo_data", stdout=out, logins_file=str(tmp_path / "logins.txt"))
+    # --reset: this site has collateral already, which a plain load would leave as it is.
+    call_command("load_demo_data", stdout=out, logins_file=str(tmp_path / "logins.txt"), reset=True)
     assert "the running site writes the search index" in out.getvalue()
 
     lock_holder.release()  # this test process now stands for the server, which holds the writer
