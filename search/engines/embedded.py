@@ -137,6 +137,11 @@ def fatal(error):
     return isinstance(error, KeyboardInterrupt | SystemExit | GeneratorExit)
 
 
+def carrying(facets):
+    """A query for the documents carrying any of `facets`: ((facet, slug), ...)."""
+    return Query.term_set_query(SCHEMA, "facet", [f"{facet}{SEP}{slug}" for facet, slug in facets])
+
+
 def published_number(iso):
     """An ISO date or datetime as a sortable integer (20260301...), 0 when unknown."""
     digits = re.sub(r"\D", "", iso or "")[:14]
@@ -545,13 +550,13 @@ class EmbeddedEngine:
             if stems:
                 apart = self.fields_query(stems)
                 if term.kinds:  # in full only on assets of the kind named (Term.kinds)
-                    kinds = Query.term_set_query(SCHEMA, "facet", [f"{facet}{SEP}{slug}" for facet, slug in term.kinds])
+                    kinds = carrying(term.kinds)
                     ways.append(Query.boost_query(apart, WORDS_WEIGHT * KIND_WORDS_ELSEWHERE))
                     apart = Query.boolean_query([(Occur.Must, kinds), (Occur.Must, apart)])
                 ways.append(Query.boost_query(apart, WORDS_WEIGHT))
         stems = [stem for word in term.named_words for stem in STEMMER.analyze(word)]
         if stems and term.facets:  # only where the asset carries what the term names
-            carries = Query.term_set_query(SCHEMA, "facet", [f"{facet}{SEP}{slug}" for facet, slug in term.facets])
+            carries = carrying(term.facets)
             named = Query.boolean_query([(Occur.Must, carries), (Occur.Must, self.fields_query(stems))])
             ways.append(Query.boost_query(named, NAMED_WORDS_WEIGHT))
             # Marked too: an asset found through the objection says why ("Tagged: Price is too high").
